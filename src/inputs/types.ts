@@ -1,0 +1,51 @@
+import type {Diagnostic, EventSubject, InputKind, Provenance, TrailDocument} from '../model/types.js'
+
+/** Options that change how evidence is read; every field is optional. */
+export interface ReadOptions {
+  /** The account whose evidence this is (`--account`); otherwise taken from a snapshot or inferred. */
+  account?: string
+  /** Regions to judge besides the trails' home regions (`--regions`). */
+  regions?: string[]
+  /** Base for the relative paths printed in reports (default: process.cwd()). */
+  cwd?: string
+  /** CloudFormation parameter values (`--cfn-param Name=Value`). */
+  cfnParams?: Record<string, string>
+  /** Terraform configuration folder (`--tf-dir`). */
+  tfDir?: string
+}
+
+/** A trail as one input saw it, in AWS's field names, before facts and views are computed. */
+export interface TrailEvidence {
+  document: Omit<TrailDocument, 'Facts'>
+  provenance: Provenance
+  /** The account whose evidence this is, when the input says so (snapshot, IaC with --account). */
+  account?: string
+  /** The region whose listing showed this trail (describe-trails of one region), when known. */
+  seenInRegion?: string
+  /** True for IaC: the trail is planned, not deployed. */
+  planned?: boolean
+}
+
+/** Pieces that AWS CLI outputs contribute to a trail named elsewhere; joined by the assembler. */
+export type TrailFragment =
+  | {kind: 'status'; trailName: string; status: Record<string, unknown>; provenance: Provenance}
+  | {kind: 'event-selectors'; trailArn: string; eventSelectors?: unknown[]; advancedEventSelectors?: unknown[]; provenance: Provenance}
+  | {kind: 'insight-selectors'; trailArn: string; insightSelectors: unknown[]; provenance: Provenance}
+  | {kind: 'tags'; resourceId: string; tags: Record<string, string>; provenance: Provenance}
+
+/** What one reader made of one file. `detail` is the one-line account of it for the inputs list. */
+export interface ReaderOutput {
+  kind: InputKind
+  trails: TrailEvidence[]
+  fragments: TrailFragment[]
+  events: EventSubject[]
+  /** Accounts and regions the input says it covers (a snapshot lists its regions even when they have no trail). */
+  coverage: {account: string; regions: string[]}[]
+  diagnostics: Diagnostic[]
+  notes: string[]
+  detail: string
+}
+
+export function emptyReaderOutput(kind: InputKind, detail = ''): ReaderOutput {
+  return {kind, trails: [], fragments: [], events: [], coverage: [], diagnostics: [], notes: [], detail}
+}

@@ -1,0 +1,119 @@
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type DocumentOptions,
+  type Node,
+  type ParseOptions,
+  type SchemaOptions,
+} from 'yaml'
+
+import type {Diagnostic, Location} from '../model/types.js'
+
+export type PathSegment = string | number
+
+/** A YAML or JSON text parsed with its source positions kept, so that any value can be pointed at. */
+export interface PositionedDocument {
+  file: string
+  value: unknown
+  doc: Document
+  /** Location of the value at `path` (whole node range). Falls back to the nearest existing ancestor. */
+  locate(path: readonly PathSegment[]): Location
+  /** Location of the key of the pair at `path` (for "unknown key" errors), else of the value. */
+  locateKey(path: readonly PathSegment[]): Location
+  /** True when a node exists at `path`. */
+  has(path: readonly PathSegment[]): boolean
+}
+
+export interface ParseResult {
+  document?: PositionedDocument
+  diagnostics: Diagnostic[]
+}
+
+type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions
+
+/**
+ * Parses YAML (and therefore JSON, a subset of YAML 1.2) keeping positions. Syntax errors, duplicate
+ * keys and unresolved tags become diagnostics at file:line:column; the document is still returned
+ * when the parser could recover, so callers may report more than the first problem.
+ */
+export function parseWithPositions(text: string, file: string, options: YamlOptions = {}): ParseResult {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, keepSourceTokens: false, ...options})
+  const diagnostics: Diagnostic[] = []
+  const at = (offset: number): {line: number; column: number} => {
+    const pos = lineCounter.linePos(offset)
+    return {line: pos.line, column: pos.col}
+  }
+  for (const error of doc.errors) {
+    diagnostics.push({severity: 'error', code: `yaml-${error.code.toLowerCase()}`, file, ...at(error.pos[0]), message: cleanMessage(error.message)})
+  }
+  for (const warning of doc.warnings) {
+    diagnostics.push({severity: 'error', code: `yaml-${warning.code.toLowerCase()}`, file, ...at(warning.pos[0]), message: cleanMessage(warning.message)})
+  }
+  if (doc.errors.length > 0) return {diagnostics}
+
+  const rangeOf = (node: Node | undefined | null): Location | undefined => {
+    const range = node?.range
+    if (!range) return undefined
+    const start = at(range[0])
+    // A block collection's range ends at column 1 of the next line; point at the last real character.
+    let endOffset = range[1]
+    while (endOffset > range[0] && /\s/.test(text[endOffset - 1] ?? '')) endOffset--
+    const end = at(endOffset)
+    return {file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column}
+  }
+
+  const walk = (path: readonly PathSegment[]): {node?: Node; keyNode?: Node; depth: number} => {
+    let node: Node | undefined = doc.contents ?? undefined
+    let keyNode: Node | undefined
+    let depth = 0
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment))
+        if (!pair) break
+        keyNode = pair.key as Node
+        node = (pair.value ?? pair.key) as Node
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment]
+        if (!item) break
+        keyNode = undefined
+        node = item as Node
+      } else {
+        break
+      }
+      depth++
+    }
+    return {node, keyNode, depth}
+  }
+
+  const fallback: Location = {file, line: 1, column: 1}
+  const document: PositionedDocument = {
+    file,
+    value: doc.toJS({maxAliasCount: 1000}),
+    doc,
+    locate: (path) => rangeOf(walk(path).node) ?? fallback,
+    locateKey: (path) => {
+      const found = walk(path)
+      if (found.depth === path.length && found.keyNode) return rangeOf(found.keyNode) ?? fallback
+      return rangeOf(found.node) ?? fallback
+    },
+    has: (path) => walk(path).depth === path.length,
+  }
+  return {document, diagnostics}
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value)
+  if (typeof key === 'string' || typeof key === 'number') return String(key)
+  return undefined
+}
+
+function cleanMessage(message: string): string {
+  // The yaml package appends "at line N, column M" and a code excerpt; the diagnostic carries both already.
+  return message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim()
+}
