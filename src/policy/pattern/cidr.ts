@@ -1,0 +1,102 @@
+/**
+ * IPv4 and IPv6 addresses as arrays of 16-bit groups (2 for IPv4, 8 for IPv6), so that a CIDR test is
+ * a few integer comparisons and never allocates a BigInt.
+ */
+export interface IpAddress {
+  version: 4 | 6
+  groups: number[]
+}
+
+export interface CidrRange {
+  version: 4 | 6
+  /** Network groups with the host bits cleared. */
+  network: number[]
+  /** Per-group masks. */
+  masks: number[]
+}
+
+const IPV4_PART = /^\d{1,3}$/
+const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/
+
+export function parseIpv4(text: string): number[] | undefined {
+  const parts = text.split('.')
+  if (parts.length !== 4) return undefined
+  const bytes: number[] = []
+  for (const part of parts) {
+    if (!IPV4_PART.test(part)) return undefined
+    const byte = Number(part)
+    if (byte > 255) return undefined
+    bytes.push(byte)
+  }
+  return [(bytes[0]! << 8) | bytes[1]!, (bytes[2]! << 8) | bytes[3]!]
+}
+
+export function parseIpv6(text: string): number[] | undefined {
+  if (text.length === 0 || text.includes(':::')) return undefined
+  const halves = text.split('::')
+  if (halves.length > 2) return undefined
+  const head = halves[0] === '' ? [] : halves[0]!.split(':')
+  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1]!.split(':')) : []
+  const groups: number[] = []
+  const readPart = (parts: string[], isLast: boolean): number[] | undefined => {
+    const out: number[] = []
+    for (const [index, part] of parts.entries()) {
+      if (isLast && index === parts.length - 1 && part.includes('.')) {
+        const v4 = parseIpv4(part)
+        if (!v4) return undefined
+        out.push(...v4)
+        continue
+      }
+      if (!IPV6_GROUP.test(part)) return undefined
+      out.push(parseInt(part, 16))
+    }
+    return out
+  }
+  const headGroups = readPart(head, halves.length === 1)
+  const tailGroups = readPart(tail, true)
+  if (!headGroups || !tailGroups) return undefined
+  if (halves.length === 1) {
+    if (headGroups.length !== 8) return undefined
+    return headGroups
+  }
+  const missing = 8 - headGroups.length - tailGroups.length
+  if (missing < 1) return undefined
+  groups.push(...headGroups, ...new Array<number>(missing).fill(0), ...tailGroups)
+  return groups
+}
+
+export function parseIp(text: string): IpAddress | undefined {
+  if (text.includes(':')) {
+    const groups = parseIpv6(text)
+    return groups ? {version: 6, groups} : undefined
+  }
+  const groups = parseIpv4(text)
+  return groups ? {version: 4, groups} : undefined
+}
+
+/** Parses `address/bits`; the error texts are EventBridge's. */
+export function parseCidr(text: string): CidrRange | {error: string} {
+  const parts = text.split('/')
+  if (parts.length !== 2) return {error: "Malformed CIDR, one '/' required"}
+  const [address, bitsText] = parts as [string, string]
+  if (!/^\d+$/.test(bitsText)) return {error: 'Malformed CIDR, mask bits must be an integer'}
+  const ip = parseIp(address)
+  if (!ip) return {error: `Nonstandard IP address: ${address}`}
+  const width = ip.version === 4 ? 32 : 128
+  const bits = Number(bitsText)
+  if (bits > width) return {error: `Malformed CIDR, mask bits must be an integer between 0 and ${width}`}
+  const masks = ip.groups.map((_, index) => {
+    const covered = Math.min(16, Math.max(0, bits - index * 16))
+    return covered === 0 ? 0 : (0xffff << (16 - covered)) & 0xffff
+  })
+  return {version: ip.version, network: ip.groups.map((group, index) => group & masks[index]!), masks}
+}
+
+export function cidrContains(range: CidrRange, text: string): boolean {
+  const ip = parseIp(text)
+  if (!ip || ip.version !== range.version) return false
+  for (let index = 0; index < range.network.length; index++) {
+    if ((ip.groups[index]! & range.masks[index]!) !== range.network[index]) return false
+  }
+  return true
+}
