@@ -1,0 +1,327 @@
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {basename, extname, isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {compileFilterPattern} from '../events/filter-pattern.js'
+import type {Diagnostic, Location, Severity, SubjectType} from '../model/types.js'
+import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
+import {substituteParams} from './params.js'
+import {PatternError, validatePattern} from './pattern.js'
+import {checkParamValue} from './resolve-params.js'
+import {displayPath as displayFieldPath, validateDocument} from './schema-errors.js'
+import {isTestsFile} from './tests-file.js'
+import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
+
+export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
+
+/** The built-in pack, `<package root>/policies`: the same folder from `src/` and from `dist/`. */
+export const BUILTIN_POLICY_DIR: string = fileURLToPath(new URL('../../policies', import.meta.url))
+
+const SCHEMA_CODE = 'policy-schema'
+const PATTERN_CODE = 'policy-pattern'
+const CLAUSE_KEYS = ['when', 'unless', 'require', 'forbid'] as const
+type ClauseKey = (typeof CLAUSE_KEYS)[number]
+/** A string that is exactly `${name}` is replaced by the param's value; nothing else is. */
+const PARAM_REFERENCE = /^\$\{([^{}]+)\}$/
+const POLICY_EXTENSIONS = new Set(['.yaml', '.yml'])
+
+/**
+ * Reads, validates and normalizes one policy file. Every problem of the file is reported (schema,
+ * patterns, params); the policy is returned only when there is no error.
+ */
+export function loadPolicyFile(file: string, options: {builtin: boolean; displayPath?: string}): {policy?: Policy; diagnostics: Diagnostic[]} {
+  const shown = options.displayPath ?? displayPathOf(file)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    return {diagnostics: [{severity: 'error', code: 'policy-unreadable', file: shown, message: `cannot read the policy file: ${(error as Error).message}`}]}
+  }
+  const parsed = parseWithPositions(text, shown)
+  const diagnostics = [...parsed.diagnostics]
+  const document = parsed.document
+  if (!document) return {diagnostics}
+  if (document.value === null || document.value === undefined) {
+    diagnostics.push({severity: 'error', code: SCHEMA_CODE, file: shown, line: 1, column: 1, message: 'the policy file is empty'})
+    return {diagnostics}
+  }
+  diagnostics.push(...validateDocument('policy', document, SCHEMA_CODE))
+  if (!isRecord(document.value)) return {diagnostics}
+  const raw = document.value
+
+  if (raw.require === undefined && raw.forbid === undefined) {
+    diagnostics.push(at(document, [], 'a policy needs at least one of \'require\' or \'forbid\'', SCHEMA_CODE, true))
+  }
+  const params = validParams(raw.params)
+  diagnostics.push(...checkParamSpecs(document, raw.params))
+  diagnostics.push(...checkClauses(document, raw, params))
+
+  if (typeof raw.id === 'string') {
+    const stem = basename(file, extname(file))
+    if (stem !== raw.id) {
+      diagnostics.push({...at(document, ['id'], `the policy id '${raw.id}' differs from its file name '${basename(file)}'; name the file ${raw.id}${extname(file)}`, 'policy-file-name'), severity: 'warning'})
+    }
+  }
+  if (diagnostics.some((diagnostic) => diagnostic.severity === 'error')) return {diagnostics}
+  return {policy: normalize(raw, document, shown, options.builtin), diagnostics}
+}
+
+/**
+ * Loads the built-in pack (when asked) and the custom policies under `paths` (files, or folders
+ * searched recursively for `.yaml`/`.yml`, leaving out `*.tests.yaml`). A bad file is reported and
+ * the others still load; a second policy with an id already loaded is an error and is left out.
+ */
+export function loadPolicies(options: {builtin: boolean; paths: string[]}): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
+  const diagnostics: Diagnostic[] = []
+  const toLoad: {file: string; builtin: boolean}[] = []
+  const seen = new Set<string>()
+  const add = (file: string, builtin: boolean): void => {
+    const absolute = resolve(file)
+    if (seen.has(absolute)) return
+    seen.add(absolute)
+    toLoad.push({file: absolute, builtin})
+  }
+  if (options.builtin) {
+    if (existsSync(BUILTIN_POLICY_DIR)) for (const file of policyFilesUnder(BUILTIN_POLICY_DIR)) add(file, true)
+    else diagnostics.push({severity: 'error', code: 'policy-builtin-missing', message: `the built-in policy pack is missing (${displayPathOf(BUILTIN_POLICY_DIR)})`})
+  }
+  for (const path of options.paths) {
+    const shown = displayPathOf(resolve(path))
+    if (!existsSync(path)) {
+      diagnostics.push({severity: 'error', code: 'policy-path-missing', file: shown, message: `policy path '${shown}' does not exist`})
+      continue
+    }
+    if (statSync(path).isDirectory()) {
+      const files = policyFilesUnder(path)
+      if (files.length === 0) diagnostics.push({severity: 'warning', code: 'policy-path-empty', file: shown, message: `no policy files (.yaml, .yml) in '${shown}'`})
+      for (const file of files) add(file, false)
+    } else if (isTestsFile(path)) {
+      diagnostics.push({severity: 'warning', code: 'policy-tests-given', file: shown, message: `'${shown}' holds test cases, not a policy; it is read beside its policy by 'trailgate policies test'`})
+    } else {
+      add(path, false)
+    }
+  }
+
+  const policies: Policy[] = []
+  const files: string[] = []
+  const byId = new Map<string, Policy>()
+  for (const {file, builtin} of toLoad) {
+    const shown = displayPathOf(file)
+    files.push(shown)
+    const loaded = loadPolicyFile(file, {builtin, displayPath: shown})
+    diagnostics.push(...loaded.diagnostics)
+    const policy = loaded.policy
+    if (!policy) continue
+    const first = byId.get(policy.id)
+    if (first) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'policy-duplicate-id',
+        message: `duplicate policy id '${policy.id}': already defined in ${first.source.file}${lineOf(first.source.locations.id)}; this one is ignored`,
+        ...policy.source.locations.id,
+      })
+      continue
+    }
+    byId.set(policy.id, policy)
+    policies.push(policy)
+  }
+  return {policies, diagnostics, files}
+}
+
+function lineOf(location: Location | undefined): string {
+  return location ? `:${location.line}:${location.column}` : ''
+}
+
+/** Policy files under a folder, sorted so that the first of two duplicates is always the same one. */
+function policyFilesUnder(folder: string): string[] {
+  const found: string[] = []
+  const visit = (dir: string): void => {
+    const entries = readdirSync(dir, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))
+    for (const entry of entries) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') visit(path)
+      } else if (POLICY_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !isTestsFile(entry.name)) {
+        found.push(path)
+      }
+    }
+  }
+  visit(folder)
+  return found
+}
+
+/** As printed: relative to the working directory when inside it, with forward slashes. */
+function displayPathOf(absolute: string): string {
+  const fromCwd = relative(process.cwd(), absolute)
+  const shown = fromCwd === '' || fromCwd.startsWith('..') || isAbsolute(fromCwd) ? absolute : fromCwd
+  return shown.split(sep).join('/')
+}
+
+function at(document: PositionedDocument, path: readonly PathSegment[], message: string, code: string, startOnly = false): Diagnostic {
+  const location = document.locate(path)
+  const position = startOnly ? {file: location.file, line: location.line, column: location.column} : location
+  return {severity: 'error', code, message, ...position}
+}
+
+/** The param specs that passed the schema, so later checks do not trip over a broken one. */
+function validParams(value: unknown): Record<string, ParamSpec> {
+  const params: Record<string, ParamSpec> = {}
+  if (!isRecord(value)) return params
+  const types = new Set(['string', 'integer', 'number', 'boolean', 'array'])
+  for (const [name, spec] of Object.entries(value)) {
+    if (isRecord(spec) && typeof spec.type === 'string' && types.has(spec.type)) params[name] = spec as unknown as ParamSpec
+  }
+  return params
+}
+
+/** What the schema cannot say: `items` and `format` fit the type, and the default fits the param. */
+function checkParamSpecs(document: PositionedDocument, value: unknown): Diagnostic[] {
+  const diagnostics: Diagnostic[] = []
+  for (const [name, spec] of Object.entries(validParams(value))) {
+    const path = ['params', name]
+    if (spec.items !== undefined && spec.type !== 'array') diagnostics.push(at(document, [...path, 'items'], `params.${name}: 'items' is only for params of type array`, SCHEMA_CODE))
+    if (spec.format !== undefined && spec.type !== 'string') {
+      const hint = spec.type === 'array' ? ' (for a list of CIDRs write items: {type: string, format: cidr})' : ''
+      diagnostics.push(at(document, [...path, 'format'], `params.${name}: 'format' is only for params of type string${hint}`, SCHEMA_CODE))
+    }
+    if (spec.minimum !== undefined && spec.maximum !== undefined && spec.minimum > spec.maximum) {
+      diagnostics.push(at(document, [...path, 'minimum'], `params.${name}: minimum ${spec.minimum} is above maximum ${spec.maximum}`, SCHEMA_CODE))
+    }
+    if (spec.default !== undefined) {
+      const problem = checkParamValue(spec, spec.default)
+      if (problem) diagnostics.push(at(document, [...path, 'default'], `params.${name}.default ${problem}`, SCHEMA_CODE))
+    }
+  }
+  return diagnostics
+}
+
+/** Strings are for event policies only; params referenced must exist; every pattern is checked by the matcher. */
+function checkClauses(document: PositionedDocument, raw: Record<string, unknown>, params: Record<string, ParamSpec>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = []
+  const subject = raw.subject
+  for (const key of CLAUSE_KEYS) {
+    const value = raw[key]
+    if (value === undefined) continue
+    const items: {clause: unknown; path: PathSegment[]}[] = Array.isArray(value) ? value.map((clause, index) => ({clause, path: [key, index]})) : [{clause: value, path: [key]}]
+    for (const {clause, path} of items) {
+      if (typeof clause === 'string') {
+        if (subject !== 'event') {
+          if (subject === 'trail' || subject === 'region' || subject === 'account') {
+            diagnostics.push(at(document, path, `${displayFieldPath(path)}: a clause written as a string (a CloudWatch Logs filter pattern) is only allowed in event policies; write an EventBridge pattern`, SCHEMA_CODE))
+          }
+          continue
+        }
+        diagnostics.push(...checkFilterPattern(document, path, clause))
+      } else if (isRecord(clause)) {
+        diagnostics.push(...checkPattern(document, path, clause, params))
+      }
+    }
+  }
+  return diagnostics
+}
+
+function checkFilterPattern(document: PositionedDocument, path: PathSegment[], text: string): Diagnostic[] {
+  try {
+    compileFilterPattern(text)
+    return []
+  } catch (error) {
+    return [at(document, path, `${displayFieldPath(path)}: invalid CloudWatch Logs filter pattern: ${(error as Error).message}`, PATTERN_CODE)]
+  }
+}
+
+function checkPattern(document: PositionedDocument, path: PathSegment[], pattern: Pattern, params: Record<string, ParamSpec>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = []
+  const references = paramReferences(pattern, path)
+  let missingValue = false
+  for (const reference of references) {
+    if (reference.kind === 'embedded') {
+      diagnostics.push({
+        ...at(document, reference.path, `${displayFieldPath(reference.path)}: '${reference.text}' is not replaced; a param is used as a whole string, exactly '\${name}'`, PATTERN_CODE),
+        severity: 'warning',
+      })
+      continue
+    }
+    const spec = params[reference.name]
+    if (!spec) {
+      const declared = Object.keys(params)
+      const known = declared.length === 0 ? 'the policy declares no params' : `declared params: ${declared.join(', ')}`
+      diagnostics.push(at(document, reference.path, `${displayFieldPath(reference.path)}: unknown param '${reference.name}' (${known})`, PATTERN_CODE))
+      missingValue = true
+    } else if (spec.default === undefined || checkParamValue(spec, spec.default) !== undefined) {
+      // Without a usable default the pattern is checked when the values are known, at evaluation.
+      missingValue = true
+    }
+  }
+  if (missingValue) return diagnostics
+
+  const defaults = Object.fromEntries(Object.entries(params).map(([name, spec]) => [name, spec.default]))
+  let concrete: unknown = pattern
+  try {
+    if (references.length > 0) concrete = substituteParams(pattern, defaults)
+  } catch (error) {
+    const errorPath = [...path, ...(error instanceof PatternError ? error.path : [])]
+    return [...diagnostics, at(document, errorPath, `${displayFieldPath(errorPath)}: ${(error as Error).message}`, PATTERN_CODE)]
+  }
+  for (const error of validatePattern(concrete)) {
+    const errorPath = [...path, ...error.path]
+    diagnostics.push(at(document, errorPath, `${displayFieldPath(errorPath)}: ${error.message}`, PATTERN_CODE))
+  }
+  return diagnostics
+}
+
+type ParamReference = {kind: 'whole'; name: string; path: PathSegment[]} | {kind: 'embedded'; text: string; path: PathSegment[]}
+
+function paramReferences(value: unknown, path: PathSegment[]): ParamReference[] {
+  if (typeof value === 'string') {
+    const whole = PARAM_REFERENCE.exec(value)
+    if (whole) return [{kind: 'whole', name: whole[1]!, path}]
+    return value.includes('${') ? [{kind: 'embedded', text: value, path}] : []
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => paramReferences(item, [...path, index]))
+  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => paramReferences(item, [...path, key]))
+  return []
+}
+
+function normalize(raw: Record<string, unknown>, document: PositionedDocument, file: string, builtin: boolean): Policy {
+  const locations: Record<string, Location> = {}
+  for (const key of Object.keys(raw)) locations[key] = document.locate([key])
+  const clauses = (key: ClauseKey): Clause[] => {
+    const value = raw[key]
+    if (value === undefined) return []
+    if (Array.isArray(value)) {
+      value.forEach((_, index) => (locations[`${key}.${index}`] = document.locate([key, index])))
+      return value as Clause[]
+    }
+    // `when: {}` is the documented way to say "every subject".
+    if (key === 'when' && isRecord(value) && Object.keys(value).length === 0) return []
+    locations[`${key}.0`] = document.locate([key])
+    return [value as Clause]
+  }
+  const params = validParams(raw.params)
+  for (const name of Object.keys(params)) locations[`params.${name}`] = document.locate(['params', name])
+
+  const policy: Policy = {
+    id: raw.id as string,
+    title: raw.title as string,
+    severity: raw.severity as Severity,
+    subject: raw.subject as SubjectType,
+    description: raw.description as string,
+    remediation: raw.remediation as string,
+    references: (raw.references ?? {}) as References,
+    tags: (raw.tags ?? []) as string[],
+    precision: (raw.precision ?? 'high') as Policy['precision'],
+    params,
+    when: clauses('when'),
+    unless: clauses('unless'),
+    require: clauses('require'),
+    forbid: clauses('forbid'),
+    disabled: raw.disabled === true,
+    source: {file, builtin, locations},
+  }
+  if (typeof raw.message === 'string') policy.message = raw.message
+  return policy
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
