@@ -1,0 +1,427 @@
+import {gzipSync} from 'node:zlib'
+import type {
+  Invocation,
+  Location as SarifLocation,
+  Log,
+  LogicalLocation,
+  Notification,
+  PhysicalLocation,
+  ReportingDescriptor,
+  Result as SarifResult,
+  Run,
+  Suppression as SarifSuppression,
+} from 'sarif'
+import type {Diagnostic, Location, Result, Severity, Suppression} from '../model/types.js'
+import type {PolicySummary, Report} from './types.js'
+import {anchorFile, describeSubject, formatLocation, repositoryLocation} from './anchor.js'
+import {FINGERPRINT_KEY, findingHash, primaryLocationLineHash} from './fingerprint.js'
+import {compareResults} from './order.js'
+import {folderFileUri, isRepositoryRelative, relativeUri} from './paths.js'
+import {asSentence, clip, pascalCase} from './text-limits.js'
+
+/** GitHub code scanning's upload limits; a file over a hard limit is rejected whole. */
+export interface SarifLimits {
+  maxResults: number
+  maxGzippedBytes: number
+  maxLocationsPerResult: number
+  maxTagsPerRule: number
+}
+
+export const GITHUB_SARIF_LIMITS: Readonly<SarifLimits> = {
+  maxResults: 25_000,
+  maxGzippedBytes: 10 * 1024 * 1024,
+  maxLocationsPerResult: 1_000,
+  maxTagsPerRule: 20,
+}
+
+export interface SarifOptions {
+  /** Emit `unknown` results as `kind: review`, `level: none` (GitHub shows little of them). */
+  includeUnknown?: boolean
+  /** Emit suppressed results, carrying their justification as SARIF `suppressions`. */
+  includeSuppressed?: boolean
+  /** Override GitHub's limits (tests use small numbers). */
+  limits?: Partial<SarifLimits>
+}
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
+export const SOURCE_ROOT = '%SRCROOT%'
+const MAX_DESCRIPTION = 1024
+const MAX_RULE_NAME = 255
+
+/** Mid-band scores, so GitHub's critical/high/medium/low bands read the same as trailgate's severities. */
+export const SECURITY_SEVERITY: Readonly<Record<Severity, string | undefined>> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '2.0',
+  info: undefined,
+}
+
+export const SARIF_LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+}
+
+/** Where a built-in policy without a reference URL is documented: its own file in the pack (`policies/events/` or `policies/trail/`). */
+export function policyDocsUrl(informationUri: string, policy: Pick<PolicySummary, 'id' | 'subject'>): string {
+  const folder = policy.subject === 'event' ? 'events' : 'trail'
+  return `${informationUri.replace(/\/+$/, '')}/blob/main/policies/${folder}/${encodeURIComponent(policy.id)}.yaml`
+}
+
+/**
+ * Renders a report as SARIF 2.1.0 for GitHub code scanning: one run, one rule per policy that ran,
+ * failures as results (plus suppressed and unknown ones on request), input problems as notifications.
+ */
+export function renderSarif(report: Report, options: SarifOptions = {}): string {
+  const limits: SarifLimits = {...GITHUB_SARIF_LIMITS, ...options.limits}
+  const candidates = selectResults(report, options)
+  const rules = buildRules(report, limits)
+
+  let kept = Math.min(candidates.length, limits.maxResults)
+  for (;;) {
+    const text = serialize(report, rules, candidates, kept, limits)
+    const size = gzipSync(text).length
+    if (size <= limits.maxGzippedBytes || kept === 0) return text
+    // Shrink in proportion to the overshoot, and always by at least one, so the loop ends quickly.
+    kept = Math.min(kept - 1, Math.floor((kept * limits.maxGzippedBytes * 0.95) / size))
+    kept = Math.max(kept, 0)
+  }
+}
+
+const STATUS_TIER: Readonly<Record<string, number>> = {fail: 0, suppressed: 1, unknown: 2}
+
+/** Failures first, then suppressed, then unknown; within each, most severe first, then policy id, then subject id. */
+function selectResults(report: Report, options: SarifOptions): Result[] {
+  return report.results
+    .filter(
+      (result) =>
+        result.status === 'fail' ||
+        (result.status === 'suppressed' && options.includeSuppressed === true) ||
+        (result.status === 'unknown' && options.includeUnknown === true),
+    )
+    .sort((a, b) => (STATUS_TIER[a.status] ?? 3) - (STATUS_TIER[b.status] ?? 3) || compareResults(a, b))
+}
+
+interface RuleSet {
+  rules: ReportingDescriptor[]
+  indexById: Map<string, number>
+  notifications: Notification[]
+}
+
+function buildRules(report: Report, limits: SarifLimits): RuleSet {
+  const summaries: PolicySummary[] = [...report.policies]
+  const known = new Set(summaries.map((policy) => policy.id))
+  // A result whose policy is missing from the list still needs a rule for its ruleIndex.
+  for (const result of report.results) {
+    if (known.has(result.policy)) continue
+    known.add(result.policy)
+    summaries.push(policyFromResult(result))
+  }
+  const notifications: Notification[] = []
+  const rules = summaries.map((policy) => {
+    const tags = ruleTags(policy)
+    if (tags.length > limits.maxTagsPerRule) {
+      notifications.push({
+        level: 'warning',
+        message: {
+          text: `Policy ${policy.id} has ${tags.length} tags; GitHub code scanning accepts at most ${limits.maxTagsPerRule}, so only the first ${limits.maxTagsPerRule} were kept.`,
+        },
+        descriptor: {id: 'sarif-tags-truncated'},
+      })
+    }
+    return buildRule(report, policy, tags.slice(0, limits.maxTagsPerRule))
+  })
+  return {rules, indexById: new Map(summaries.map((policy, index) => [policy.id, index])), notifications}
+}
+
+function policyFromResult(result: Result): PolicySummary {
+  return {
+    id: result.policy,
+    title: result.title,
+    severity: result.severity,
+    subject: result.subject.type,
+    description: result.title,
+    remediation: result.remediation ?? '',
+    references: {},
+    tags: [],
+    precision: 'medium',
+    notApplicable: 0,
+    builtin: false,
+  }
+}
+
+function ruleTags(policy: PolicySummary): string[] {
+  const tags = ['security', 'cloudtrail', policy.subject, ...policy.tags, ...(policy.references.cis ?? []).map((id) => `CIS ${id}`)]
+  return [...new Set(tags.filter((tag) => tag.trim() !== ''))]
+}
+
+function referenceLines(policy: PolicySummary): string[] {
+  const {cis = [], securityHub = [], awsConfig = [], urls = []} = policy.references
+  return [
+    ...cis.map((id) => `CIS ${id}`),
+    ...securityHub.map((id) => `AWS Security Hub control ${id}`),
+    ...awsConfig.map((id) => `AWS Config rule ${id}`),
+    ...urls,
+  ]
+}
+
+function firstHttpUrl(urls: readonly string[]): string | undefined {
+  return urls.find((url) => {
+    try {
+      const protocol = new URL(url).protocol
+      return protocol === 'https:' || protocol === 'http:'
+    } catch {
+      return false
+    }
+  })
+}
+
+function buildRule(report: Report, policy: PolicySummary, tags: string[]): ReportingDescriptor {
+  const description = policy.description.trim() === '' ? policy.title : policy.description.trim()
+  const references = referenceLines(policy)
+  const remediation = policy.remediation.trim()
+  const textParts = [description]
+  const markdownParts = [description]
+  if (remediation !== '') {
+    textParts.push(`Remediation: ${remediation}`)
+    markdownParts.push(`**Remediation**\n\n${remediation}`)
+  }
+  if (references.length > 0) {
+    textParts.push(`References:\n${references.map((line) => `- ${line}`).join('\n')}`)
+    markdownParts.push(`**References**\n\n${references.map((line) => `- ${line}`).join('\n')}`)
+  }
+  const helpUri = firstHttpUrl(policy.references.urls ?? []) ?? (policy.builtin ? policyDocsUrl(report.tool.informationUri, policy) : undefined)
+  const securitySeverity = SECURITY_SEVERITY[policy.severity]
+  return {
+    id: policy.id,
+    name: clip(pascalCase(policy.id) || policy.id, MAX_RULE_NAME),
+    shortDescription: {text: clip(policy.title, MAX_DESCRIPTION)},
+    fullDescription: {text: clip(description, MAX_DESCRIPTION)},
+    help: {text: textParts.join('\n\n'), markdown: markdownParts.join('\n\n')},
+    ...(helpUri !== undefined ? {helpUri} : {}),
+    defaultConfiguration: {level: SARIF_LEVEL[policy.severity]},
+    properties: {
+      tags,
+      precision: policy.precision,
+      ...(securitySeverity !== undefined ? {'security-severity': securitySeverity} : {}),
+    },
+  }
+}
+
+function serialize(report: Report, ruleSet: RuleSet, candidates: Result[], kept: number, limits: SarifLimits): string {
+  const anchor = anchorFile(report)
+  const results = candidates.slice(0, kept).map((result) => buildResult(result, ruleSet.indexById.get(result.policy) ?? 0, anchor, limits))
+  const notifications = [...executionNotifications(report, ruleSet)]
+  const omitted = candidates.length - kept
+  if (omitted > 0) notifications.unshift(truncationNotification(candidates.length, kept, limits))
+
+  const workingDirectoryUri = folderFileUri(report.workingDirectory)
+  const invocation: Invocation = {
+    executionSuccessful: report.exitCode !== 2,
+    exitCode: report.exitCode,
+    startTimeUtc: report.startedAt,
+    endTimeUtc: report.finishedAt,
+    ...(workingDirectoryUri !== undefined ? {workingDirectory: {uri: workingDirectoryUri}} : {}),
+    ...(notifications.length > 0 ? {toolExecutionNotifications: notifications} : {}),
+    ...(ruleSet.notifications.length > 0 ? {toolConfigurationNotifications: ruleSet.notifications} : {}),
+  }
+  const run: Run = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        ...(/^\d+\.\d+\.\d+/.test(report.tool.version) ? {semanticVersion: report.tool.version} : {}),
+        informationUri: report.tool.informationUri,
+        rules: ruleSet.rules,
+      },
+    },
+    ...(report.category !== '' ? {automationDetails: {id: report.category}} : {}),
+    originalUriBaseIds: {
+      [SOURCE_ROOT]: {
+        ...(workingDirectoryUri !== undefined ? {uri: workingDirectoryUri} : {}),
+        description: {text: 'The repository root; every artifact URI is relative to it.'},
+      },
+    },
+    invocations: [invocation],
+    columnKind: 'utf16CodeUnits',
+    results,
+    properties: {
+      command: report.command,
+      failOn: report.failOn,
+      ...(omitted > 0 ? {omittedResults: omitted} : {}),
+    },
+  }
+  const log: Log = {$schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run]}
+  return `${JSON.stringify(log, null, 2)}\n`
+}
+
+function truncationNotification(total: number, kept: number, limits: SarifLimits): Notification {
+  const reason =
+    kept < Math.min(total, limits.maxResults)
+      ? `the file must stay under ${limits.maxGzippedBytes} bytes gzipped`
+      : `GitHub code scanning accepts at most ${limits.maxResults} results per run`
+  return {
+    level: 'warning',
+    message: {
+      text: `Only ${kept} of ${total} results are in this file because ${reason}; ${total - kept} were left out. Kept in order: failures before suppressed and unknown results, most severe first, then by policy id, then by subject id.`,
+    },
+    descriptor: {id: 'sarif-results-truncated'},
+  }
+}
+
+function region(location: Location): NonNullable<PhysicalLocation['region']> {
+  const startLine = Math.max(1, Math.trunc(location.line))
+  const startColumn = Math.max(1, Math.trunc(location.column))
+  const endLine = Math.max(startLine, Math.trunc(location.endLine ?? startLine))
+  const result: NonNullable<PhysicalLocation['region']> = {startLine, startColumn, endLine}
+  if (location.endColumn !== undefined) {
+    const endColumn = Math.max(1, Math.trunc(location.endColumn))
+    result.endColumn = endLine === startLine ? Math.max(startColumn, endColumn) : endColumn
+  }
+  return result
+}
+
+function physicalLocation(file: string, where?: Location): PhysicalLocation {
+  return {
+    artifactLocation: {uri: relativeUri(file), uriBaseId: SOURCE_ROOT},
+    ...(where !== undefined ? {region: region(where)} : {}),
+  }
+}
+
+function logicalLocations(result: Result): LogicalLocation[] {
+  const {subject} = result
+  const entries: LogicalLocation[] = [
+    {
+      name: result.logical?.logicalId ?? subject.label,
+      fullyQualifiedName: subject.id,
+      kind: 'resource',
+      properties: {
+        subjectType: subject.type,
+        ...(subject.account !== undefined ? {account: subject.account} : {}),
+        ...(subject.region !== undefined ? {region: subject.region} : {}),
+      },
+    },
+  ]
+  for (const path of [result.logical?.constructPath, result.logical?.address]) {
+    if (path !== undefined && path !== subject.id) entries.push({name: path.split('/').pop() ?? path, fullyQualifiedName: path, kind: 'resource'})
+  }
+  if (subject.account !== undefined && subject.region !== undefined) {
+    const regionName = `${subject.account}/${subject.region}`
+    if (regionName !== subject.id) entries.push({name: subject.region, fullyQualifiedName: regionName, kind: 'namespace'})
+  }
+  if (subject.account !== undefined && subject.account !== subject.id) {
+    entries.push({name: subject.account, fullyQualifiedName: subject.account, kind: 'namespace'})
+  }
+  return entries
+}
+
+function resultMessage(result: Result, ownLocation: Location | undefined): string {
+  const base = result.message.trim() === '' ? result.title : result.message
+  if (ownLocation !== undefined) return base
+  const parts = [asSentence(base), `Subject: ${describeSubject(result.subject)}.`]
+  if (result.location !== undefined) parts.push(`Found at ${formatLocation(result.location)}.`)
+  return parts.join(' ')
+}
+
+function suppressionOf(suppression: Suppression | undefined): SarifSuppression {
+  if (suppression === undefined) return {kind: 'external', status: 'accepted', justification: 'suppressed'}
+  const justification = [suppression.reason, suppression.expires !== undefined ? `(until ${suppression.expires})` : undefined]
+    .filter((part): part is string => part !== undefined && part !== '')
+    .join(' ')
+  const source = suppression.source !== undefined && isRepositoryRelative(suppression.source.file) ? suppression.source : undefined
+  return {
+    kind: suppression.kind === 'waiver' ? 'external' : 'inSource',
+    status: 'accepted',
+    justification: justification === '' ? 'suppressed' : justification,
+    ...(source !== undefined ? {location: {physicalLocation: physicalLocation(source.file, source)}} : {}),
+    properties: {
+      trailgateKind: suppression.kind,
+      ...(suppression.expires !== undefined ? {expires: suppression.expires} : {}),
+      ...(suppression.approvedBy !== undefined ? {approvedBy: suppression.approvedBy} : {}),
+    },
+  }
+}
+
+function buildResult(result: Result, ruleIndex: number, anchor: string, limits: SarifLimits): SarifResult {
+  const own = repositoryLocation(result)
+  const physical = own !== undefined ? physicalLocation(own.file, own) : physicalLocation(anchor, {file: anchor, line: 1, column: 1})
+  const locations: SarifLocation[] = [{physicalLocation: physical, logicalLocations: logicalLocations(result)}]
+  const review = result.status === 'unknown'
+  const hash = findingHash(result.policy, result.subject.id)
+  return {
+    ruleId: result.policy,
+    ruleIndex,
+    ...(review ? {kind: 'review' as const, level: 'none' as const} : {kind: 'fail' as const, level: SARIF_LEVEL[result.severity]}),
+    message: {text: resultMessage(result, own)},
+    locations: locations.slice(0, limits.maxLocationsPerResult),
+    partialFingerprints: {primaryLocationLineHash: primaryLocationLineHash(result.policy, result.subject.id)},
+    fingerprints: {[FINGERPRINT_KEY]: hash},
+    ...(result.status === 'suppressed' ? {suppressions: [suppressionOf(result.suppression)]} : {}),
+    properties: {
+      severity: result.severity,
+      status: result.status,
+      subject: {...result.subject},
+      ...(result.details !== undefined && result.details.length > 0 ? {details: result.details} : {}),
+      ...(result.remediation !== undefined ? {remediation: result.remediation} : {}),
+    },
+  }
+}
+
+function notificationLocations(file: string | undefined, where?: Location): SarifLocation[] | undefined {
+  if (file === undefined || !isRepositoryRelative(file)) return undefined
+  return [{physicalLocation: physicalLocation(file, where)}]
+}
+
+function diagnosticNotification(diagnostic: Diagnostic): Notification {
+  const where: Location | undefined =
+    diagnostic.file !== undefined && diagnostic.line !== undefined
+      ? {
+          file: diagnostic.file,
+          line: diagnostic.line,
+          column: diagnostic.column ?? 1,
+          ...(diagnostic.endLine !== undefined ? {endLine: diagnostic.endLine} : {}),
+          ...(diagnostic.endColumn !== undefined ? {endColumn: diagnostic.endColumn} : {}),
+        }
+      : undefined
+  const locations = notificationLocations(diagnostic.file, where)
+  // A file that cannot be a repository URI is still named, in the text.
+  const place = locations === undefined && diagnostic.file !== undefined ? `${where !== undefined ? formatLocation(where) : diagnostic.file}: ` : ''
+  return {
+    level: diagnostic.severity,
+    message: {text: `${place}${diagnostic.message}`},
+    ...(diagnostic.code !== undefined ? {descriptor: {id: diagnostic.code}} : {}),
+    ...(locations !== undefined ? {locations} : {}),
+  }
+}
+
+function executionNotifications(report: Report, ruleSet: RuleSet): Notification[] {
+  const notifications = report.diagnostics.map(diagnosticNotification)
+  const diagnosedFiles = new Set(report.diagnostics.map((diagnostic) => diagnostic.file).filter((file) => file !== undefined))
+  for (const input of report.inputs) {
+    if (input.fate === 'read') continue
+    if (input.fate === 'failed' && diagnosedFiles.has(input.path)) continue
+    const locations = notificationLocations(input.path)
+    notifications.push({
+      level: input.fate === 'failed' ? 'error' : 'note',
+      message: {text: `Input ${input.path} ${input.fate === 'failed' ? 'failed' : 'was skipped'}: ${input.detail}`},
+      descriptor: {id: input.fate === 'failed' ? 'input-failed' : 'input-skipped'},
+      ...(locations !== undefined ? {locations} : {}),
+    })
+  }
+  for (const result of [...report.results].filter((candidate) => candidate.status === 'error').sort(compareResults)) {
+    const own = repositoryLocation(result)
+    const locations = own !== undefined ? notificationLocations(own.file, own) : undefined
+    notifications.push({
+      level: 'error',
+      message: {text: `Policy ${result.policy} could not be evaluated on ${describeSubject(result.subject)}: ${result.message}`},
+      associatedRule: {id: result.policy, index: ruleSet.indexById.get(result.policy) ?? 0},
+      descriptor: {id: 'evaluation-error'},
+      ...(locations !== undefined ? {locations} : {}),
+    })
+  }
+  for (const note of report.notes) notifications.push({level: 'note', message: {text: note}})
+  return notifications
+}

@@ -1,0 +1,152 @@
+import pc from 'picocolors'
+
+import type {Location, Result, Status} from '../model/types.js'
+import type {PolicySummary, Report} from './types.js'
+
+export interface TextOptions {
+  color: boolean
+  /** Also list each passing subject, and every input that was read. */
+  verbose?: boolean
+}
+
+type Colors = ReturnType<typeof pc.createColors>
+
+const STATUS_ORDER: Status[] = ['fail', 'error', 'unknown', 'suppressed', 'pass']
+
+/** The report for people: grouped by policy, problems first, one summary line at the end. */
+export function renderText(report: Report, options: TextOptions): string {
+  const c = pc.createColors(options.color)
+  const out: string[] = []
+  out.push(header(report, c))
+  for (const note of report.notes) out.push(c.dim(`  note: ${note}`))
+  out.push('')
+
+  const byPolicy = groupBy(report.results, (r) => r.policy)
+  const judged = report.policies.filter((p) => (byPolicy.get(p.id)?.length ?? 0) > 0 || p.notApplicable > 0)
+  const ordered = judged.sort((a, b) => policyRank(byPolicy.get(a.id)) - policyRank(byPolicy.get(b.id)) || a.id.localeCompare(b.id))
+  const idWidth = Math.max(0, ...ordered.map((p) => p.id.length))
+  for (const policy of ordered) out.push(...policyBlock(policy, byPolicy.get(policy.id) ?? [], idWidth, options, c))
+  out.push(...idlePolicies(report.policies.filter((p) => !judged.includes(p)), c))
+
+  const problems = report.inputs.filter((i) => i.fate !== 'read')
+  const shownInputs = options.verbose ? report.inputs : problems
+  if (shownInputs.length > 0) {
+    out.push('', c.bold('Inputs'))
+    for (const input of shownInputs) {
+      const fate = input.fate === 'failed' ? c.red('failed ') : input.fate === 'skipped' ? c.yellow('skipped') : c.green('read   ')
+      out.push(`  ${fate} ${input.path}  ${c.dim(input.detail)}`)
+    }
+  }
+  if (report.diagnostics.length > 0) {
+    out.push('', c.bold('Diagnostics'))
+    for (const d of report.diagnostics) {
+      const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}  ` : ''
+      out.push(`  ${d.severity === 'error' ? c.red('error  ') : c.yellow('warning')} ${where}${d.message}`)
+    }
+  }
+  out.push('', summaryLine(report, c))
+  return `${out.join('\n')}\n`
+}
+
+function header(report: Report, c: Colors): string {
+  const {read, skipped, failed} = report.summary.inputs
+  const parts = [`${read} input${read === 1 ? '' : 's'} read`]
+  if (skipped) parts.push(`${skipped} skipped`)
+  if (failed) parts.push(c.red(`${failed} failed`))
+  return `${c.bold(`trailgate ${report.command}`)} ${c.dim('·')} ${parts.join(', ')} ${c.dim('·')} ${report.policies.length} policies`
+}
+
+function policyRank(results: Result[] | undefined): number {
+  const statuses = new Set((results ?? []).map((r) => r.status))
+  const rank = STATUS_ORDER.findIndex((s) => statuses.has(s))
+  return rank === -1 ? STATUS_ORDER.length : rank
+}
+
+function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, options: TextOptions, c: Colors): string[] {
+  const counts = countStatuses(results)
+  const worst = STATUS_ORDER.find((s) => counts[s] > 0)
+  const tag = worst === 'fail' ? c.red('✗ FAIL   ') : worst === 'error' ? c.red('! ERROR  ') : worst === 'unknown' ? c.yellow('? UNKNOWN') : worst === 'suppressed' ? c.cyan('~ WAIVED ') : worst === 'pass' ? c.green('✓ PASS   ') : c.dim('- N/A    ')
+  const tally = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'fail' ? 'failed' : s === 'pass' ? 'passed' : s}`)
+  if (policy.notApplicable > 0) tally.push(`${policy.notApplicable} not applicable`)
+  const lines = [`${tag} ${c.bold(policy.id.padEnd(idWidth))} ${severityTag(policy.severity, c)} ${policy.title} ${c.dim(`(${tally.join(', ') || 'no subjects'})`)}`]
+  const shown = results.filter((r) => r.status !== 'pass' || options.verbose)
+  for (const result of sortResults(shown)) {
+    const mark = {fail: c.red('✗'), error: c.red('!'), unknown: c.yellow('?'), suppressed: c.cyan('~'), pass: c.green('✓')}[result.status]
+    lines.push(`    ${mark} ${result.message}`)
+    if (result.location) lines.push(c.dim(`      at ${formatLocation(result.location)}`))
+    if (result.logical?.constructPath) lines.push(c.dim(`      construct ${result.logical.constructPath}`))
+    else if (result.logical?.address) lines.push(c.dim(`      resource ${result.logical.address}`))
+    if (result.suppression) lines.push(c.dim(`      ${result.suppression.kind}: ${result.suppression.reason}${result.suppression.expires ? ` (until ${result.suppression.expires})` : ''}`))
+  }
+  const failed = results.find((r) => r.status === 'fail' && r.remediation)
+  if (failed?.remediation) {
+    const [first, ...rest] = failed.remediation.trim().split('\n')
+    lines.push(c.dim(`      fix: ${first}`), ...rest.map((line) => c.dim(`           ${line}`)))
+  }
+  return lines
+}
+
+const NOTHING_TO_JUDGE: Record<string, string> = {
+  trail: 'no trail among the inputs',
+  region: 'no region among the inputs',
+  account: 'no account among the inputs',
+  event: 'no CloudTrail records among the inputs',
+}
+
+/** Policies that had no subject of their kind: one line per kind, not one per policy. */
+function idlePolicies(policies: PolicySummary[], c: Colors): string[] {
+  const bySubject = groupBy(policies, (p) => p.subject)
+  return [...bySubject.entries()].map(([subject, group]) =>
+    c.dim(`- ${group.length} ${subject} polic${group.length === 1 ? 'y' : 'ies'} had nothing to judge (${NOTHING_TO_JUDGE[subject] ?? 'no subjects'})`),
+  )
+}
+
+function severityTag(severity: string, c: Colors): string {
+  const padded = severity.padEnd(8)
+  if (severity === 'critical' || severity === 'high') return c.red(padded)
+  if (severity === 'medium') return c.yellow(padded)
+  return c.dim(padded)
+}
+
+function summaryLine(report: Report, c: Colors): string {
+  const k = report.summary.counts
+  const parts = [
+    k.fail ? c.red(`${k.fail} failed`) : '0 failed',
+    `${k.unknown} unknown`,
+    `${k.suppressed} suppressed`,
+    k.error ? c.red(`${k.error} errors`) : '0 errors',
+    `${k.pass} passed`,
+  ]
+  const verdict =
+    report.exitCode === 2
+      ? c.red('exit 2: the run cannot be trusted (see inputs and diagnostics)')
+      : report.exitCode === 1
+        ? c.red(`exit 1: failures at or above ${report.failOn}`)
+        : c.green(`exit 0${k.fail ? `: no failure at or above ${report.failOn}` : ''}`)
+  return `${c.bold('Summary:')} ${parts.join(', ')} ${c.dim('·')} ${verdict}`
+}
+
+export function formatLocation(location: Location): string {
+  return `${location.file}:${location.line}:${location.column}`
+}
+
+function sortResults(results: Result[]): Result[] {
+  return [...results].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.subject.id.localeCompare(b.subject.id))
+}
+
+function countStatuses(results: Result[]): Record<Status, number> {
+  const counts: Record<Status, number> = {pass: 0, fail: 0, unknown: 0, suppressed: 0, error: 0}
+  for (const r of results) counts[r.status]++
+  return counts
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = map.get(k)
+    if (list) list.push(item)
+    else map.set(k, [item])
+  }
+  return map
+}

@@ -1,0 +1,54 @@
+import type {Diagnostic, InputRecord, Result, Severity, Status, SubjectType} from '../model/types.js'
+import type {References} from '../policy/types.js'
+
+/** What a report says about each policy that ran (even one with no results, so alerts can close). */
+export interface PolicySummary {
+  id: string
+  title: string
+  severity: Severity
+  subject: SubjectType
+  description: string
+  remediation: string
+  references: References
+  tags: string[]
+  precision: 'very-high' | 'high' | 'medium' | 'low'
+  /** Subjects the policy did not apply to (`when` did not match, or an `unless` exempted them). */
+  notApplicable: number
+  builtin: boolean
+}
+
+export type Counts = Record<Status, number>
+
+/** One run, everything every renderer needs. The JSON output is this document, as is. */
+export interface Report {
+  /** Version of the JSON document's shape (schemas/report.schema.json). */
+  schemaVersion: 1
+  tool: {name: 'trailgate'; version: string; informationUri: string}
+  command: 'check' | 'audit'
+  /** Distinguishes uploads of the same tool (SARIF `automationDetails.id`), e.g. `trailgate/check/`. */
+  category: string
+  startedAt: string
+  finishedAt: string
+  /** Paths in the report are relative to this folder (the repository root in CI). */
+  workingDirectory: string
+  /** The config file used, if any, relative to workingDirectory. Fileless findings are anchored to it. */
+  configFile?: string
+  /** The `--fail-on` threshold; `none` never fails the run on findings. */
+  failOn: Severity | 'none'
+  exitCode: 0 | 1 | 2
+  summary: {
+    results: number
+    counts: Counts
+    /** Failures by severity (suppressed results excluded). */
+    failuresBySeverity: Record<Severity, number>
+    inputs: {read: number; skipped: number; failed: number}
+    diagnostics: {errors: number; warnings: number}
+  }
+  policies: PolicySummary[]
+  results: Result[]
+  inputs: InputRecord[]
+  diagnostics: Diagnostic[]
+  notes: string[]
+}
+
+export const TOOL_INFORMATION_URI = 'https://github.com/trailgate/trailgate'
