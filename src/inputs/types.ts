@@ -49,3 +49,25 @@ export interface ReaderOutput {
 export function emptyReaderOutput(kind: InputKind, detail = ''): ReaderOutput {
   return {kind, trails: [], fragments: [], events: [], coverage: [], diagnostics: [], notes: [], detail}
 }
+
+/** One file handed to a reader. */
+export interface InputFile {
+  /** As printed in reports: relative to the working directory when inside it, with forward slashes. */
+  path: string
+  absolutePath: string
+  bytes: Buffer
+}
+
+/**
+ * A reader for one input format. `detect.ts` offers each file to every reader in priority order and
+ * gives it to the first whose `sniff` accepts it. A reader that consumes other files too (a CDK
+ * `manifest.json` and its stack templates) lists them in `claimedFiles`, so they are not read twice.
+ */
+export interface Reader {
+  kind: InputKind
+  /** Lower runs first; readers that claim other files (assemblies, plans with configuration) go first. */
+  priority: number
+  /** `head` is the first 64 KiB decoded as UTF-8 (gzip already inflated when the file is gzipped). */
+  sniff(file: InputFile, head: string): boolean
+  read(file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles?: string[]}>
+}

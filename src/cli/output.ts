@@ -1,0 +1,53 @@
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+import {renderJson} from '../report/json.js'
+import {renderJunit} from '../report/junit.js'
+import {renderMarkdown} from '../report/markdown.js'
+import {renderSarif} from '../report/sarif.js'
+import {renderText} from '../report/text.js'
+import type {Report} from '../report/types.js'
+
+export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown'
+
+export interface OutputRequest {
+  format: Format
+  files: Partial<Record<Exclude<Format, 'text'>, string>>
+  color: boolean
+  verbose: boolean
+  sarifIncludeUnknown: boolean
+  sarifIncludeSuppressed: boolean
+}
+
+export function render(report: Report, format: Format, request: OutputRequest): string {
+  switch (format) {
+    case 'text':
+      return renderText(report, {color: request.color, verbose: request.verbose})
+    case 'json':
+      return renderJson(report)
+    case 'sarif':
+      return renderSarif(report, {includeUnknown: request.sarifIncludeUnknown, includeSuppressed: request.sarifIncludeSuppressed})
+    case 'junit':
+      return renderJunit(report)
+    case 'markdown':
+      return renderMarkdown(report)
+  }
+}
+
+/** Every requested file from the same report, then the chosen format on standard output. */
+export function writeOutputs(report: Report, request: OutputRequest, stdout: (text: string) => void): void {
+  for (const [format, file] of Object.entries(request.files) as [Exclude<Format, 'text'>, string | undefined][]) {
+    if (!file) continue
+    mkdirSync(dirname(file), {recursive: true})
+    writeFileSync(file, render(report, format, request))
+  }
+  stdout(render(report, request.format, request))
+}
+
+/** Colour only on a terminal, unless asked; NO_COLOR and FORCE_COLOR are honoured. */
+export function wantsColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (flag !== undefined) return flag
+  if (process.env.NO_COLOR) return false
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
+  return Boolean(stream.isTTY)
+}

@@ -1,0 +1,98 @@
+import {Command, Flags} from '@oclif/core'
+
+import {outputFlags, policyFlags} from '../cli/flags.js'
+import {wantsColor, writeOutputs} from '../cli/output.js'
+import {runAudit} from '../engine/audit.js'
+
+const list = {delimiter: ',' as const, multiple: true as const, multipleNonGreedy: true as const}
+
+export default class Audit extends Command {
+  static override summary = 'Audit a live AWS account, or every account of an AWS Organization.'
+
+  static override description = `Collects every trail the account can see in each region — with its status, event selectors,
+insight selectors and tags, asked of the trail's home region — using the standard AWS credential chain
+(environment, --profile, SSO, web identity for GitHub OIDC). Then evaluates and reports exactly as
+\`check\` does. CloudTrail's rate limits are honoured per account and region; throttled calls are retried.
+
+An account or region that cannot be read is reported (exit 2) and the rest is audited.
+--save-snapshot keeps what was collected, to replay it offline with \`trailgate check\`.
+
+Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 something could not be read).`
+
+  static override examples = [
+    {description: 'Audit the current account in every region', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Audit two regions with a named profile', command: '<%= config.bin %> <%= command.id %> --profile security --regions us-east-1,eu-west-1'},
+    {description: 'Audit a whole organization from the management account, keeping evidence', command: '<%= config.bin %> <%= command.id %> --org --role-name SecurityAudit --save-snapshot audit.json --junit audit.xml'},
+  ]
+
+  static override flags = {
+    ...policyFlags,
+    ...outputFlags,
+    profile: Flags.string({summary: 'AWS profile (default: the standard credential chain).', helpGroup: 'AWS'}),
+    region: Flags.string({summary: 'Region for STS and Organizations calls (default: the profile\'s or environment\'s).', helpGroup: 'AWS'}),
+    regions: Flags.string({summary: 'Regions to audit; comma-separated (default: every region of the partition the account has enabled).', ...list, helpGroup: 'AWS'}),
+    'endpoint-url': Flags.string({summary: 'Send AWS calls to this endpoint (an AWS-compatible service), as the AWS CLI does.', helpGroup: 'AWS'}),
+    org: Flags.boolean({summary: 'Audit every active account of the organization (from the management or a delegated administrator account).', helpGroup: 'AWS'}),
+    'role-name': Flags.string({summary: 'Role to assume in each audited account.', default: 'OrganizationAccountAccessRole', helpGroup: 'AWS'}),
+    'external-id': Flags.string({summary: 'External id for assuming the role.', helpGroup: 'AWS'}),
+    accounts: Flags.string({summary: 'Only these account ids; comma-separated.', ...list, helpGroup: 'AWS'}),
+    'exclude-accounts': Flags.string({summary: 'Leave out these account ids; comma-separated.', ...list, helpGroup: 'AWS'}),
+    concurrency: Flags.integer({summary: 'Accounts audited at once.', default: 8, min: 1, max: 64, helpGroup: 'AWS'}),
+    'call-timeout': Flags.integer({summary: 'Longest wait for one AWS answer, in seconds.', default: 30, min: 1, helpGroup: 'AWS'}),
+    'save-snapshot': Flags.string({summary: 'Write the collected snapshot to this file (replay it with `trailgate check FILE`).', helpGroup: 'OUTPUT'}),
+    progress: Flags.boolean({summary: 'Show progress on standard error (default: only on a terminal).', allowNo: true, helpGroup: 'OUTPUT'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Audit)
+    const showProgress = flags.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI)
+    const {formatProgress} = await import('../live/index.js')
+    let lastLine = ''
+    const {report} = await runAudit({
+      cwd: process.cwd(),
+      config: flags.config,
+      policyPaths: flags.policies,
+      builtin: flags.builtin,
+      only: flags.only,
+      skip: flags.skip,
+      params: flags.param,
+      failOn: flags['fail-on'],
+      profile: flags.profile,
+      region: flags.region,
+      regions: flags.regions,
+      endpointUrl: flags['endpoint-url'],
+      org: flags.org,
+      roleName: flags['role-name'],
+      externalId: flags['external-id'],
+      accounts: flags.accounts,
+      excludeAccounts: flags['exclude-accounts'],
+      concurrency: flags.concurrency,
+      callTimeoutMs: flags['call-timeout'] * 1000,
+      saveSnapshot: flags['save-snapshot'],
+      ...(showProgress
+        ? {
+            onProgress: (progress) => {
+              const line = formatProgress(progress)
+              if (line === lastLine) return
+              lastLine = line
+              process.stderr.write(process.stderr.isTTY ? `\r\u001b[2K${line}` : `${line}\n`)
+            },
+          }
+        : {}),
+    })
+    if (showProgress && process.stderr.isTTY) process.stderr.write('\r\u001b[2K')
+    writeOutputs(
+      report,
+      {
+        format: flags.format,
+        files: {json: flags.json, sarif: flags.sarif, junit: flags.junit, markdown: flags.markdown},
+        color: wantsColor(flags.color),
+        verbose: flags.verbose,
+        sarifIncludeUnknown: flags['sarif-include-unknown'],
+        sarifIncludeSuppressed: flags['sarif-include-suppressed'],
+      },
+      (text) => process.stdout.write(text),
+    )
+    process.exitCode = report.exitCode
+  }
+}

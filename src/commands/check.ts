@@ -1,0 +1,82 @@
+import {Args, Command, Flags} from '@oclif/core'
+
+import {outputFlags, policyFlags} from '../cli/flags.js'
+import {wantsColor, writeOutputs} from '../cli/output.js'
+import {runCheck} from '../engine/run.js'
+
+export default class Check extends Command {
+  static override summary = 'Check trail configurations, IaC and CloudTrail logs against policies.'
+
+  static override description = `Reads every file and folder given, recognizing each by its content:
+  AWS CLI JSON output (describe-trails, get-trail-status, get-event-selectors, get-insight-selectors, list-tags),
+  trailgate snapshots, CloudFormation templates, CDK cloud assemblies (cdk.out), Terraform plan JSON
+  and CloudTrail log files. Evaluates the built-in and custom policies and reports every result.
+
+Every input is accounted for: read, skipped (and why) or failed (file:line:column).
+
+Exit codes:
+  0  no failure at or above --fail-on
+  1  a failure at or above --fail-on (default: low)
+  2  the run cannot be trusted: an input, a policy or the config could not be read`
+
+  static override examples = [
+    {description: 'Check AWS CLI evidence collected into a folder', command: '<%= config.bin %> <%= command.id %> ./evidence'},
+    {description: 'Gate a pull request on a CDK app, writing SARIF for code scanning', command: '<%= config.bin %> <%= command.id %> cdk.out --sarif trailgate.sarif'},
+    {description: 'Check a Terraform plan against the account as it is today', command: '<%= config.bin %> <%= command.id %> plan.json --baseline snapshot.json'},
+    {description: 'Only the quota policies, failing only on high or critical', command: '<%= config.bin %> <%= command.id %> ./evidence --only "*-limit" --fail-on high'},
+    {description: 'Lower a parameter for one run', command: '<%= config.bin %> <%= command.id %> ./evidence --param trails-per-region-limit.max=4'},
+  ]
+
+  static override strict = false
+
+  static override args = {
+    paths: Args.string({description: 'Files or folders to check (folders are read recursively).', required: true}),
+  }
+
+  static override flags = {
+    ...policyFlags,
+    ...outputFlags,
+    account: Flags.string({summary: 'The account whose evidence this is (default: from a snapshot, or inferred from the trails\' ARNs).', helpGroup: 'INPUT'}),
+    regions: Flags.string({summary: 'Regions to judge besides the trails\' home regions; comma-separated.', delimiter: ',', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
+    'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
+    'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Check)
+    const cfnParams: Record<string, string> = {}
+    for (const pair of flags['cfn-param'] ?? []) {
+      const at = pair.indexOf('=')
+      if (at < 1) this.error(`--cfn-param ${pair}: expected Name=Value`, {exit: 2})
+      cfnParams[pair.slice(0, at)] = pair.slice(at + 1)
+    }
+    const report = await runCheck({
+      paths: argv as string[],
+      cwd: process.cwd(),
+      config: flags.config,
+      policyPaths: flags.policies,
+      builtin: flags.builtin,
+      only: flags.only,
+      skip: flags.skip,
+      params: flags.param,
+      failOn: flags['fail-on'],
+      account: flags.account,
+      regions: flags.regions,
+      ...(Object.keys(cfnParams).length > 0 ? {cfnParams} : {}),
+      tfDir: flags['tf-dir'],
+    })
+    writeOutputs(
+      report,
+      {
+        format: flags.format,
+        files: {json: flags.json, sarif: flags.sarif, junit: flags.junit, markdown: flags.markdown},
+        color: wantsColor(flags.color),
+        verbose: flags.verbose,
+        sarifIncludeUnknown: flags['sarif-include-unknown'],
+        sarifIncludeSuppressed: flags['sarif-include-suppressed'],
+      },
+      (text) => process.stdout.write(text),
+    )
+    process.exitCode = report.exitCode
+  }
+}

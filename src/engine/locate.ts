@@ -1,0 +1,47 @@
+import type {Detail, Location, Subject, TrailSubject} from '../model/types.js'
+
+/** Facts are computed, so a failing fact points at the fields it was computed from. */
+const FACT_SOURCES: Record<string, string[]> = {
+  'Facts.ManagementEvents': ['AdvancedEventSelectors', 'EventSelectors'],
+  'Facts.ExcludesManagementEventSources': ['AdvancedEventSelectors', 'EventSelectors'],
+  'Facts.EventSelectorCount': ['EventSelectors'],
+  'Facts.DataResourceCount': ['EventSelectors'],
+  'Facts.AdvancedSelectorValueCount': ['AdvancedEventSelectors'],
+  'Facts.LogsDataEvents': ['AdvancedEventSelectors', 'EventSelectors'],
+}
+
+/**
+ * Where a person should look for a result: the offending property when the subject came from a file
+ * that says where it is, else the subject itself. For region and account subjects, a failure inside
+ * `Trails.N` points at that trail.
+ */
+export function locateResult(subject: Subject<object>, details: Detail[], trailsById: Map<string, TrailSubject>): Location | undefined {
+  for (const detail of details) {
+    const nested = /^Trails\.(\d+)\.(.+)$/.exec(detail.path)
+    if (nested && (subject.type === 'region' || subject.type === 'account')) {
+      const trails = (subject.document as {Trails?: {TrailARN?: unknown}[]}).Trails
+      const arn = trails?.[Number(nested[1])]?.TrailARN
+      const trail = typeof arn === 'string' ? trailsById.get(arn) : undefined
+      if (trail) return fieldLocation(trail, nested[2]) ?? trail.provenance.location
+      continue
+    }
+    const found = fieldLocation(subject, detail.path)
+    if (found) return found
+  }
+  return subject.provenance.location
+}
+
+function fieldLocation(subject: Subject<object>, path: string): Location | undefined {
+  const fields = subject.provenance.fields
+  if (!fields) return undefined
+  const candidates = FACT_SOURCES[path] ?? [path]
+  for (const candidate of candidates) {
+    // The longest recorded prefix: `EventSelectors.0.DataResources.3` falls back to `EventSelectors`.
+    const segments = candidate.split('.')
+    for (let n = segments.length; n > 0; n--) {
+      const hit = fields[segments.slice(0, n).join('.')]
+      if (hit) return hit
+    }
+  }
+  return undefined
+}

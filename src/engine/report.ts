@@ -1,0 +1,81 @@
+import type {Diagnostic, InputRecord, Result, Severity, Status} from '../model/types.js'
+import {SEVERITIES} from '../model/types.js'
+import type {Policy} from '../policy/types.js'
+import type {Counts, PolicySummary, Report} from '../report/types.js'
+import {TOOL_INFORMATION_URI} from '../report/types.js'
+import {exitCodeFor, type FailOn} from './exit-code.js'
+
+export interface ReportParts {
+  command: 'check' | 'audit'
+  category: string
+  version: string
+  startedAt: Date
+  finishedAt: Date
+  workingDirectory: string
+  configFile?: string
+  failOn: FailOn
+  policies: Policy[]
+  notApplicable: Record<string, number>
+  results: Result[]
+  inputs: InputRecord[]
+  diagnostics: Diagnostic[]
+  notes: string[]
+}
+
+/** Puts one run's pieces into the report every renderer reads, with its counts and exit code. */
+export function buildReport(parts: ReportParts): Report {
+  const counts: Counts = {pass: 0, fail: 0, unknown: 0, suppressed: 0, error: 0}
+  const failuresBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>
+  for (const result of parts.results) {
+    counts[result.status as Status]++
+    if (result.status === 'fail') failuresBySeverity[result.severity]++
+  }
+  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn)
+  return {
+    schemaVersion: 1,
+    tool: {name: 'trailgate', version: parts.version, informationUri: TOOL_INFORMATION_URI},
+    command: parts.command,
+    category: parts.category,
+    startedAt: parts.startedAt.toISOString(),
+    finishedAt: parts.finishedAt.toISOString(),
+    workingDirectory: parts.workingDirectory,
+    ...(parts.configFile ? {configFile: parts.configFile} : {}),
+    failOn: parts.failOn,
+    exitCode,
+    summary: {
+      results: parts.results.length,
+      counts,
+      failuresBySeverity,
+      inputs: {
+        read: parts.inputs.filter((i) => i.fate === 'read').length,
+        skipped: parts.inputs.filter((i) => i.fate === 'skipped').length,
+        failed: parts.inputs.filter((i) => i.fate === 'failed').length,
+      },
+      diagnostics: {
+        errors: parts.diagnostics.filter((d) => d.severity === 'error').length,
+        warnings: parts.diagnostics.filter((d) => d.severity === 'warning').length,
+      },
+    },
+    policies: parts.policies.map((p) => summarizePolicy(p, parts.notApplicable[p.id] ?? 0)),
+    results: parts.results,
+    inputs: parts.inputs,
+    diagnostics: parts.diagnostics,
+    notes: parts.notes,
+  }
+}
+
+export function summarizePolicy(policy: Policy, notApplicable: number): PolicySummary {
+  return {
+    id: policy.id,
+    title: policy.title,
+    severity: policy.severity,
+    subject: policy.subject,
+    description: policy.description,
+    remediation: policy.remediation,
+    references: policy.references,
+    tags: policy.tags,
+    precision: policy.precision,
+    notApplicable,
+    builtin: policy.source.builtin,
+  }
+}

@@ -1,0 +1,135 @@
+import {dirname, isAbsolute, relative, resolve} from 'node:path'
+
+import {readInputs} from '../inputs/index.js'
+import type {ReadOptions} from '../inputs/types.js'
+import type {Diagnostic, Inventory} from '../model/types.js'
+import {loadConfig} from '../policy/config.js'
+import {loadPolicies} from '../policy/load.js'
+import {checkParamTargets, parseParamFlag, resolveParams} from '../policy/resolve-params.js'
+import type {Policy, TrailgateConfig} from '../policy/types.js'
+import type {Report} from '../report/types.js'
+import {VERSION} from '../version.js'
+import {evaluate, type EvaluateOptions} from './evaluate.js'
+import type {FailOn} from './exit-code.js'
+import {buildReport} from './report.js'
+import {selectPolicies} from './select.js'
+
+export interface PolicyOptions {
+  cwd: string
+  /** `--config FILE`; otherwise `.trailgate.yaml` in cwd, if any. */
+  config?: string
+  /** `--policies DIR`, added to the config's `policies.paths`. */
+  policyPaths?: string[]
+  /** False with `--no-builtin`. */
+  builtin?: boolean
+  only?: string[]
+  skip?: string[]
+  /** Raw `--param policy-id.name=value` flags. */
+  params?: string[]
+}
+
+export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
+  paths: string[]
+  failOn?: FailOn
+  now?: Date
+}
+
+export interface PreparedPolicies {
+  config: TrailgateConfig
+  configFile?: string
+  policies: Policy[]
+  params: Record<string, Record<string, unknown>>
+  diagnostics: Diagnostic[]
+}
+
+/** Config, policies, selection and params: everything about "what to check", shared by check and audit. */
+export function preparePolicies(options: PolicyOptions): PreparedPolicies {
+  const diagnostics: Diagnostic[] = []
+  const {config, diagnostics: configDiagnostics} = loadConfig({file: options.config, cwd: options.cwd})
+  diagnostics.push(...configDiagnostics)
+
+  const configDir = config.file ? dirname(resolve(options.cwd, config.file)) : options.cwd
+  const paths = [...config.policies.paths.map((p) => resolve(configDir, p)), ...(options.policyPaths ?? []).map((p) => resolve(options.cwd, p))]
+  const loaded = loadPolicies({builtin: options.builtin ?? true, paths})
+  diagnostics.push(...loaded.diagnostics)
+
+  const regraded = loaded.policies.map((policy) => {
+    const severity = config.policies.severity[policy.id]
+    return severity ? {...policy, severity} : policy
+  })
+  const only = options.only && options.only.length > 0 ? options.only : config.policies.only
+  const skip = [...config.policies.skip, ...(options.skip ?? [])]
+  const {selected, diagnostics: selectionDiagnostics} = selectPolicies(regraded, {only, skip})
+  diagnostics.push(...selectionDiagnostics)
+
+  const flagValues: Record<string, Record<string, unknown>> = {}
+  const flagTargets: {policy: string; name: string}[] = []
+  for (const flag of options.params ?? []) {
+    const parsed = parseParamFlag(flag)
+    if ('error' in parsed) {
+      diagnostics.push({severity: 'error', code: 'param-flag', message: `--param ${flag}: ${parsed.error}`})
+      continue
+    }
+    ;(flagValues[parsed.policy] ??= {})[parsed.name] = parsed.value
+    flagTargets.push({policy: parsed.policy, name: parsed.name})
+  }
+  diagnostics.push(...checkParamTargets(loaded.policies, config, flagTargets))
+
+  const params: Record<string, Record<string, unknown>> = {}
+  for (const policy of selected) {
+    const resolved = resolveParams(policy, config.params[policy.id], flagValues[policy.id])
+    params[policy.id] = resolved.values
+    diagnostics.push(...resolved.diagnostics)
+  }
+  const configFile = config.file ? displayPath(options.cwd, resolve(options.cwd, config.file)) : undefined
+  return {config, configFile, policies: selected, params, diagnostics}
+}
+
+export interface EvaluatedRun {
+  inventory: Inventory
+  prepared: PreparedPolicies
+  now: Date
+}
+
+/** Evaluates prepared policies over an inventory and puts everything into one report. */
+export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit'; category: string; cwd: string; failOn?: FailOn; startedAt: Date}): Report {
+  const {inventory, prepared, now} = run
+  const evaluateOptions: EvaluateOptions = {params: prepared.params, waivers: prepared.config.waivers, now}
+  const evaluation = evaluate(inventory, prepared.policies, evaluateOptions)
+  return buildReport({
+    command: options.command,
+    category: options.category,
+    version: VERSION,
+    startedAt: options.startedAt,
+    finishedAt: new Date(),
+    workingDirectory: options.cwd,
+    configFile: prepared.configFile,
+    failOn: options.failOn ?? prepared.config.failOn ?? 'low',
+    policies: prepared.policies,
+    notApplicable: evaluation.notApplicable,
+    results: evaluation.results,
+    inputs: inventory.inputs,
+    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...evaluation.diagnostics],
+    notes: inventory.notes,
+  })
+}
+
+/** `trailgate check`: read evidence and IaC files, evaluate the policies, report. */
+export async function runCheck(options: CheckOptions): Promise<Report> {
+  const startedAt = new Date()
+  const now = options.now ?? startedAt
+  const prepared = preparePolicies(options)
+  const inventory = await readInputs(options.paths, {
+    cwd: options.cwd,
+    ...(options.account ? {account: options.account} : {}),
+    ...(options.regions ? {regions: options.regions} : {}),
+    ...(options.cfnParams ? {cfnParams: options.cfnParams} : {}),
+    ...(options.tfDir ? {tfDir: options.tfDir} : {}),
+  })
+  return reportRun({inventory, prepared, now}, {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, startedAt})
+}
+
+export function displayPath(cwd: string, absolute: string): string {
+  const rel = relative(cwd, absolute)
+  return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute).split('\\').join('/')
+}

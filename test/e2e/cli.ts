@@ -1,0 +1,21 @@
+import {spawnSync} from 'node:child_process'
+import {join} from 'node:path'
+
+export const ROOT = join(import.meta.dirname, '..', '..')
+
+export interface CliRun {
+  status: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the built CLI as a user would, in a child process. */
+export function trailgate(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): CliRun {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env},
+    timeout: 120_000,
+  })
+  return {status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr}
+}
