@@ -12,6 +12,8 @@ export interface ReadOptions {
   cfnParams?: Record<string, string>
   /** Terraform configuration folder (`--tf-dir`). */
   tfDir?: string
+  /** `--baseline`: the account as it is today (snapshot or AWS CLI evidence), merged with planned trails for region and account policies. */
+  baseline?: string[]
 }
 
 /** A trail as one input saw it, in AWS's field names, before facts and views are computed. */
@@ -24,6 +26,8 @@ export interface TrailEvidence {
   seenInRegion?: string
   /** True for IaC: the trail is planned, not deployed. */
   planned?: boolean
+  /** True when it came from `--baseline`: it counts in region and account views, but is not itself judged. */
+  baseline?: boolean
 }
 
 /** Pieces that AWS CLI outputs contribute to a trail named elsewhere; joined by the assembler. */
@@ -44,6 +48,8 @@ export interface ReaderOutput {
   diagnostics: Diagnostic[]
   notes: string[]
   detail: string
+  /** Trails the input removes (a Terraform plan's deletes): with a baseline, they leave the account's views. */
+  removedTrails?: {name?: string; arn?: string; address?: string}[]
 }
 
 export function emptyReaderOutput(kind: InputKind, detail = ''): ReaderOutput {

@@ -233,10 +233,12 @@ export interface Inventory {
   /** Statements about how the evidence was read, shown in reports, e.g.
    *  "account 111122223333 inferred from the trails' ARNs". */
   notes: string[]
+  /** CloudTrail log files (absolute paths) left for the streaming event scan rather than read into memory. */
+  eventFiles: string[]
 }
 
 export function emptyInventory(): Inventory {
-  return {trails: [], regions: [], accounts: [], events: [], inputs: [], diagnostics: [], notes: []}
+  return {trails: [], regions: [], accounts: [], events: [], inputs: [], diagnostics: [], notes: [], eventFiles: []}
 }
 
 /** Why a `require` failed or what a `forbid` matched, per leaf. */

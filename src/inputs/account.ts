@@ -1,0 +1,73 @@
+import type {Diagnostic} from '../model/types.js'
+import {parseTrailArn} from './arn.js'
+import type {ReadOptions, TrailEvidence} from './types.js'
+
+export interface AccountResolution {
+  /** The account that evidence naming no account (AWS CLI output) belongs to. */
+  evidenceAccount?: string
+  /** Every account whose evidence this is: the snapshot's accounts and the one above. */
+  evidenceAccounts: string[]
+  notes: string[]
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Whose evidence this is. A snapshot says so itself; AWS CLI output does not, so the account is
+ * `--account`, else the owner of the trails that are not organization trails (they can only be
+ * the account's own), else the snapshot's account when there is exactly one. Reports say which.
+ */
+export function resolveAccount(coverage: {account: string}[], evidence: TrailEvidence[], options: ReadOptions): AccountResolution {
+  const snapshotAccounts = unique([...coverage.map((entry) => entry.account), ...evidence.map((trail) => trail.account ?? '')].filter((account) => account !== ''))
+  const unattributed = evidence.filter((trail) => trail.account === undefined)
+  const needsAccount = unattributed.length > 0 || coverage.some((entry) => entry.account === '')
+  const notes: string[] = []
+  const diagnostics: Diagnostic[] = []
+  if (snapshotAccounts.length > 0) notes.push(`${snapshotAccounts.length === 1 ? 'account' : 'accounts'} ${snapshotAccounts.join(', ')} named by the inputs (snapshot or template environment)`)
+  let evidenceAccount: string | undefined
+  if (options.account) {
+    evidenceAccount = options.account
+    notes.push(`account ${options.account} from --account`)
+  } else if (needsAccount) {
+    const inferred = inferFromArns(unattributed)
+    if (inferred) {
+      evidenceAccount = inferred.account
+      notes.push(`account ${inferred.account} inferred from the trails' ARNs`)
+      if (inferred.counts.size > 1) {
+        const tally = [...inferred.counts].map(([account, count]) => `${account}: ${count}`).join(', ')
+        diagnostics.push({
+          severity: 'warning',
+          code: 'account-ambiguous',
+          message: `the trails belong to several accounts (${tally}); the evidence is judged as account ${inferred.account}'s, the most frequent. Pass --account to say which`,
+        })
+      }
+    } else if (snapshotAccounts.length === 1) {
+      evidenceAccount = snapshotAccounts[0]
+    } else if (unattributed.length > 0 || coverage.some((entry) => entry.account === '')) {
+      diagnostics.push({
+        severity: 'warning',
+        code: 'account-unknown',
+        message: 'cannot tell which account some trails belong to (no ARN, template environment or snapshot names it); pass --account to have their regions and account judged',
+      })
+    }
+  }
+  return {...(evidenceAccount ? {evidenceAccount} : {}), evidenceAccounts: unique([...snapshotAccounts, ...(evidenceAccount ? [evidenceAccount] : [])]), notes, diagnostics}
+}
+
+function inferFromArns(trails: TrailEvidence[]): {account: string; counts: Map<string, number>} | undefined {
+  const counts = new Map<string, number>()
+  const counted = new Set<string>()
+  for (const trail of trails) {
+    const arn = trail.document.TrailARN
+    if (trail.document.IsOrganizationTrail === true || typeof arn !== 'string' || counted.has(arn)) continue
+    counted.add(arn)
+    const owner = parseTrailArn(arn)?.account
+    if (owner) counts.set(owner, (counts.get(owner) ?? 0) + 1)
+  }
+  if (counts.size === 0) return undefined
+  const [account] = [...counts].sort(([a, countA], [b, countB]) => countB - countA || a.localeCompare(b))[0] as [string, number]
+  return {account, counts}
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)]
+}

@@ -1,0 +1,73 @@
+import {readdir, realpath, stat} from 'node:fs/promises'
+import {isAbsolute, join, relative, resolve, sep} from 'node:path'
+
+import type {Diagnostic, InputRecord} from '../model/types.js'
+
+/** A file to read, or an input already settled while walking (skipped folder, missing path). */
+export type WalkEntry =
+  | {type: 'file'; path: string; absolutePath: string}
+  | {type: 'settled'; record: InputRecord; diagnostic?: Diagnostic}
+
+/** As printed in reports: relative to `cwd` when inside it, with forward slashes. */
+export function displayPath(absolutePath: string, cwd: string): string {
+  const relativePath = relative(cwd, absolutePath)
+  const inside = relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath)
+  return (inside ? relativePath : absolutePath).split(sep).join('/')
+}
+
+/**
+ * The files named by `paths`, folders walked recursively in sorted (code point) order so runs are
+ * reproducible. Hidden entries and node_modules inside folders are skipped and said so; a path given
+ * explicitly is read whatever its name.
+ */
+export async function walkInputs(paths: readonly string[], cwd: string): Promise<WalkEntry[]> {
+  const entries: WalkEntry[] = []
+  const seen = new Set<string>()
+  const visit = async (absolutePath: string, explicit: boolean): Promise<void> => {
+    const shown = displayPath(absolutePath, cwd)
+    let info
+    try {
+      info = await stat(absolutePath)
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : errorText(error)
+      entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail: reason}, diagnostic: {severity: 'error', code: 'input-missing', file: shown, message: `cannot read ${shown}: ${reason}`}})
+      return
+    }
+    const real = await realpath(absolutePath).catch(() => absolutePath)
+    if (seen.has(real)) {
+      if (explicit) entries.push({type: 'settled', record: {path: shown, fate: 'skipped', detail: 'already read (given twice or reached through a link)'}})
+      return
+    }
+    seen.add(real)
+    if (info.isFile()) {
+      entries.push({type: 'file', path: shown, absolutePath})
+      return
+    }
+    if (!info.isDirectory()) {
+      entries.push({type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}})
+      return
+    }
+    let names: string[]
+    try {
+      names = (await readdir(absolutePath)).sort()
+    } catch (error) {
+      entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail: errorText(error)}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `cannot read folder ${shown}: ${errorText(error)}`}})
+      return
+    }
+    for (const name of names) {
+      const child = join(absolutePath, name)
+      if (name.startsWith('.') || name === 'node_modules') {
+        const what = name === 'node_modules' ? 'node_modules folder' : 'hidden file or folder'
+        entries.push({type: 'settled', record: {path: displayPath(child, cwd), fate: 'skipped', detail: `${what}; name it as an argument to read it`}})
+        continue
+      }
+      await visit(child, false)
+    }
+  }
+  for (const path of paths) await visit(resolve(cwd, path), true)
+  return entries
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

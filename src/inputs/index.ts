@@ -1,0 +1,119 @@
+import {readFile} from 'node:fs/promises'
+import {resolve} from 'node:path'
+
+import type {Diagnostic, Inventory} from '../model/types.js'
+import {assembleEntries, type AssemblyEntry} from './assemble.js'
+import {contentOf, detectReader, headOf, isGzipped, unrecognizedReason} from './detect.js'
+import {walkInputs} from './files.js'
+import {readHead} from './head.js'
+import {sniffEventFile} from '../events/readers.js'
+import {readers as registeredReaders} from './registry.js'
+import type {InputFile, ReadOptions, Reader, ReaderOutput} from './types.js'
+
+export type {ReadOptions} from './types.js'
+export {readers} from './registry.js'
+
+/**
+ * Reads every file and folder given (folders recursively), recognizing each file by its content,
+ * and joins what was found into one Inventory. A bad input never stops the others; each one ends
+ * up in `inventory.inputs` as read, skipped or failed.
+ */
+export async function readInputs(paths: string[], options: ReadOptions, readers: readonly Reader[] = registeredReaders): Promise<Inventory> {
+  const eventFiles: string[] = []
+  const entries = await readEntries(paths, options, readers, eventFiles)
+  const baseline = options.baseline?.length ? await readEntries(options.baseline, options, readers, []) : []
+  const inventory = assembleEntries([...entries, ...baseline.map(asBaseline)], options)
+  inventory.eventFiles = eventFiles
+  return inventory
+}
+
+/** Baseline evidence describes the account today: its trails fill region and account views only. */
+function asBaseline(entry: AssemblyEntry): AssemblyEntry {
+  const record = entry.record ? {...entry.record, detail: `baseline: ${entry.record.detail}`} : undefined
+  const output = entry.output ? {...entry.output, detail: `baseline: ${entry.output.detail}`, trails: entry.output.trails.map((trail) => ({...trail, baseline: true}))} : undefined
+  return {...entry, baseline: true, ...(record ? {record} : {}), ...(output ? {output} : {})}
+}
+
+async function readEntries(paths: string[], options: ReadOptions, readers: readonly Reader[], eventFiles: string[]): Promise<AssemblyEntry[]> {
+  const cwd = options.cwd ?? process.cwd()
+  const walked = await walkInputs(paths, cwd)
+  const entries: AssemblyEntry[] = walked.map(() => ({}))
+  const pending: {index: number; reader: Reader; file: InputFile}[] = []
+  const unrecognized: {index: number; file: InputFile; detail: string}[] = []
+
+  for (const [index, item] of walked.entries()) {
+    if (item.type === 'settled') {
+      entries[index] = {file: item.record.path, record: item.record, diagnostics: item.diagnostic ? [item.diagnostic] : []}
+      continue
+    }
+    // CloudTrail log archives can be large: they are streamed by the event scan, never read whole here.
+    const head = await readHead(item.absolutePath)
+    if (head !== undefined && sniffEventFile(item.path, head) !== undefined) {
+      eventFiles.push(item.absolutePath)
+      entries[index] = {deferred: true}
+      continue
+    }
+    let content: Buffer
+    try {
+      const bytes = await readFile(item.absolutePath)
+      content = contentOf(bytes)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      const gzip = await readFile(item.absolutePath).then(isGzipped, () => false)
+      const detail = gzip ? `corrupt gzip data: ${reason}` : `cannot read: ${reason}`
+      entries[index] = failedEntry(item.path, detail)
+      continue
+    }
+    const file: InputFile = {path: item.path, absolutePath: item.absolutePath, bytes: content}
+    const contentHead = headOf(content)
+    const reader = detectReader(file, contentHead, readers)
+    if (!reader) {
+      unrecognized.push({index, file, detail: unrecognizedReason(content, contentHead)})
+      continue
+    }
+    pending.push({index, reader, file})
+  }
+
+  // Readers that claim other files (an assembly and its templates) read first, so nothing is read twice.
+  const claimedBy = new Map<string, string>()
+  // Within a priority, the outermost file first: a cdk.out manifest claims its nested assemblies' manifests.
+  const depth = (file: InputFile) => file.path.split('/').length
+  const order = [...pending].sort((a, b) => a.reader.priority - b.reader.priority || depth(a.file) - depth(b.file) || a.index - b.index)
+  for (const {index, reader, file} of order) {
+    const claimer = claimedBy.get(file.absolutePath)
+    if (claimer) {
+      entries[index] = {file: file.path, record: {path: file.path, kind: reader.kind, fate: 'read', detail: `read as part of ${claimer}`}}
+      continue
+    }
+    let output: ReaderOutput & {claimedFiles?: string[]}
+    try {
+      output = await reader.read(file, options)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      entries[index] = failedEntry(file.path, `${reader.kind} reader failed: ${message}`, reader.kind)
+      continue
+    }
+    for (const claimed of output.claimedFiles ?? []) claimedBy.set(resolve(cwd, claimed), file.path)
+    entries[index] = {file: file.path, output}
+  }
+  for (const {index, file, detail} of unrecognized) {
+    const claimer = claimedBy.get(file.absolutePath)
+    entries[index] = claimer
+      ? {file: file.path, record: {path: file.path, fate: 'read', detail: `read as part of ${claimer}`}}
+      : {file: file.path, record: {path: file.path, fate: 'skipped', detail}}
+  }
+  return entries.filter((entry) => !entry.deferred)
+}
+
+function failedEntry(path: string, detail: string, kind?: Reader['kind']): AssemblyEntry {
+  const diagnostic: Diagnostic = {severity: 'error', code: 'input-unreadable', file: path, message: `${path}: ${detail}`}
+  return {file: path, record: {path, ...(kind ? {kind} : {}), fate: 'failed', detail}, diagnostics: [diagnostic]}
+}
+
+/** Joins reader outputs (in input order) into an Inventory: trails deduplicated by ARN, fragments attached, facts and views computed. */
+export function assemble(outputs: {file?: string; output: ReaderOutput}[], options: ReadOptions): Inventory {
+  return assembleEntries(
+    outputs.map(({file, output}) => ({...(file !== undefined ? {file} : {}), output})),
+    options,
+  )
+}

@@ -1,0 +1,245 @@
+import type {Diagnostic} from '../model/types.js'
+import {parseWithPositions, type ParseResult} from '../util/positions.js'
+
+/**
+ * Parses JSON keeping positions. JSON.parse decides validity first, so a syntax error gets the
+ * message people know from JSON tools ("Unexpected end of JSON input") rather than a YAML one,
+ * at the line and column where the text went wrong.
+ */
+export function parseJsonWithPositions(text: string, file: string): ParseResult {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  try {
+    JSON.parse(body)
+  } catch (error) {
+    return {diagnostics: [jsonSyntaxDiagnostic(body, file, error instanceof Error ? error.message : String(error))]}
+  }
+  return parseWithPositions(body, file)
+}
+
+export function jsonSyntaxDiagnostic(text: string, file: string, rawMessage: string): Diagnostic {
+  const offset = errorOffset(text, rawMessage)
+  const {line, column} = lineAndColumn(text, offset)
+  // V8 names what it expected next even when the text simply stops; say that the text stops.
+  const message = offset >= endOfContent(text) ? 'Unexpected end of JSON input' : cleanJsonMessage(rawMessage)
+  return {severity: 'error', code: 'json-syntax', file, line, column, message}
+}
+
+function errorOffset(text: string, message: string): number {
+  const position = /at position (\d+)/.exec(message)
+  if (position) return Number(position[1])
+  if (/Unexpected end of JSON input/.test(message)) return endOfContent(text)
+  return firstSyntaxErrorOffset(text) ?? endOfContent(text)
+}
+
+function endOfContent(text: string): number {
+  let end = text.length
+  while (end > 0 && /\s/.test(text[end - 1] ?? '')) end--
+  return end
+}
+
+function cleanJsonMessage(message: string): string {
+  // V8 appends the offset and a quote of the whole text; the diagnostic carries the position instead.
+  return message
+    .replace(/ in JSON at position \d+(?: \(line \d+ column \d+\))?/, '')
+    .replace(/, "[\s\S]*" is not valid JSON$/, '')
+    .replace(/^Unexpected token '(.)', "[\s\S]*$/, "Unexpected token '$1'")
+}
+
+export function lineAndColumn(text: string, offset: number): {line: number; column: number} {
+  let line = 1
+  let lineStart = 0
+  const limit = Math.min(offset, text.length)
+  for (let index = 0; index < limit; index++) {
+    if (text.charCodeAt(index) === 10) {
+      line++
+      lineStart = index + 1
+    }
+  }
+  return {line, column: limit - lineStart + 1}
+}
+
+/** Offset of the first character that makes `text` invalid JSON, for messages V8 gives no position for. */
+export function firstSyntaxErrorOffset(text: string): number | undefined {
+  let index = 0
+  class Stop extends Error {}
+  const fail = (): never => {
+    throw new Stop()
+  }
+  const skipSpace = (): void => {
+    while (index < text.length && ' \t\n\r'.includes(text[index] ?? '')) index++
+  }
+  const literal = (word: string): void => {
+    for (const char of word) {
+      if (text[index] !== char) fail()
+      index++
+    }
+  }
+  const string = (): void => {
+    index++
+    while (index < text.length) {
+      const char = text[index]
+      if (char === '"') {
+        index++
+        return
+      }
+      if (char === '\\') {
+        index++
+        const escape = text[index]
+        if (escape === 'u') {
+          for (let digit = 0; digit < 4; digit++) {
+            index++
+            if (!/[0-9a-fA-F]/.test(text[index] ?? '')) fail()
+          }
+        } else if (escape === undefined || !'"\\/bfnrt'.includes(escape)) {
+          fail()
+        }
+      } else if ((char ?? '').charCodeAt(0) < 0x20) {
+        fail()
+      }
+      index++
+    }
+    fail()
+  }
+  const number = (): void => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(index, index + 400))
+    if (!match) fail()
+    else index += match[0].length
+  }
+  const value = (): void => {
+    skipSpace()
+    const char = text[index]
+    if (char === '{') {
+      index++
+      skipSpace()
+      if (text[index] === '}') {
+        index++
+        return
+      }
+      for (;;) {
+        skipSpace()
+        if (text[index] !== '"') fail()
+        string()
+        skipSpace()
+        if (text[index] !== ':') fail()
+        index++
+        value()
+        skipSpace()
+        if (text[index] === ',') {
+          index++
+          continue
+        }
+        if (text[index] === '}') {
+          index++
+          return
+        }
+        fail()
+      }
+    } else if (char === '[') {
+      index++
+      skipSpace()
+      if (text[index] === ']') {
+        index++
+        return
+      }
+      for (;;) {
+        value()
+        skipSpace()
+        if (text[index] === ',') {
+          index++
+          continue
+        }
+        if (text[index] === ']') {
+          index++
+          return
+        }
+        fail()
+      }
+    } else if (char === '"') {
+      string()
+    } else if (char === 't') {
+      literal('true')
+    } else if (char === 'f') {
+      literal('false')
+    } else if (char === 'n') {
+      literal('null')
+    } else {
+      number()
+    }
+  }
+  try {
+    value()
+    skipSpace()
+    if (index < text.length) return index
+    return undefined
+  } catch (error) {
+    if (error instanceof Stop) return index
+    throw error
+  }
+}
+
+/**
+ * The keys of the top-level JSON object and, for string values, the value, read from the start of a
+ * text that may be cut short (a 64 KiB head), without parsing the whole of it.
+ */
+export function topLevelJsonKeys(head: string): Map<string, string | undefined> | undefined {
+  const keys = new Map<string, string | undefined>()
+  let index = 0
+  while (index < head.length && /\s/.test(head[index] ?? '')) index++
+  if (head[index] === '\ufeff') index++
+  if (head[index] !== '{') return undefined
+  let depth = 0
+  let expectingKey = false
+  let pendingKey: string | undefined
+  const readString = (): string | undefined => {
+    let result = ''
+    index++
+    while (index < head.length) {
+      const char = head[index]
+      if (char === '\\') {
+        result += head[index + 1] ?? ''
+        index += 2
+        continue
+      }
+      if (char === '"') {
+        index++
+        return result
+      }
+      result += char
+      index++
+    }
+    return undefined
+  }
+  while (index < head.length) {
+    const char = head[index]
+    if (char === '"') {
+      const text = readString()
+      if (text === undefined) break
+      if (depth === 1 && expectingKey) {
+        pendingKey = text
+        keys.set(text, undefined)
+        expectingKey = false
+      } else if (depth === 1 && pendingKey !== undefined) {
+        keys.set(pendingKey, text)
+        pendingKey = undefined
+      }
+      continue
+    }
+    if (char === '{' || char === '[') {
+      depth++
+      if (depth === 1) expectingKey = true
+      if (depth > 1) pendingKey = undefined
+    } else if (char === '}' || char === ']') {
+      depth--
+      if (depth === 0) break
+    } else if (char === ',' && depth === 1) {
+      expectingKey = true
+      pendingKey = undefined
+    } else if (char === ':' && depth === 1) {
+      // the value follows; a string value is recorded against pendingKey
+    } else if (depth === 1 && !/\s/.test(char ?? '')) {
+      pendingKey = undefined
+    }
+    index++
+  }
+  return keys
+}

@@ -1,0 +1,40 @@
+import type {Diagnostic, InputKind, Location} from '../model/types.js'
+import {parseWithPositions, type PositionedDocument} from '../util/positions.js'
+import {parseJsonWithPositions} from './json-text.js'
+import {emptyReaderOutput, type InputFile, type ReaderOutput} from './types.js'
+
+/** JSON when the text starts like JSON (AWS CLI output), YAML otherwise (hand-written snapshots). */
+export function parseInputText(file: InputFile): {document?: PositionedDocument; diagnostics: Diagnostic[]} {
+  const text = file.bytes.toString('utf8')
+  const start = text.replace(/^\ufeff/, '').trimStart()[0]
+  return start === '{' || start === '[' ? parseJsonWithPositions(text, file.path) : parseWithPositions(text, file.path)
+}
+
+/** The output of a reader that could not use its file: the detail repeats the first problem. */
+export function failedOutput(kind: InputKind, label: string, diagnostics: Diagnostic[]): ReaderOutput {
+  const first = diagnostics.find((diagnostic) => diagnostic.severity === 'error') ?? diagnostics[0]
+  const where = first?.line !== undefined ? ` (line ${first.line}, column ${first.column ?? 1})` : ''
+  const output = emptyReaderOutput(kind, `${label}: ${first?.message ?? 'unreadable'}${where}`)
+  output.diagnostics.push(...diagnostics)
+  return output
+}
+
+export function startOf(file: string): Location {
+  return {file, line: 1, column: 1}
+}
+
+const REGION_PATTERN = /(?:^|[^a-z0-9-])((?:us-gov|us-iso[a-z]?|us|eu|ap|sa|ca|me|af|il|mx|cn)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d+)(?=$|[^a-z0-9-])/g
+
+/**
+ * The region a file's path names, if any: a folder named like a region (`eu-west-1/…`) or a file
+ * name containing one (`describe-trails.eu-west-1.json`). The one nearest the file name wins.
+ */
+export function regionFromPath(path: string): string | undefined {
+  let found: string | undefined
+  for (const match of path.replace(/\\/g, '/').matchAll(REGION_PATTERN)) found = match[1]
+  return found
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}

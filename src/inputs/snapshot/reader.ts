@@ -1,0 +1,118 @@
+import type {Diagnostic} from '../../model/types.js'
+import type {Coverage} from '../../model/views.js'
+import type {PositionedDocument} from '../../util/positions.js'
+import {diagnosticAt, fieldLocations, isRecord} from '../locations.js'
+import {topLevelJsonKeys} from '../json-text.js'
+import {failedOutput, parseInputText, plural} from '../parse-input.js'
+import {checkShape, type SchemaProblem} from '../schema.js'
+import {checkTrailObject, locateProblem} from '../trail-check.js'
+import {emptyReaderOutput, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
+
+const KIND = 'trailgate/snapshot'
+const SNAPSHOT_KIND = 'trailgate-snapshot'
+
+/** Problems that make the whole document unusable, as opposed to one account's or trail's. */
+function isFatal(problem: SchemaProblem): boolean {
+  const [top, index] = problem.path
+  if (problem.atKey) return false
+  if (top === undefined || top === 'kind' || top === 'version') return true
+  return top === 'accounts' && index === undefined
+}
+
+/** Problems that make one account unusable: no accountId, no regions or trails list. */
+function isAccountFatal(problem: SchemaProblem): boolean {
+  const [, , field, member] = problem.path
+  if (problem.atKey) return false
+  if (field === undefined) return true
+  if (field === 'accountId' || field === 'trails') return member === undefined
+  return field === 'regions'
+}
+
+/** A trailgate snapshot (JSON or YAML), as written by the live audit; schemas/snapshot.schema.json. */
+export const snapshotReader: Reader = {
+  kind: KIND,
+  priority: 20,
+  sniff(_file, head) {
+    const keys = topLevelJsonKeys(head)
+    if (keys) return keys.get('kind') === SNAPSHOT_KIND
+    return /^kind:[ \t]*["']?trailgate-snapshot["']?[ \t]*(#.*)?$/m.test(head)
+  },
+  async read(file): Promise<ReaderOutput> {
+    const parsed = parseInputText(file)
+    const doc = parsed.document
+    if (!doc) return failedOutput(KIND, 'snapshot', parsed.diagnostics)
+    const problems = checkShape('snapshot', doc.value)
+    const place = {doc, path: []}
+    const diagnosticOf = (problem: SchemaProblem): Diagnostic =>
+      diagnosticAt(locateProblem(place, problem), `snapshot: ${problem.message}`, 'snapshot-schema')
+    const inTrail = (problem: SchemaProblem): boolean => problem.path[0] === 'accounts' && problem.path[2] === 'trails' && problem.path.length >= 4
+    const outsideTrails = problems.filter((problem) => !inTrail(problem))
+    if (outsideTrails.some(isFatal)) return failedOutput(KIND, 'snapshot', [...parsed.diagnostics, ...outsideTrails.map(diagnosticOf)])
+    const root = doc.value as Record<string, unknown>
+    const output = emptyReaderOutput(KIND)
+    output.diagnostics.push(...parsed.diagnostics, ...outsideTrails.filter((problem) => problem.path[0] !== 'accounts').map(diagnosticOf))
+    const accounts = root.accounts as unknown[]
+    let trailCount = 0
+    let accountCount = 0
+    accounts.forEach((account, index) => {
+      const accountProblems = outsideTrails.filter((problem) => problem.path[0] === 'accounts' && problem.path[1] === index)
+      output.diagnostics.push(...accountProblems.map(diagnosticOf))
+      if (!isRecord(account) || accountProblems.some(isAccountFatal)) {
+        output.diagnostics.push(diagnosticAt(doc.locate(['accounts', index]), `snapshot: accounts[${index}] is left out`, 'snapshot-schema'))
+        return
+      }
+      accountCount++
+      const read = readAccount(doc, account, index, accountProblems)
+      trailCount += read.trails.length
+      output.trails.push(...read.trails)
+      output.coverage.push(read.coverage)
+      output.diagnostics.push(...read.diagnostics)
+    })
+    const collectedAt = String(root.collectedAt)
+    const tool = isRecord(root.tool) ? ` by ${String(root.tool.name)} ${String(root.tool.version)}` : ''
+    output.notes.push(`${file.path}: snapshot collected at ${collectedAt}${tool}`)
+    output.detail = `snapshot: ${plural(accountCount, 'account')}, ${plural(trailCount, 'trail')}, collected at ${collectedAt}`
+    return output
+  },
+}
+
+function readAccount(doc: PositionedDocument, account: Record<string, unknown>, index: number, problems: SchemaProblem[]): {trails: TrailEvidence[]; coverage: Coverage; diagnostics: Diagnostic[]} {
+  const accountId = account.accountId as string
+  const base = ['accounts', index]
+  const diagnostics: Diagnostic[] = []
+  const trails: TrailEvidence[] = []
+  ;(account.trails as unknown[]).forEach((raw, trailIndex) => {
+    const path = [...base, 'trails', trailIndex]
+    const checked = checkTrailObject(raw, {doc, path}, `account ${accountId} trails[${trailIndex}]`)
+    diagnostics.push(...checked.diagnostics)
+    if (!checked.trail) return
+    trails.push({
+      document: checked.trail,
+      account: accountId,
+      provenance: {kind: KIND, location: doc.locate(path), fields: fieldLocations(doc, path, checked.trail)},
+    })
+  })
+  const coverage: Coverage = {account: accountId, regions: account.regions as string[], provenance: {kind: KIND, location: doc.locate(base)}}
+  const regionTrailsValid = !problems.some((problem) => problem.path[2] === 'regionTrails')
+  if (isRecord(account.regionTrails) && regionTrailsValid) {
+    const regionTrails = account.regionTrails as Record<string, string[]>
+    const known = new Set(trails.map((trail) => trail.document.TrailARN))
+    for (const [region, arns] of Object.entries(regionTrails)) {
+      arns.forEach((arn, arnIndex) => {
+        if (known.has(arn)) return
+        const message = `snapshot: regionTrails.${region} lists ${arn}, which is not among account ${accountId}'s trails`
+        diagnostics.push(diagnosticAt(doc.locate([...base, 'regionTrails', region, arnIndex]), message, 'unknown-trail'))
+      })
+    }
+    coverage.regionTrails = regionTrails
+  }
+  if (Array.isArray(account.errors)) {
+    account.errors.forEach((error, errorIndex) => {
+      if (!isRecord(error) || typeof error.operation !== 'string') return
+      const region = typeof error.region === 'string' ? ` in ${error.region}` : ''
+      const message = `account ${accountId}${region}: ${error.operation} could not be read: ${String(error.message)}`
+      diagnostics.push(diagnosticAt(doc.locate([...base, 'errors', errorIndex]), message, 'collection-error'))
+    })
+  }
+  return {trails, coverage, diagnostics}
+}
