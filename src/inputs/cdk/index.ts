@@ -1,0 +1,1 @@
+export {cdkAssemblyReader, looksLikeAssemblyManifest} from './reader.js'

@@ -1,0 +1,144 @@
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {Diagnostic} from '../../model/types.js'
+import {LineIndex, parseJsonNodes, plain, JsonSyntaxError} from '../cloudformation/nodes.js'
+import {templateDetail} from '../cloudformation/reader.js'
+import {readTemplate} from '../cloudformation/template.js'
+import {decodeText} from '../cloudformation/text.js'
+import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
+
+interface Artifact {
+  type?: string
+  environment?: string
+  displayName?: string
+  properties?: {templateFile?: string; stackName?: string; directoryName?: string; file?: string}
+}
+
+interface Manifest {
+  version?: string
+  artifacts?: Record<string, Artifact>
+}
+
+interface AssemblyReading {
+  trails: TrailEvidence[]
+  diagnostics: Diagnostic[]
+  notes: string[]
+  claimed: string[]
+  stacks: number
+  resources: number
+  notDeployed: string[]
+}
+
+/** Nested assemblies deeper than this are a loop or a mistake, not a real app. */
+const MAX_DEPTH = 20
+
+/** `manifest.json` of a CDK cloud assembly (`cdk.out`): every stack template it lists, stages included. */
+export function looksLikeAssemblyManifest(file: InputFile, head: string): boolean {
+  return path.basename(file.absolutePath) === 'manifest.json' && /"artifacts"\s*:/.test(head) && /"version"\s*:/.test(head)
+}
+
+export const cdkAssemblyReader: Reader = {
+  kind: 'cdk/assembly',
+  priority: 10,
+  sniff: looksLikeAssemblyManifest,
+  read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles: string[]}> => {
+    const output = emptyReaderOutput('cdk/assembly')
+    const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: []}
+    await readAssembly(file.absolutePath, file.path, file.bytes, options, reading, 0, new Set())
+    output.trails = reading.trails
+    output.diagnostics = reading.diagnostics
+    output.notes = reading.notes
+    output.detail = `${reading.stacks} ${reading.stacks === 1 ? 'stack' : 'stacks'}, ${templateDetail(reading.trails.length, reading.resources, reading.notDeployed)}`
+    return {...output, claimedFiles: reading.claimed}
+  },
+}
+
+async function readAssembly(manifestPath: string, shownPath: string, bytes: Buffer, options: ReadOptions, reading: AssemblyReading, depth: number, visited: Set<string>): Promise<void> {
+  visited.add(path.resolve(manifestPath))
+  const manifest = parseManifest(bytes, shownPath, reading)
+  if (!manifest) return
+  const folder = path.dirname(manifestPath)
+  const shownFolder = path.posix.dirname(shownPath)
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    const properties = artifact.properties ?? {}
+    const local = properties.templateFile ?? properties.file ?? (properties.directoryName !== undefined ? path.join(properties.directoryName, 'manifest.json') : undefined)
+    if (local === undefined) continue
+    const absolute = path.resolve(folder, local)
+    const shown = path.posix.join(shownFolder, local.split(path.sep).join('/'))
+    let content: Buffer
+    try {
+      content = await readFile(absolute)
+    } catch {
+      // Only templates and nested assemblies matter; a missing tree or asset manifest does not.
+      if (artifact.type === 'aws:cloudformation:stack' || artifact.type === 'cdk:cloud-assembly') {
+        reading.diagnostics.push({severity: 'error', code: 'cdk-missing-file', file: shownPath, message: `Artifact ${id} names ${local}, which is not there; its trails are not checked`})
+      }
+      continue
+    }
+    reading.claimed.push(absolute)
+    if (artifact.type === 'aws:cloudformation:stack') readStack(id, artifact, content, shown, options, reading)
+    if (artifact.type === 'cdk:cloud-assembly') {
+      if (depth >= MAX_DEPTH || visited.has(absolute)) {
+        reading.diagnostics.push({severity: 'error', code: 'cdk-assembly-loop', file: shownPath, message: `Nested assembly ${id} leads back to an assembly already read; it is skipped`})
+        continue
+      }
+      await readAssembly(absolute, shown, content, options, reading, depth + 1, visited)
+    }
+  }
+}
+
+function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading): Manifest | undefined {
+  const decoded = decodeText(bytes, shownPath)
+  if (decoded.diagnostic) {
+    reading.diagnostics.push(decoded.diagnostic)
+    return undefined
+  }
+  try {
+    const manifest = plain(parseJsonNodes(decoded.text)) as Manifest
+    if (typeof manifest !== 'object' || manifest === null || typeof manifest.artifacts !== 'object') {
+      reading.diagnostics.push({severity: 'error', code: 'cdk-manifest', file: shownPath, line: 1, column: 1, message: 'A cloud assembly manifest needs an "artifacts" object'})
+      return undefined
+    }
+    return manifest
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error
+    reading.diagnostics.push({severity: 'error', code: 'json-syntax', file: shownPath, ...new LineIndex(shownPath, decoded.text).position(error.offset), message: error.message})
+    return undefined
+  }
+}
+
+/** `aws://123456789012/us-east-1`; CDK writes `unknown-account` / `unknown-region` for environment-agnostic stacks. */
+function environmentOf(artifact: Artifact): {account?: string; region?: string} {
+  const match = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(artifact.environment ?? '')
+  if (!match) return {}
+  const [, account, region] = match as unknown as [string, string, string]
+  return {
+    ...(account !== 'unknown-account' ? {account} : {}),
+    ...(region !== 'unknown-region' ? {region} : {}),
+  }
+}
+
+function readStack(id: string, artifact: Artifact, content: Buffer, shown: string, options: ReadOptions, reading: AssemblyReading): void {
+  reading.stacks++
+  const decoded = decodeText(content, shown)
+  if (decoded.diagnostic) {
+    reading.diagnostics.push(decoded.diagnostic)
+    return
+  }
+  const environment = environmentOf(artifact)
+  const template = readTemplate(decoded.text, {
+    file: shown,
+    kind: 'cdk/assembly',
+    // The stack's own environment wins; --account / --region fill in for environment-agnostic stacks.
+    region: environment.region ?? options.regions?.[0],
+    account: environment.account ?? options.account,
+    stackName: artifact.properties?.stackName ?? id,
+    parameterValues: options.cfnParams,
+  })
+  reading.trails.push(...template.trails)
+  reading.diagnostics.push(...template.diagnostics)
+  reading.notes.push(...template.notes)
+  reading.resources += template.resourceCount
+  reading.notDeployed.push(...template.notDeployed.map((trail) => `${artifact.displayName ?? id}/${trail}`))
+}

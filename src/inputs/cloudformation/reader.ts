@@ -1,0 +1,38 @@
+import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput} from '../types.js'
+import {decodeText} from './text.js'
+import {looksLikeTemplate} from './source.js'
+import {readTemplate} from './template.js'
+
+/** CloudFormation templates in YAML or JSON, recognized by their content rather than their name. */
+export const cloudFormationReader: Reader = {
+  kind: 'cloudformation',
+  priority: 50,
+  sniff: (_file: InputFile, head: string) => looksLikeTemplate(head),
+  read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput> => {
+    const output = emptyReaderOutput('cloudformation')
+    const decoded = decodeText(file.bytes, file.path)
+    if (decoded.diagnostic) {
+      output.diagnostics.push(decoded.diagnostic)
+      output.detail = 'not a text file'
+      return output
+    }
+    const reading = readTemplate(decoded.text, {
+      file: file.path,
+      kind: 'cloudformation',
+      region: options.regions?.[0],
+      account: options.account,
+      parameterValues: options.cfnParams,
+    })
+    output.trails = reading.trails
+    output.diagnostics = reading.diagnostics
+    output.notes = reading.notes
+    output.detail = templateDetail(reading.trails.length, reading.resourceCount, reading.notDeployed)
+    return output
+  },
+}
+
+export function templateDetail(trails: number, resources: number, notDeployed: string[]): string {
+  const parts = [`${trails} ${trails === 1 ? 'trail' : 'trails'} in ${resources} ${resources === 1 ? 'resource' : 'resources'}`]
+  if (notDeployed.length > 0) parts.push(`not deployed: ${notDeployed.join(', ')}`)
+  return parts.join('; ')
+}

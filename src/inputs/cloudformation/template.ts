@@ -1,0 +1,100 @@
+import {isUnknown, type Diagnostic, type InputKind} from '../../model/types.js'
+import type {TrailEvidence} from '../types.js'
+import {plain, child, type PNode} from './nodes.js'
+import {toLongForm} from './intrinsics.js'
+import {pseudoParameters, Resolver} from './resolve.js'
+import {parseTemplate, type TemplateSource} from './source.js'
+import {normalizeTrail} from './trail.js'
+
+const TRAIL_TYPE = 'AWS::CloudTrail::Trail'
+
+export interface TemplateContext {
+  /** The file as printed in reports. */
+  file: string
+  kind: Extract<InputKind, 'cloudformation' | 'cdk/assembly'>
+  region?: string
+  account?: string
+  stackName?: string
+  parameterValues?: Record<string, string>
+}
+
+export interface TemplateReading {
+  trails: TrailEvidence[]
+  diagnostics: Diagnostic[]
+  notes: string[]
+  resourceCount: number
+  /** Trails not checked because their Condition is false, as `LogicalId (condition X is false)`. */
+  notDeployed: string[]
+}
+
+/** Reads the trails of one CloudFormation template (plain or synthesized by CDK). */
+export function readTemplate(text: string, context: TemplateContext): TemplateReading {
+  const source = parseTemplate(text, context.file)
+  const reading: TemplateReading = {trails: [], diagnostics: [...source.diagnostics], notes: [], resourceCount: source.resources.length, notDeployed: []}
+  const resolver = new Resolver({
+    parameters: sectionValue(source, 'Parameters'),
+    mappings: sectionValue(source, 'Mappings'),
+    conditions: sectionValue(source, 'Conditions'),
+    resourceTypes: new Map(source.resources.map((resource) => [resource.logicalId, resource.type])),
+    parameterValues: context.parameterValues ?? {},
+    pseudo: pseudoParameters(context.region, context.account, context.stackName),
+  })
+  const transform = source.sections.get('Transform')
+  if (transform) {
+    reading.diagnostics.push({
+      severity: 'warning',
+      code: 'cfn-transform',
+      file: context.file,
+      ...source.index.position(transform.keyStart),
+      message: `The template uses Transform ${JSON.stringify(plain(transform.value))}; trails that the transform would add are not checked`,
+    })
+  }
+  for (const resource of source.resources) {
+    if (resource.type !== TRAIL_TYPE || resource.node === undefined) continue
+    const evidence = readTrail(resource.logicalId, resource.keyStart, resource.node, resolver, source, context, reading)
+    if (evidence) reading.trails.push(evidence)
+  }
+  return reading
+}
+
+function readTrail(logicalId: string, keyStart: number, node: PNode, resolver: Resolver, source: TemplateSource, context: TemplateContext, reading: TemplateReading): TrailEvidence | undefined {
+  const conditionNode = child(node, 'Condition')
+  if (conditionNode?.kind === 'scalar' && typeof conditionNode.value === 'string') {
+    const truth = resolver.condition(conditionNode.value)
+    if (truth === false) {
+      reading.notDeployed.push(`${logicalId} (condition ${conditionNode.value} is false)`)
+      return undefined
+    }
+    if (isUnknown(truth)) {
+      reading.notes.push(`${context.file}#${logicalId} is deployed only when ${truth.$unknown} holds; it is checked as if it were`)
+    }
+  }
+  const normalized = normalizeTrail(logicalId, node, resolver, source.index, {region: context.region, account: context.account})
+  reading.diagnostics.push(...normalized.diagnostics)
+  const constructPath = cdkPath(node)
+  return {
+    document: normalized.document,
+    provenance: {
+      kind: context.kind,
+      location: source.index.span(keyStart, node.end),
+      fields: normalized.fields,
+      logicalId,
+      ...(constructPath !== undefined ? {constructPath} : {}),
+    },
+    ...(context.account !== undefined ? {account: context.account} : {}),
+    planned: true,
+  }
+}
+
+/** The construct path CDK records on every resource it synthesizes (`Stack/Trail/Resource`). */
+function cdkPath(node: PNode): string | undefined {
+  const path = child(child(node, 'Metadata'), 'aws:cdk:path')
+  return path?.kind === 'scalar' && typeof path.value === 'string' ? path.value : undefined
+}
+
+function sectionValue(source: TemplateSource, name: string): Record<string, unknown> {
+  const section = source.sections.get(name)
+  if (!section) return {}
+  const value = toLongForm(section.value)
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+}

@@ -1,0 +1,2 @@
+export {terraformPlanReader, looksLikePlan} from './reader.js'
+export {normalizeTerraformTrail} from './trail.js'
