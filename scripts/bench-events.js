@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// Event-scan benchmark: generates a seeded archive of gzipped CloudTrail log files in the S3 layout,
+// then measures trailgate's scan with the whole built-in event pack (from dist/), the decode floor
+// (gunzip + JSON.parse of the same files in Node), and jq selecting on one field.
+//
+//   npm run build && node scripts/bench-events.js [--size-mb 1024] [--records-per-file 10000] [--workers 2] [--keep]
+
+import {execFileSync, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {gunzipSync, gzipSync} from 'node:zlib'
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`)
+  return index >= 0 ? process.argv[index + 1] : fallback
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// --dist points at another build of the project (a folder beside schemas/ and policies/).
+const dist = resolve(option('dist', join(root, 'dist')))
+
+// --- child mode: one scan in a fresh process, so its peak RSS is its own -------------------------
+if (process.argv[2] === '--child-scan') {
+  const folder = process.argv[3]
+  const workers = Number(process.argv[4])
+  const {scanEvents} = await import(join(dist, 'events/scan.js'))
+  const {loadPolicyFile} = await import(join(dist, 'policy/load.js'))
+  const policyDir = join(root, 'policies/events')
+  const policies = readdirSync(policyDir)
+    .filter((name) => name.endsWith('.yaml') && !name.endsWith('.tests.yaml') && name !== 'cis-metric-filters.json')
+    .map((name) => loadPolicyFile(join(policyDir, name), {builtin: true}).policy)
+    .filter(Boolean)
+    // The whole pack, the opt-in allowlist included, configured as a user would.
+    .map((policy) => ({...policy, disabled: false}))
+  const params = {'source-ip-allowlist': {allowedCidrs: ['10.0.0.0/8', '192.0.2.0/24', '2001:db8::/32']}}
+  const started = performance.now()
+  const result = await scanEvents([folder], {policies, params, workers})
+  const ms = performance.now() - started
+  const fails = result.results.filter((r) => r.status === 'fail').length
+  process.stdout.write(JSON.stringify({ms, records: result.stats.records, bytes: result.stats.bytes, fails, policies: policies.length, diagnostics: result.diagnostics.length, maxRssKb: process.resourceUsage().maxRSS}))
+  process.exit(0)
+}
+
+// --- generation ----------------------------------------------------------------------------------
+function mulberry32(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const random = mulberry32(20240501)
+const pick = (list) => list[Math.floor(random() * list.length)]
+const hex = (n) => Array.from({length: n}, () => Math.floor(random() * 16).toString(16)).join('')
+const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`
+
+const ACCOUNTS = ['111122223333', '444455556666']
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2']
+const ROUTINE = [
+  ['ec2.amazonaws.com', 'DescribeInstances'], ['ec2.amazonaws.com', 'DescribeSecurityGroups'], ['s3.amazonaws.com', 'GetBucketAcl'],
+  ['s3.amazonaws.com', 'ListBuckets'], ['sts.amazonaws.com', 'AssumeRole'], ['iam.amazonaws.com', 'GetRole'], ['kms.amazonaws.com', 'Decrypt'],
+  ['lambda.amazonaws.com', 'ListFunctions20150331'], ['cloudtrail.amazonaws.com', 'DescribeTrails'], ['logs.amazonaws.com', 'DescribeLogGroups'],
+]
+const NOTABLE = [
+  ['cloudtrail.amazonaws.com', 'StopLogging'], ['ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress'], ['ec2.amazonaws.com', 'CreateRoute'],
+  ['iam.amazonaws.com', 'AttachRolePolicy'], ['kms.amazonaws.com', 'ScheduleKeyDeletion'], ['s3.amazonaws.com', 'PutBucketPolicy'],
+  ['config.amazonaws.com', 'StopConfigurationRecorder'], ['organizations.amazonaws.com', 'CreateAccount'], ['ec2.amazonaws.com', 'CreateVpc'],
+]
+
+function record(account, region, time) {
+  const [eventSource, eventName] = random() < 0.002 ? pick(NOTABLE) : pick(ROUTINE)
+  const roll = random()
+  const userIdentity =
+    roll < 0.001
+      ? {type: 'Root', principalId: account, arn: `arn:aws:iam::${account}:root`, accountId: account, accessKeyId: `ASIA${hex(16).toUpperCase()}`}
+      : roll < 0.3
+        ? {type: 'AWSService', invokedBy: pick(['ec2.amazonaws.com', 'lambda.amazonaws.com', 'cloudtrail.amazonaws.com'])}
+        : {
+            type: 'AssumedRole', principalId: `AROA${hex(16).toUpperCase()}:session-${hex(6)}`, arn: `arn:aws:sts::${account}:assumed-role/App${Math.floor(random() * 20)}/session-${hex(6)}`,
+            accountId: account, accessKeyId: `ASIA${hex(16).toUpperCase()}`,
+            sessionContext: {sessionIssuer: {type: 'Role', principalId: `AROA${hex(16).toUpperCase()}`, arn: `arn:aws:iam::${account}:role/App`, accountId: account, userName: 'App'}, attributes: {creationDate: time, mfaAuthenticated: 'false'}},
+          }
+  const sourceIPAddress = userIdentity.type === 'AWSService' ? userIdentity.invokedBy : random() < 0.97 ? `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}` : `198.51.100.${Math.floor(random() * 256)}`
+  const error = random() < 0.01 ? {errorCode: pick(['AccessDenied', 'Client.UnauthorizedOperation', 'ThrottlingException']), errorMessage: 'Request denied'} : {}
+  return {
+    eventVersion: '1.09', userIdentity, eventTime: time, eventSource, eventName, awsRegion: region, sourceIPAddress,
+    userAgent: pick(['aws-cli/2.15.30 md/Botocore#1.34.30 ua/2.0 os/linux#5.10', 'aws-sdk-java/1.12.600 Linux/5.10 OpenJDK_64-Bit_Server_VM/17', 'Boto3/1.34.30 md/Botocore#1.34.30 Python/3.12']),
+    ...error,
+    requestParameters: {instancesSet: {items: [{instanceId: `i-${hex(17)}`}]}, filterSet: {}, maxResults: 1000},
+    responseElements: null,
+    requestID: uuid(), eventID: uuid(), readOnly: eventName.startsWith('Describe') || eventName.startsWith('Get') || eventName.startsWith('List'),
+    eventType: 'AwsApiCall', managementEvent: true, recipientAccountId: account, eventCategory: 'Management',
+    tlsDetails: {tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.split('.')[0]}.${region}.amazonaws.com`},
+  }
+}
+
+function generate(folder, sizeMb, perFile) {
+  const target = sizeMb * 1024 * 1024
+  let written = 0
+  let files = 0
+  let minute = 0
+  while (written < target) {
+    const account = ACCOUNTS[files % ACCOUNTS.length]
+    const region = REGIONS[files % REGIONS.length]
+    const base = Date.UTC(2024, 4, 1) + minute * 60_000
+    minute += 5
+    const day = new Date(base).toISOString().slice(0, 10).split('-')
+    const records = Array.from({length: perFile}, (_, i) => record(account, region, new Date(base + i * 30).toISOString().replace(/\.\d+Z$/, 'Z')))
+    const text = JSON.stringify({Records: records})
+    const stamp = new Date(base).toISOString().replace(/[-:]/g, '').slice(0, 13) + 'Z'
+    const dir = join(folder, 'AWSLogs', account, 'CloudTrail', region, ...day)
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, `${account}_CloudTrail_${region}_${stamp}_${hex(16)}.json.gz`), gzipSync(text, {level: 6}))
+    written += Buffer.byteLength(text)
+    files++
+  }
+  return {files, bytes: written}
+}
+
+function listFiles(folder) {
+  const out = []
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry)
+      if (statSync(path).isDirectory()) visit(path)
+      else out.push(path)
+    }
+  }
+  visit(folder)
+  return out
+}
+
+// --- measurements --------------------------------------------------------------------------------
+function decodeFloor(files) {
+  const started = performance.now()
+  let records = 0
+  let stopLogging = 0
+  for (const file of files) {
+    const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'))
+    records += parsed.Records.length
+    for (const r of parsed.Records) if (r.eventName === 'StopLogging') stopLogging++
+  }
+  return {ms: performance.now() - started, records, stopLogging}
+}
+
+function jqRun(files) {
+  if (spawnSync('jq', ['--version']).status !== 0) return undefined
+  const listFile = join(tmpdir(), `trailgate-bench-files-${process.pid}.txt`)
+  writeFileSync(listFile, files.join('\n'))
+  const started = performance.now()
+  const out = execFileSync('sh', ['-c', `xargs zcat < "${listFile}" | jq -c '.Records[] | select(.eventName=="StopLogging")' | wc -l`], {maxBuffer: 1 << 26}).toString().trim()
+  rmSync(listFile)
+  return {ms: performance.now() - started, found: Number(out)}
+}
+
+function scanInChild(folder, workers) {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-scan', folder, String(workers), '--dist', dist], {maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit']}).toString()
+  return JSON.parse(out)
+}
+
+const sizeMb = Number(option('size-mb', '1024'))
+const perFile = Number(option('records-per-file', '10000'))
+const workers = Number(option('workers', '2'))
+if (!existsSync(join(dist, 'events/scan.js'))) {
+  console.error(`${dist} has no build of the events module: run \`npm run build\` first.`)
+  process.exit(2)
+}
+const folder = mkdtempSync(join(tmpdir(), 'trailgate-bench-events-'))
+try {
+  const genStarted = performance.now()
+  const generated = generate(folder, sizeMb, perFile)
+  const files = listFiles(folder)
+  const gzBytes = files.reduce((sum, file) => sum + statSync(file).size, 0)
+  const mb = generated.bytes / 1048576
+  console.log(`archive: ${files.length} files, ${mb.toFixed(0)} MB uncompressed, ${(gzBytes / 1048576).toFixed(0)} MB gzipped (generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s)`)
+
+  const floor = decodeFloor(files)
+  const pooled = scanInChild(folder, workers)
+  const single = scanInChild(folder, 0)
+  const jq = jqRun(files)
+
+  const line = (name, ms, records, extra = '') =>
+    console.log(`${name.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(records / (ms / 1000)).toLocaleString('en-US').padStart(11)} records/s  ${(mb / (ms / 1000)).toFixed(0).padStart(5)} MB/s  ${extra}`)
+  console.log('')
+  line('decode floor (gunzip + JSON.parse, 1 thread)', floor.ms, floor.records, `${floor.stopLogging} StopLogging`)
+  line(`trailgate, ${pooled.policies} event policies, ${workers} workers`, pooled.ms, pooled.records, `${pooled.fails} fails, peak RSS ${(pooled.maxRssKb / 1024).toFixed(0)} MB, ${(pooled.ms / floor.ms).toFixed(2)}x floor`)
+  line(`trailgate, ${single.policies} event policies, 1 thread`, single.ms, single.records, `${single.fails} fails, peak RSS ${(single.maxRssKb / 1024).toFixed(0)} MB, ${(single.ms / floor.ms).toFixed(2)}x floor`)
+  if (jq) line('zcat | jq select(.eventName=="StopLogging")', jq.ms, floor.records, `${jq.found} found, ${(jq.ms / floor.ms).toFixed(2)}x floor`)
+  else console.log('jq: not installed, skipped (apt-get install jq)')
+  if (pooled.records !== floor.records || single.records !== floor.records) {
+    console.error(`record counts differ: floor ${floor.records}, trailgate ${pooled.records} / ${single.records}`)
+    process.exitCode = 1
+  }
+} finally {
+  if (process.argv.includes('--keep')) console.log(`archive kept in ${folder}`)
+  else rmSync(folder, {recursive: true, force: true})
+}

@@ -1,0 +1,359 @@
+import {createReadStream} from 'node:fs'
+import {StringDecoder} from 'node:string_decoder'
+import {constants as zlibConstants, createGunzip, gunzipSync} from 'node:zlib'
+
+import type {Diagnostic, InputKind} from '../model/types.js'
+import {isDigestPath, looksLikeDigest} from './log-layout.js'
+import {elementEnd, jsonErrorMessage, jsonErrorOffset, LineIndex, splitTopLevelArray, type TextPosition} from './json-text.js'
+
+/** Files above this many uncompressed bytes are read as a stream of records instead of one string. */
+export const DEFAULT_MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024
+
+/** How the file carries its records, for the inputs list. */
+export type EventFileFormat = 'cloudtrail-log' | 'lookup-events' | 'eventbridge' | 'json-lines' | 'record-array' | 'single-record'
+
+export const FORMAT_KIND: Record<EventFileFormat, InputKind> = {
+  'cloudtrail-log': 'cloudtrail/log',
+  'lookup-events': 'cloudtrail/lookup-events',
+  // The shared InputKind has no EventBridge or JSON Lines kind; their records are CloudTrail records.
+  eventbridge: 'cloudtrail/log',
+  'json-lines': 'cloudtrail/log',
+  'record-array': 'cloudtrail/log',
+  'single-record': 'cloudtrail/log',
+}
+
+const FORMAT_WORDS: Record<EventFileFormat, string> = {
+  'cloudtrail-log': 'CloudTrail log file',
+  'lookup-events': 'lookup-events output',
+  eventbridge: 'EventBridge events',
+  'json-lines': 'JSON Lines records',
+  'record-array': 'JSON array of records',
+  'single-record': 'single record',
+}
+
+export function describeFormat(format: EventFileFormat): string {
+  return FORMAT_WORDS[format]
+}
+
+/** One slot of the file's record list: a record, or why there is none at that index. */
+export type RecordSlot = {record: Record<string, unknown>} | {problem: string; position?: TextPosition}
+
+/** Receives each record slot in file order. */
+export type RecordSink = (slot: RecordSlot, index: number, locate: (index: number) => TextPosition | undefined) => void
+
+export interface DecodedEventFile {
+  status: 'read' | 'skipped' | 'failed'
+  format?: EventFileFormat
+  /** Why the file was skipped or failed. */
+  reason?: string
+  /** Number of slots handed to the sink. */
+  records: number
+  /** True when the file was too large for one string and was read as a stream. */
+  streamed?: boolean
+  /** File-level problems (truncation, syntax errors between records). */
+  diagnostics: Diagnostic[]
+  /** Where record `index` starts, when the text is plain enough to say (uncompressed files, JSON Lines). */
+  locate(index: number): TextPosition | undefined
+  /** Uncompressed size. */
+  bytes: number
+  compressed: boolean
+}
+
+export interface DecodeOptions {
+  maxWholeFileBytes?: number
+}
+
+const CLOUDTRAIL_DETAIL_TYPES = new Set([
+  'AWS API Call via CloudTrail',
+  'AWS Console Sign In via CloudTrail',
+  'AWS Console Action via CloudTrail',
+  'AWS Service Event via CloudTrail',
+  'AWS Insight via CloudTrail',
+])
+
+const RECORD_START = /\{\s*"eventVersion"\s*:/
+
+const nowhere = (): undefined => undefined
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
+}
+
+/**
+ * Reads one event file (plain or gzipped) into its records. Never throws for bad content: a corrupt
+ * gzip, a truncated file or a broken record becomes a diagnostic, and every record that can be
+ * recovered is returned. `absolutePath` is only used to stream files too large for one string.
+ */
+export async function decodeEventFile(file: string, absolutePath: string, bytes: Buffer, sink: RecordSink, options: DecodeOptions = {}): Promise<DecodedEventFile> {
+  const maxBytes = options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE_BYTES
+  const compressed = isGzip(bytes)
+  const base = {records: 0, diagnostics: [], locate: nowhere, compressed}
+  if (isDigestPath(file)) return {...base, status: 'skipped', reason: 'CloudTrail digest file (integrity evidence, not events)', bytes: bytes.length}
+  let content: Buffer
+  if (compressed) {
+    try {
+      content = gunzipSync(bytes, {maxOutputLength: maxBytes + 1})
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, absolutePath, true, sink)
+      const partial = truncatedGzip(error, bytes, maxBytes)
+      const message = partial ? 'the gzip stream is truncated; the records before the cut are checked' : `not a readable gzip file: ${(error as Error).message}`
+      const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
+      if (!partial) return {...base, status: 'failed', reason: message, bytes: bytes.length, diagnostics: [diagnostic]}
+      const {slots, ...decoded} = decodeText(file, partial.toString('utf8'), true)
+      slots.forEach((slot, index) => sink(slot, index, decoded.locate))
+      return {...decoded, diagnostics: [diagnostic, ...decoded.diagnostics], records: slots.length, bytes: partial.length, compressed}
+    }
+  } else {
+    content = bytes
+  }
+  if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink)
+  let text = content.toString('utf8')
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const {slots, ...decoded} = decodeText(file, text, compressed)
+  slots.forEach((slot, index) => sink(slot, index, decoded.locate))
+  return {...decoded, records: slots.length, bytes: content.length, compressed}
+}
+
+/** The text inflated before a gzip stream ends early, when that is what went wrong. */
+function truncatedGzip(error: unknown, bytes: Buffer, maxBytes: number): Buffer | undefined {
+  if (!/unexpected end of file/i.test((error as Error).message)) return undefined
+  try {
+    const partial = gunzipSync(bytes, {finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: maxBytes + 1})
+    return partial.length > 0 ? partial : undefined
+  } catch {
+    return undefined
+  }
+}
+
+type TextDecoded = Omit<DecodedEventFile, 'bytes' | 'compressed' | 'records'> & {slots: RecordSlot[]}
+
+function decodeText(file: string, text: string, compressed: boolean): TextDecoded {
+  const lines = new LineIndex(text)
+  const failed = (reason: string, offset?: number): TextDecoded => {
+    const at = offset === undefined ? {line: 1, column: 1} : lines.at(offset)
+    return {status: 'failed', reason, slots: [], locate: nowhere, diagnostics: [{severity: 'error', code: 'json-syntax', file, ...at, message: reason}]}
+  }
+  const head = text.slice(0, 65536)
+  if (looksLikeDigest(head)) return {status: 'skipped', reason: 'CloudTrail digest file (integrity evidence, not events)', slots: [], diagnostics: [], locate: nowhere}
+  const trimmed = text.trimStart()
+  if (trimmed === '') return failed('the file is empty')
+  let whole: unknown
+  let parseError: unknown
+  try {
+    whole = JSON.parse(text)
+  } catch (error) {
+    parseError = error
+  }
+  if (parseError === undefined) return fromValue(file, text, whole, lines, compressed)
+  if (isJsonLines(text)) return fromJsonLines(file, text)
+  for (const key of ['Records', 'Events']) {
+    const split = splitTopLevelArray(text, key, key === 'Records' ? RECORD_START : undefined)
+    if (split.arrayStart >= 0) return recovered(file, text, key, split.elements, split.problems, lines)
+  }
+  const offset = jsonErrorOffset(parseError)
+  return failed(`invalid JSON: ${jsonErrorMessage(parseError)}`, offset)
+}
+
+function fromValue(file: string, text: string, value: unknown, lines: LineIndex, compressed: boolean): TextDecoded {
+  const diagnostics: Diagnostic[] = []
+  const lazyLocate = (key: string): ((index: number) => TextPosition | undefined) => {
+    // Delivered log files are one line; positions help only in files people wrote or pretty-printed.
+    if (compressed) return nowhere
+    let starts: number[] | undefined
+    return (index) => {
+      starts ??= splitTopLevelArray(text, key).elements.map((element) => element.start)
+      const offset = starts[index]
+      return offset === undefined ? undefined : lines.at(offset)
+    }
+  }
+  if (Array.isArray(value)) {
+    const locate = compressed ? nowhere : arrayLocator(text, lines)
+    const envelopes = value.length > 0 && value.every((item) => isEnvelope(item))
+    return {status: 'read', format: envelopes ? 'eventbridge' : 'record-array', slots: value.map((item) => slotFor(item)), diagnostics, locate}
+  }
+  if (isObject(value)) {
+    if (Array.isArray(value.Records)) {
+      return {status: 'read', format: 'cloudtrail-log', slots: value.Records.map((item) => slotFor(item)), diagnostics, locate: lazyLocate('Records')}
+    }
+    if (Array.isArray(value.Events)) {
+      return {status: 'read', format: 'lookup-events', slots: value.Events.map((item) => lookupSlot(item)), diagnostics, locate: lazyLocate('Events')}
+    }
+    if (isEnvelope(value)) return {status: 'read', format: 'eventbridge', slots: [slotFor(value)], diagnostics, locate: () => ({line: 1, column: 1})}
+    if ('eventVersion' in value || 'eventName' in value) return {status: 'read', format: 'single-record', slots: [slotFor(value)], diagnostics, locate: () => ({line: 1, column: 1})}
+  }
+  return {status: 'skipped', reason: 'JSON that holds no CloudTrail records (no Records, Events, detail or eventName)', slots: [], diagnostics, locate: nowhere}
+}
+
+function arrayLocator(text: string, lines: LineIndex): (index: number) => TextPosition | undefined {
+  let starts: number[] | undefined
+  return (index) => {
+    if (!starts) {
+      // A top-level array: wrap it as the value of a key so the same splitter finds its elements.
+      const open = text.indexOf('[')
+      starts = splitTopLevelArray(`{"_":${text.slice(open)}`, '_').elements.map((element) => element.start - 5 + open)
+    }
+    const offset = starts[index]
+    return offset === undefined ? undefined : lines.at(offset)
+  }
+}
+
+function isJsonLines(text: string): boolean {
+  const firstBreak = text.indexOf('\n')
+  if (firstBreak < 0) return false
+  const first = text.slice(0, firstBreak).trim()
+  if (!first.startsWith('{')) return false
+  try {
+    JSON.parse(first)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function fromJsonLines(file: string, text: string): TextDecoded {
+  const slots: RecordSlot[] = []
+  const positions: TextPosition[] = []
+  const lineTexts = text.split('\n')
+  for (let i = 0; i < lineTexts.length; i++) {
+    const line = lineTexts[i]!.trim()
+    if (line === '') continue
+    positions.push({line: i + 1, column: 1})
+    try {
+      slots.push(slotFor(JSON.parse(line)))
+    } catch (error) {
+      const offset = jsonErrorOffset(error)
+      const position = {line: i + 1, column: (offset ?? 0) + 1}
+      slots.push({problem: `invalid JSON: ${jsonErrorMessage(error)}`, position})
+    }
+  }
+  void file
+  return {status: 'read', format: 'json-lines', slots, diagnostics: [], locate: (index) => positions[index]}
+}
+
+function recovered(file: string, text: string, key: string, elements: {start: number; end: number}[], problems: {offset: number; message: string}[], lines: LineIndex): TextDecoded {
+  const slots: RecordSlot[] = []
+  const starts: number[] = []
+  for (const element of elements) {
+    starts.push(element.start)
+    // A resynchronized (broken) element runs up to the next record and carries its separator.
+    const piece = text.slice(element.start, element.end).replace(/[\s,]*$/, '')
+    try {
+      const value = JSON.parse(piece)
+      slots.push(key === 'Events' ? lookupSlot(value) : slotFor(value))
+    } catch (error) {
+      const offset = jsonErrorOffset(error)
+      const position = lines.at(element.start + (offset ?? 0))
+      slots.push({problem: `invalid JSON in this record: ${jsonErrorMessage(error)}`, position})
+    }
+  }
+  const diagnostics: Diagnostic[] = problems.map((problem) => ({severity: 'error', code: 'json-syntax', file, ...lines.at(problem.offset), message: problem.message}))
+  const good = slots.filter((slot) => 'record' in slot).length
+  const status = good === 0 && slots.length === 0 ? 'failed' : 'read'
+  return {
+    status,
+    format: key === 'Events' ? 'lookup-events' : 'cloudtrail-log',
+    ...(status === 'failed' ? {reason: problems[0]?.message ?? 'no record could be read'} : {}),
+    slots,
+    diagnostics,
+    locate: (index) => (starts[index] === undefined ? undefined : lines.at(starts[index]!)),
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isEnvelope(value: unknown): value is Record<string, unknown> & {'detail-type': string; detail: unknown} {
+  return isObject(value) && typeof value['detail-type'] === 'string' && 'detail' in value
+}
+
+function slotFor(value: unknown): RecordSlot {
+  if (isEnvelope(value)) {
+    if (!CLOUDTRAIL_DETAIL_TYPES.has(value['detail-type'])) {
+      return {problem: `EventBridge event of detail-type ${JSON.stringify(value['detail-type'])} is not a CloudTrail record`}
+    }
+    return isObject(value.detail) ? {record: value.detail} : {problem: 'EventBridge event has no detail object'}
+  }
+  if (isObject(value)) return {record: value}
+  return {problem: `a record must be a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`}
+}
+
+function lookupSlot(value: unknown): RecordSlot {
+  if (!isObject(value)) return {problem: 'an Events entry must be a JSON object'}
+  const raw = value.CloudTrailEvent
+  if (typeof raw !== 'string') return {problem: 'Events entry has no CloudTrailEvent string'}
+  try {
+    return slotFor(JSON.parse(raw))
+  } catch (error) {
+    return {problem: `CloudTrailEvent is not valid JSON: ${jsonErrorMessage(error)}`}
+  }
+}
+
+/**
+ * The fallback for files too large for one string: the Records array is cut into records as the
+ * text streams by, and each record is parsed on its own. Only the CloudTrail log layout is streamed.
+ */
+async function streamLargeLog(file: string, absolutePath: string, compressed: boolean, sink: RecordSink): Promise<DecodedEventFile> {
+  const diagnostics: Diagnostic[] = []
+  let bytes = 0
+  let count = 0
+  let pending = ''
+  let inArray = false
+  let finished = false
+  let broken = false
+  const decoder = new StringDecoder('utf8')
+  const consume = (final: boolean): void => {
+    if (!inArray) {
+      const match = /"Records"\s*:\s*\[/.exec(pending)
+      if (!match) return
+      pending = pending.slice(match.index + match[0].length)
+      inArray = true
+    }
+    let pos = 0
+    while (!finished && !broken) {
+      while (pos < pending.length && /[\s,]/.test(pending[pos]!)) pos++
+      if (pos >= pending.length) break
+      if (pending[pos] === ']') {
+        finished = true
+        break
+      }
+      const end = elementEnd(pending, pos)
+      if (!end.ok && end.offset >= pending.length && !final) break
+      if (!end.ok) {
+        diagnostics.push({severity: 'error', code: 'json-syntax', file, line: 1, column: 1, message: `Records[${count}]: ${end.reason}; the rest of the file was not read`})
+        broken = true
+        break
+      }
+      const piece = pending.slice(pos, end.offset)
+      let slot: RecordSlot
+      try {
+        slot = slotFor(JSON.parse(piece))
+      } catch (error) {
+        slot = {problem: `invalid JSON in this record: ${jsonErrorMessage(error)}`}
+      }
+      sink(slot, count++, nowhere)
+      pos = end.offset
+    }
+    pending = pending.slice(pos)
+  }
+  try {
+    const source = createReadStream(absolutePath)
+    const stream = compressed ? source.pipe(createGunzip()) : source
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length
+      pending += decoder.write(chunk)
+      if (pending.length > 1 << 20) consume(false)
+      if (broken) break
+    }
+    pending += decoder.end()
+    consume(true)
+  } catch (error) {
+    diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: `stopped reading after ${count} records: ${(error as Error).message}`})
+  }
+  if (!finished && diagnostics.length === 0) {
+    diagnostics.push({severity: 'error', code: 'json-syntax', file, line: 1, column: 1, message: inArray ? `the Records array is not closed (the file is truncated) after ${count} records` : 'no Records array found'})
+  }
+  const status = inArray || count > 0 ? 'read' : 'failed'
+  return {status, format: 'cloudtrail-log', ...(status === 'failed' ? {reason: diagnostics[0]?.message} : {}), records: count, diagnostics, locate: nowhere, bytes, compressed, streamed: true}
+}

@@ -1,0 +1,110 @@
+import {readFileSync} from 'node:fs'
+
+import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import {packagePath} from '../util/package-root.js'
+
+/** One thing wrong with a record, in words a person can act on. */
+export interface RecordProblem {
+  /** Dotted path of the field (`userIdentity.accountId`), empty for the record itself. */
+  path: string
+  message: string
+}
+
+const SCHEMA_URL = packagePath('schemas', 'cloudtrail-record.schema.json')
+
+// ajv-formats is CommonJS; under Node16 resolution its default export arrives as the module object.
+type FormatsPlugin = (ajv: Ajv2020, formats: string[]) => unknown
+const addFormats = ((addFormatsModule as unknown as {default?: unknown}).default ?? addFormatsModule) as FormatsPlugin
+
+interface Validators {
+  /** Stops at the first error: the fast yes/no for the millions of good records. */
+  quick: ValidateFunction
+  /** Collects every error, run only on records that failed the quick check. */
+  thorough: ValidateFunction
+}
+
+let validators: Validators | undefined
+
+function compiled(): Validators {
+  if (validators) return validators
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>
+  const build = (allErrors: boolean): ValidateFunction => {
+    const ajv = new Ajv2020({allErrors, strict: false, unicodeRegExp: false})
+    addFormats(ajv, ['date-time', 'ipv4', 'ipv6'])
+    return ajv.compile(schema)
+  }
+  validators = {quick: build(false), thorough: build(true)}
+  return validators
+}
+
+/** Checks a record against schemas/cloudtrail-record.schema.json; an empty list means it is well formed. */
+export function checkRecord(record: unknown): RecordProblem[] {
+  const {quick, thorough} = compiled()
+  if (quick(record)) return []
+  thorough(record)
+  return describeErrors(record, thorough.errors ?? [])
+}
+
+function describeErrors(record: unknown, errors: ErrorObject[]): RecordProblem[] {
+  const problems: RecordProblem[] = []
+  const seen = new Set<string>()
+  for (const error of errors) {
+    // The branches of an anyOf each fail on a bad value; the anyOf error itself says it once.
+    if (/\/anyOf\/\d+\//.test(error.schemaPath)) continue
+    const problem = describe(record, error)
+    const key = `${problem.path}\u0000${problem.message}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    problems.push(problem)
+  }
+  return problems
+}
+
+function describe(record: unknown, error: ErrorObject): RecordProblem {
+  const segments = error.instancePath.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+  if (error.keyword === 'required') {
+    const missing = String((error.params as {missingProperty?: string}).missingProperty)
+    const path = [...segments, missing].join('.')
+    return {path, message: `missing required field ${path}`}
+  }
+  const path = segments.join('.')
+  const value = valueAt(record, segments)
+  const shown = JSON.stringify(value)
+  if (path === '') return {path, message: `a record must be a JSON object, found ${describeType(value)}`}
+  if (typeof value === 'string' && value !== value.trim()) {
+    return {path, message: `${path} ${shown} has leading or trailing whitespace`}
+  }
+  if (error.keyword === 'type') {
+    return {path, message: `${path} must be ${String((error.params as {type?: unknown}).type)}, found ${describeType(value)}`}
+  }
+  if (path === 'sourceIPAddress') {
+    return {path, message: `sourceIPAddress ${shown} is not an IP address, a service DNS name or "AWS Internal"`}
+  }
+  if (error.keyword === 'format' && (error.params as {format?: string}).format === 'date-time') {
+    return {path, message: `${path} ${shown} is not an ISO 8601 date-time such as 2024-01-31T12:00:00Z`}
+  }
+  if (path === 'recipientAccountId' || path.endsWith('accountId')) {
+    return {path, message: `${path} ${shown} is not a 12-digit AWS account id`}
+  }
+  if (error.keyword === 'enum') {
+    const allowed = ((error.params as {allowedValues?: unknown[]}).allowedValues ?? []).join(', ')
+    return {path, message: `${path} ${shown} is not one of ${allowed}`}
+  }
+  return {path, message: `${path} ${shown} ${error.message ?? 'is not valid'}`}
+}
+
+function valueAt(record: unknown, segments: string[]): unknown {
+  let current = record
+  for (const segment of segments) {
+    if (typeof current !== 'object' || current === null) return undefined
+    current = (current as Record<string, unknown>)[segment]
+  }
+  return current
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return `a ${typeof value}`
+}

@@ -1,0 +1,202 @@
+import {readdirSync, statSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
+import {isAbsolute, join, relative, resolve} from 'node:path'
+import {Worker} from 'node:worker_threads'
+
+import type {Diagnostic, InputRecord, Result} from '../model/types.js'
+import type {Policy} from '../policy/types.js'
+import {mergeCoverage, type CoverageEvidence} from './coverage.js'
+import {compileEventPolicy, type EventPolicy} from './event-policy.js'
+import {scanFile, type EventFile, type FileOutcome} from './scan-file.js'
+
+export interface ScanProgress {
+  files: number
+  records: number
+  bytes: number
+}
+
+export interface EventScanOptions {
+  policies: Policy[]
+  params: Record<string, Record<string, unknown>>
+  /** Worker threads; default min(2, cpus). 0 or 1 scans on the calling thread. */
+  workers?: number
+  onProgress?: (progress: ScanProgress) => void
+  /** Base of the paths printed in reports (default: process.cwd()). */
+  cwd?: string
+  /** Files larger than this (uncompressed) are streamed record by record. Default 256 MiB. */
+  maxWholeFileBytes?: number
+}
+
+export interface EventScanResult {
+  /** Fails (one per matching record per policy), unknowns and errors, by file path then record index. */
+  results: Result[]
+  /** Records judged and not matching, per policy id. */
+  passes: Record<string, number>
+  inputs: InputRecord[]
+  diagnostics: Diagnostic[]
+  coverage: CoverageEvidence[]
+  /** `bytes` counts uncompressed bytes. */
+  stats: {files: number; records: number; bytes: number; ms: number}
+}
+
+/** What a worker is given once, at start. */
+export interface WorkerSetup {
+  policies: Policy[]
+  params: Record<string, Record<string, unknown>>
+  maxWholeFileBytes?: number
+}
+
+export type WorkerRequest = {index: number; file: EventFile}
+export type WorkerReply = {index: number; outcome: FileOutcome} | {index: number; crash: string}
+
+/**
+ * Judges CloudTrail records in many files against event policies, a few files at a time so memory
+ * stays bounded whatever the archive size. Files are spread over worker threads; the outcome is
+ * merged in file-path order, so it is identical to a single-threaded run.
+ */
+export async function scanEvents(files: string[], options: EventScanOptions): Promise<EventScanResult> {
+  const started = performance.now()
+  const cwd = options.cwd ?? process.cwd()
+  const eventFiles = expand(files, cwd)
+  const {compiled, failures} = compileAll(options.policies, options.params)
+  const requested = options.workers ?? Math.min(2, availableParallelism())
+  const workers = Math.max(0, Math.min(requested, eventFiles.length))
+  const outcomes: FileOutcome[] = new Array(eventFiles.length)
+  const progress: ScanProgress = {files: 0, records: 0, bytes: 0}
+  const done = (index: number, outcome: FileOutcome): void => {
+    outcomes[index] = outcome
+    progress.files++
+    progress.records += outcome.records
+    progress.bytes += outcome.bytes
+    options.onProgress?.({...progress})
+  }
+  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {})}
+  if (workers <= 1) {
+    for (const [index, file] of eventFiles.entries()) done(index, await scanFile(file, compiled, setup))
+  } else {
+    await runPool(eventFiles, workers, setup, done)
+  }
+  return merge(outcomes, compiled, failures, performance.now() - started)
+}
+
+function compileAll(policies: Policy[], params: Record<string, Record<string, unknown>>): {compiled: EventPolicy[]; failures: {policy: Policy; message: string}[]} {
+  const compiled: EventPolicy[] = []
+  const failures: {policy: Policy; message: string}[] = []
+  for (const policy of policies) {
+    if (policy.subject !== 'event' || policy.disabled) continue
+    try {
+      compiled.push(compileEventPolicy(policy, params[policy.id]))
+    } catch (error) {
+      failures.push({policy, message: `policy ${policy.id} could not be compiled: ${(error as Error).message}`})
+    }
+  }
+  return {compiled, failures}
+}
+
+/** The policies a worker compiles for itself; the same filter as `compileAll`, so both agree. */
+export function compileForWorker(setup: WorkerSetup): EventPolicy[] {
+  return compileAll(setup.policies, setup.params).compiled
+}
+
+function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {policy: Policy; message: string}[], ms: number): EventScanResult {
+  const results: Result[] = []
+  const diagnostics: Diagnostic[] = []
+  const inputs: InputRecord[] = []
+  const passes: Record<string, number> = Object.fromEntries(compiled.map((c) => [c.policy.id, 0]))
+  const coverage: CoverageEvidence[] = []
+  const stats = {files: outcomes.length, records: 0, bytes: 0, ms: Math.round(ms)}
+  for (const failure of failures) {
+    diagnostics.push({severity: 'error', code: 'policy-compile', file: failure.policy.source.file, line: 1, column: 1, message: failure.message})
+    results.push({
+      policy: failure.policy.id,
+      title: failure.policy.title,
+      severity: failure.policy.severity,
+      status: 'error',
+      message: failure.message,
+      subject: {type: 'event', id: '*', label: 'all event records'},
+    })
+  }
+  for (const outcome of outcomes) {
+    results.push(...outcome.results)
+    diagnostics.push(...outcome.diagnostics)
+    inputs.push(outcome.input)
+    coverage.push(...outcome.coverage)
+    for (const [id, count] of Object.entries(outcome.passes)) passes[id] = (passes[id] ?? 0) + count
+    stats.records += outcome.records
+    stats.bytes += outcome.bytes
+  }
+  return {results, passes, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
+}
+
+/** Files in path order; folders are walked recursively. */
+function expand(paths: string[], cwd: string): EventFile[] {
+  const found = new Map<string, EventFile>()
+  const visit = (absolutePath: string): void => {
+    let stats
+    try {
+      stats = statSync(absolutePath)
+    } catch {
+      // scanFile reports the unreadable path itself.
+      found.set(absolutePath, {path: shown(cwd, absolutePath), absolutePath})
+      return
+    }
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(absolutePath)) visit(join(absolutePath, entry))
+    } else {
+      found.set(absolutePath, {path: shown(cwd, absolutePath), absolutePath})
+    }
+  }
+  for (const path of paths) visit(resolve(cwd, path))
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+}
+
+function shown(cwd: string, absolute: string): string {
+  const rel = relative(cwd, absolute)
+  return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute).split('\\').join('/')
+}
+
+/** The worker entry; under the test runner the sources are TypeScript, which tsx loads inside the worker. */
+function startWorker(setup: WorkerSetup): Worker {
+  const self = new URL(import.meta.url)
+  if (!self.pathname.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', self), {workerData: setup})
+  const entry = new URL('./scan-worker.ts', self).href
+  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
+  return new Worker(boot, {eval: true, workerData: setup})
+}
+
+async function runPool(files: EventFile[], size: number, setup: WorkerSetup, done: (index: number, outcome: FileOutcome) => void): Promise<void> {
+  let next = 0
+  const runWorker = (): Promise<void> =>
+    new Promise((resolvePool, rejectPool) => {
+      const worker = startWorker(setup)
+      let current = -1
+      const feed = (): void => {
+        if (next >= files.length) {
+          void worker.terminate().then(() => resolvePool())
+          return
+        }
+        current = next++
+        worker.postMessage({index: current, file: files[current]!} satisfies WorkerRequest)
+      }
+      worker.on('message', (reply: WorkerReply) => {
+        if ('crash' in reply) {
+          const file = files[reply.index]!
+          done(reply.index, crashedOutcome(file, reply.crash))
+        } else {
+          done(reply.index, reply.outcome)
+        }
+        feed()
+      })
+      worker.on('error', (error) => {
+        if (current >= 0) done(current, crashedOutcome(files[current]!, error.message))
+        rejectPool(error)
+      })
+      feed()
+    })
+  await Promise.all(Array.from({length: size}, () => runWorker()))
+}
+
+function crashedOutcome(file: EventFile, message: string): FileOutcome {
+  const text = `could not be scanned: ${message}`
+  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], passes: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
+}
