@@ -1,0 +1,129 @@
+import http from 'node:http'
+import https from 'node:https'
+import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {OrganizationsClient} from '@aws-sdk/client-organizations'
+import type {STSClient} from '@aws-sdk/client-sts'
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  expiration?: Date
+}
+
+/** Fixed credentials, or a provider the SDK calls (and refreshes when `expiration` nears). */
+export type CredentialSource = AwsCredentials | (() => Promise<AwsCredentials>)
+
+// The SDK costs ~100 ms to load; only an audit pays it, so it is imported on first use.
+export const loadCloudTrail = () => import('@aws-sdk/client-cloudtrail')
+export const loadOrganizations = () => import('@aws-sdk/client-organizations')
+export const loadSts = () => import('@aws-sdk/client-sts')
+
+interface SharedSettings {
+  useFipsEndpoint: boolean
+  useDualstackEndpoint: boolean
+  userAgentAppId?: string
+  authSchemePreference: string[]
+}
+
+export interface ConnectionSettings {
+  /** An AWS-compatible endpoint for every service (as the AWS CLI's --endpoint-url). */
+  endpointUrl?: string
+  /** A named profile of the shared config files, used when no credentials are given. */
+  profile?: string
+}
+
+/**
+ * Builds and caches the SDK clients of one run. Every client shares two keep-alive agents, so an
+ * organization of hundreds of accounts × regions reuses a bounded set of connections. The SDK's own
+ * retries are off (`maxAttempts: 1`): the call runner retries, so that it can count and pace them.
+ */
+export class AwsClients {
+  private readonly httpAgent = new http.Agent({keepAlive: true, maxSockets: 64})
+  private readonly httpsAgent = new https.Agent({keepAlive: true, maxSockets: 64})
+  private readonly cloudTrailClients = new Map<string, Promise<CloudTrailClient>>()
+  private sharedSettings: Promise<SharedSettings> | undefined
+
+  constructor(private readonly settings: ConnectionSettings) {}
+
+  private common(region: string, credentials: CredentialSource | undefined) {
+    return {
+      region,
+      maxAttempts: 1,
+      retryMode: 'standard',
+      ...(this.settings.endpointUrl === undefined ? {} : {endpoint: this.settings.endpointUrl}),
+      ...(this.settings.profile === undefined ? {} : {profile: this.settings.profile}),
+      ...(credentials === undefined ? {} : {credentials}),
+      requestHandler: {httpAgent: this.httpAgent, httpsAgent: this.httpsAgent},
+    }
+  }
+
+  /** One client per account and region, created once. */
+  cloudTrail(account: string, region: string, credentials: CredentialSource | undefined): Promise<CloudTrailClient> {
+    const key = `${account}/${region}`
+    let client = this.cloudTrailClients.get(key)
+    if (client === undefined) {
+      client = Promise.all([loadCloudTrail(), this.sharedCloudTrailSettings()]).then(
+        ([{CloudTrailClient}, shared]) => new CloudTrailClient({...this.common(region, credentials), ...shared}),
+      )
+      this.cloudTrailClients.set(key, client)
+    }
+    return client
+  }
+
+  /**
+   * Settings every CloudTrail client would otherwise look up again in the environment and the shared
+   * config files (FIPS, dual-stack, app id, auth preference): read once, from a first client, so
+   * thousands of account × region clients honour the user's configuration without re-reading it.
+   */
+  private sharedCloudTrailSettings(): Promise<SharedSettings> {
+    this.sharedSettings ??= loadCloudTrail().then(async ({CloudTrailClient}) => {
+      // No shared agents here: destroying a client destroys its agents.
+      const probe = new CloudTrailClient({
+        region: 'us-east-1',
+        ...(this.settings.profile === undefined ? {} : {profile: this.settings.profile}),
+        credentials: {accessKeyId: '', secretAccessKey: ''},
+      })
+      try {
+        const [useFipsEndpoint, useDualstackEndpoint, userAgentAppId, authSchemePreference] = await Promise.all([
+          probe.config.useFipsEndpoint(),
+          probe.config.useDualstackEndpoint(),
+          probe.config.userAgentAppId(),
+          probe.config.authSchemePreference(),
+        ])
+        return {useFipsEndpoint, useDualstackEndpoint, authSchemePreference, ...(userAgentAppId === undefined ? {} : {userAgentAppId})}
+      } finally {
+        probe.destroy()
+      }
+    })
+    return this.sharedSettings
+  }
+
+  async sts(region: string, credentials: CredentialSource | undefined): Promise<STSClient> {
+    const {STSClient} = await loadSts()
+    return new STSClient(this.common(region, credentials))
+  }
+
+  async organizations(region: string, credentials: CredentialSource | undefined): Promise<OrganizationsClient> {
+    const {OrganizationsClient} = await loadOrganizations()
+    return new OrganizationsClient(this.common(region, credentials))
+  }
+
+  /** The region of the profile or environment, when the caller named none. */
+  async defaultRegion(): Promise<string | undefined> {
+    const {STSClient} = await loadSts()
+    const probe = new STSClient(this.settings.profile === undefined ? {} : {profile: this.settings.profile})
+    try {
+      return await probe.config.region()
+    } catch {
+      return undefined
+    } finally {
+      probe.destroy()
+    }
+  }
+
+  close(): void {
+    this.httpAgent.destroy()
+    this.httpsAgent.destroy()
+  }
+}

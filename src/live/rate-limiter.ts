@@ -1,0 +1,90 @@
+/**
+ * Client-side token buckets, one per account + region + CloudTrail operation class, so an audit never
+ * asks more of CloudTrail than its documented limits: Get/Describe/List 10 per second, LookupEvents 2,
+ * every other call 1 — each per account and region.
+ */
+
+export type RateClass = 'describe' | 'lookup' | 'other'
+
+export const CLOUDTRAIL_RATE_LIMITS: Readonly<Record<RateClass, number>> = {describe: 10, lookup: 2, other: 1}
+
+export function rateClassOf(operation: string): RateClass {
+  if (operation === 'LookupEvents') return 'lookup'
+  return /^(Get|Describe|List)/.test(operation) ? 'describe' : 'other'
+}
+
+/** Holds up to `rate` tokens (one second's worth of burst) and refills continuously at `rate` per second. */
+export class TokenBucket {
+  private tokens: number
+  private updated: number
+  private readonly waiting: (() => void)[] = []
+  private timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(private readonly rate: number) {
+    this.tokens = rate
+    this.updated = performance.now()
+  }
+
+  /** Resolves when a request may be sent; waiters are served in arrival order. */
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve)
+      this.serve()
+    })
+  }
+
+  /** The service said "throttled": its bucket is empty, so ours is too. */
+  drain(): void {
+    this.refill()
+    this.tokens = Math.min(this.tokens, 0)
+  }
+
+  private refill(): void {
+    const now = performance.now()
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.updated) / 1000) * this.rate)
+    this.updated = now
+  }
+
+  private serve(): void {
+    this.refill()
+    while (this.waiting.length > 0 && this.tokens >= 1) {
+      this.tokens -= 1
+      this.waiting.shift()?.()
+    }
+    if (this.waiting.length > 0 && this.timer === undefined) {
+      const waitMs = Math.ceil(((1 - this.tokens) / this.rate) * 1000)
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        this.serve()
+      }, waitMs)
+    }
+  }
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>()
+  private readonly limits: Record<RateClass, number>
+
+  constructor(limits: Partial<Record<RateClass, number>> = {}) {
+    this.limits = {...CLOUDTRAIL_RATE_LIMITS, ...limits}
+  }
+
+  acquire(account: string, region: string, operation: string): Promise<void> {
+    return this.bucket(account, region, operation).acquire()
+  }
+
+  drain(account: string, region: string, operation: string): void {
+    this.bucket(account, region, operation).drain()
+  }
+
+  private bucket(account: string, region: string, operation: string): TokenBucket {
+    const rateClass = rateClassOf(operation)
+    const key = `${account}/${region}/${rateClass}`
+    let bucket = this.buckets.get(key)
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.limits[rateClass])
+      this.buckets.set(key, bucket)
+    }
+    return bucket
+  }
+}

@@ -1,0 +1,90 @@
+export type RateClass = 'describe' | 'lookup' | 'other'
+
+export interface FakeTrail {
+  Name: string
+  HomeRegion: string
+  S3BucketName?: string
+  IsMultiRegionTrail?: boolean
+  IsOrganizationTrail?: boolean
+  [field: string]: unknown
+  /** GetTrailStatus answer; timestamps as ISO strings (sent as epoch seconds). IsLogging defaults to true. */
+  status?: Record<string, unknown>
+  eventSelectors?: Record<string, unknown>[]
+  advancedEventSelectors?: Record<string, unknown>[]
+  insightSelectors?: {InsightType: string}[]
+  tags?: Record<string, string>
+}
+
+export interface FakeFaults {
+  /** AccessDeniedException on CloudTrail calls: everywhere, or only in these regions / operations. */
+  accessDenied?: true | {regions?: string[]; operations?: string[]}
+  /** Extra delay per region for CloudTrail calls (a slow region). */
+  delayMs?: Record<string, number>
+  /** The first N requests of an operation answer ThrottlingException. */
+  throttle?: Record<string, number>
+  /** The first N requests of an operation answer 503 with an HTML body. */
+  serverError?: Record<string, number>
+}
+
+export interface FakeAccount {
+  name?: string
+  status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE'
+  /** Access key ids that act as this account's own principal (the caller's base credentials). */
+  accessKeyIds?: string[]
+  /** Roles that can be assumed into this account; a role with `externalId` demands it. */
+  roles?: Record<string, {externalId?: string}>
+  /** Opt-in regions this account has not enabled: CloudTrail answers UnrecognizedClientException. */
+  disabledRegions?: string[]
+  outsideOrganization?: boolean
+  trails?: FakeTrail[]
+  /** CloudTrail records per region, served by LookupEvents. */
+  events?: Record<string, ({eventID: string; eventName: string; eventSource: string; eventTime: string} & Record<string, unknown>)[]>
+  faults?: FakeFaults
+}
+
+export interface FakeWorld {
+  partition?: string
+  /** Regions CloudTrail answers in (default: any). */
+  regions?: string[]
+  organization?: {id: string; managementAccountId: string; delegatedAdministrators?: string[]; pageSize?: number}
+  listTrailsPageSize?: number
+  accounts: Record<string, FakeAccount>
+}
+
+export interface FakeServerOptions {
+  /** Delay before each answer: fixed, or uniformly random in [min, max]. */
+  latencyMs?: number | [number, number]
+  /** Requests per second per account + region + class; `false` disables enforcement. */
+  rateLimits?: Partial<Record<RateClass, number>> | false
+}
+
+export interface FakeRequest {
+  service: 'cloudtrail' | 'organizations' | 'sts'
+  operation: string
+  region: string
+  account: string | undefined
+  status: number
+  error?: string
+  input: Record<string, unknown> | undefined
+}
+
+export interface FakeAws {
+  url: string
+  port: number
+  /** Every request received, in arrival order. */
+  requests: FakeRequest[]
+  close(): Promise<void>
+}
+
+export interface OrganizationWorldOptions {
+  accounts: number
+  regions: string[]
+  roleName: string
+  managementAccountId?: string
+  organizationId?: string
+  pageSize?: number
+}
+
+export function cloudTrailRateClass(operation: string): RateClass
+export function startFakeAws(world: FakeWorld, options?: FakeServerOptions): Promise<FakeAws>
+export function organizationWorld(options: OrganizationWorldOptions): FakeWorld
