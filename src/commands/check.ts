@@ -4,6 +4,21 @@ import {outputFlags, policyFlags} from '../cli/flags.js'
 import {wantsColor, writeOutputs} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
 
+/** Progress only where a person watches: a terminal, outside CI. */
+function wantsProgress(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI
+}
+
+function eventProgress(): (p: {files: number; records: number; bytes: number}) => void {
+  let last = 0
+  return (p) => {
+    const now = Date.now()
+    if (now - last < 200) return
+    last = now
+    process.stderr.write(`\r\u001b[2Kreading CloudTrail logs: ${p.files} files, ${p.records.toLocaleString('en-US')} records, ${(p.bytes / 1e6).toFixed(0)} MB`)
+  }
+}
+
 export default class Check extends Command {
   static override summary = 'Check trail configurations, IaC and CloudTrail logs against policies.'
 
@@ -39,6 +54,7 @@ Exit codes:
     account: Flags.string({summary: 'The account whose evidence this is (default: from a snapshot, or inferred from the trails\' ARNs).', helpGroup: 'INPUT'}),
     regions: Flags.string({summary: 'Regions to judge besides the trails\' home regions; comma-separated.', delimiter: ',', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
+    baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
   }
 
@@ -64,7 +80,10 @@ Exit codes:
       regions: flags.regions,
       ...(Object.keys(cfnParams).length > 0 ? {cfnParams} : {}),
       tfDir: flags['tf-dir'],
+      baseline: flags.baseline,
+      ...(wantsProgress() ? {onEventProgress: eventProgress()} : {}),
     })
+    if (wantsProgress()) process.stderr.write('\r\u001b[2K')
     writeOutputs(
       report,
       {

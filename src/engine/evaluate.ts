@@ -92,7 +92,7 @@ export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judge
 
 function failMessage(compiled: CompiledPolicy, subject: Subject<object>, details: Detail[]): string {
   const base = compiled.policy.message
-    ? renderTemplate(compiled.policy.message, subject.document, compiled.params)
+    ? renderTemplate(compiled.policy.message, templateDocument(subject), compiled.params)
     : `${subjectNoun(subject.type)} ${subject.label} does not meet: ${compiled.policy.title}.`
   const why = describeDetails(details)
   return why ? `${withoutFinalStop(base)} (${why}).` : base
@@ -101,6 +101,12 @@ function failMessage(compiled: CompiledPolicy, subject: Subject<object>, details
 function unknownMessage(compiled: CompiledPolicy, subject: Subject<object>, details: Detail[]): string {
   const why = details.length > 0 ? details.map((d) => `${d.path} is ${d.actual}`).join('; ') : 'a value is not known'
   return `${subjectNoun(subject.type)} ${subject.label}: cannot decide "${compiled.policy.title}" before the value is known (${why}).`
+}
+
+/** A trail whose name is not known yet (generated at deploy) is named in messages by its label. */
+function templateDocument(subject: Subject<object>): object {
+  const document = subject.document as {Name?: unknown}
+  return typeof document.Name === 'string' || subject.type !== 'trail' ? document : {...document, Name: subject.label}
 }
 
 const withoutFinalStop = (text: string): string => text.trim().replace(/\.$/, '')
@@ -114,6 +120,8 @@ export interface EvaluateOptions extends CompileOptions {
   params: Record<string, Record<string, unknown>>
   waivers: Waiver[]
   now: Date
+  /** Results judged elsewhere (the streamed event scan): they get the same waivers, and count for waiver use. */
+  streamedResults?: Result[]
 }
 
 export interface Evaluation {
@@ -178,10 +186,14 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
         location: locateResult(subject, judgement.details, trailsById),
         ...logicalOf(subject),
         ...(judgement.details.length > 0 ? {details: judgement.details} : {}),
-        ...(judgement.status === 'fail' ? {remediation: renderTemplate(policy.remediation, subject.document, compiled.params)} : {}),
+        ...(judgement.status === 'fail' ? {remediation: renderTemplate(policy.remediation, templateDocument(subject), compiled.params)} : {}),
       }
       results.push(applySuppressions(result, subject, waiverUses, options.now))
     }
+  }
+  for (const result of options.streamedResults ?? []) {
+    const subject: Subject<object> = {...result.subject, document: {}, provenance: {kind: 'cloudtrail/log'}}
+    results.push(applySuppressions(result, subject, waiverUses, options.now))
   }
   diagnostics.push(...waiverDiagnostics(waiverUses, options.now))
   return {results, notApplicable, diagnostics}

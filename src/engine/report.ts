@@ -3,6 +3,7 @@ import {SEVERITIES} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
 import type {Counts, PolicySummary, Report} from '../report/types.js'
 import {TOOL_INFORMATION_URI} from '../report/types.js'
+import type {CoverageEvidence} from '../events/coverage.js'
 import {exitCodeFor, type FailOn} from './exit-code.js'
 
 export interface ReportParts {
@@ -20,6 +21,9 @@ export interface ReportParts {
   inputs: InputRecord[]
   diagnostics: Diagnostic[]
   notes: string[]
+  /** Event policies: records judged without a finding, per policy id. */
+  recordsPassed?: Record<string, number>
+  coverage?: CoverageEvidence[]
 }
 
 /** Puts one run's pieces into the report every renderer reads, with its counts and exit code. */
@@ -56,15 +60,16 @@ export function buildReport(parts: ReportParts): Report {
         warnings: parts.diagnostics.filter((d) => d.severity === 'warning').length,
       },
     },
-    policies: parts.policies.map((p) => summarizePolicy(p, parts.notApplicable[p.id] ?? 0)),
+    policies: parts.policies.map((p) => summarizePolicy(p, parts.notApplicable[p.id] ?? 0, parts.recordsPassed?.[p.id])),
     results: parts.results,
     inputs: parts.inputs,
     diagnostics: parts.diagnostics,
     notes: parts.notes,
+    ...(parts.coverage && parts.coverage.length > 0 ? {coverage: parts.coverage} : {}),
   }
 }
 
-export function summarizePolicy(policy: Policy, notApplicable: number): PolicySummary {
+export function summarizePolicy(policy: Policy, notApplicable: number, recordsPassed?: number): PolicySummary {
   return {
     id: policy.id,
     title: policy.title,
@@ -77,5 +82,6 @@ export function summarizePolicy(policy: Policy, notApplicable: number): PolicySu
     precision: policy.precision,
     notApplicable,
     builtin: policy.source.builtin,
+    ...(recordsPassed !== undefined ? {recordsPassed} : {}),
   }
 }

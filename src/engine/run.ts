@@ -9,6 +9,7 @@ import {checkParamTargets, parseParamFlag, resolveParams} from '../policy/resolv
 import type {Policy, TrailgateConfig} from '../policy/types.js'
 import type {Report} from '../report/types.js'
 import {VERSION} from '../version.js'
+import type {EventScanResult, ScanProgress} from '../events/scan.js'
 import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
 import {buildReport} from './report.js'
@@ -32,6 +33,7 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   paths: string[]
   failOn?: FailOn
   now?: Date
+  onEventProgress?: (progress: ScanProgress) => void
 }
 
 export interface PreparedPolicies {
@@ -89,12 +91,15 @@ export interface EvaluatedRun {
   inventory: Inventory
   prepared: PreparedPolicies
   now: Date
+  /** The streamed event scan, when CloudTrail log files were among the inputs. */
+  events?: EventScanResult
 }
 
 /** Evaluates prepared policies over an inventory and puts everything into one report. */
 export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit'; category: string; cwd: string; failOn?: FailOn; startedAt: Date}): Report {
   const {inventory, prepared, now} = run
-  const evaluateOptions: EvaluateOptions = {params: prepared.params, waivers: prepared.config.waivers, now}
+  const events = run.events
+  const evaluateOptions: EvaluateOptions = {params: prepared.params, waivers: prepared.config.waivers, now, ...(events ? {streamedResults: events.results} : {})}
   const evaluation = evaluate(inventory, prepared.policies, evaluateOptions)
   return buildReport({
     command: options.command,
@@ -108,9 +113,10 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     policies: prepared.policies,
     notApplicable: evaluation.notApplicable,
     results: evaluation.results,
-    inputs: inventory.inputs,
-    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...evaluation.diagnostics],
-    notes: inventory.notes,
+    inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
+    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics],
+    notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
+    ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
   })
 }
 
@@ -125,8 +131,20 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.regions ? {regions: options.regions} : {}),
     ...(options.cfnParams ? {cfnParams: options.cfnParams} : {}),
     ...(options.tfDir ? {tfDir: options.tfDir} : {}),
+    ...(options.baseline ? {baseline: options.baseline} : {}),
   })
-  return reportRun({inventory, prepared, now}, {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, startedAt})
+  const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options) : undefined
+  return reportRun({inventory, prepared, now, ...(events ? {events} : {})}, {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, startedAt})
+}
+
+async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions): Promise<EventScanResult> {
+  const {scanEvents} = await import('../events/scan.js')
+  return scanEvents(files, {
+    policies: prepared.policies.filter((policy) => policy.subject === 'event'),
+    params: prepared.params,
+    cwd: options.cwd,
+    ...(options.onEventProgress ? {onProgress: options.onEventProgress} : {}),
+  })
 }
 
 export function displayPath(cwd: string, absolute: string): string {

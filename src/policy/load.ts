@@ -1,6 +1,5 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {basename, extname, isAbsolute, join, relative, resolve, sep} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {compileFilterPattern} from '../events/filter-pattern.js'
 import type {Diagnostic, Location, Severity, SubjectType} from '../model/types.js'
@@ -11,11 +10,12 @@ import {checkParamValue} from './resolve-params.js'
 import {displayPath as displayFieldPath, validateDocument} from './schema-errors.js'
 import {isTestsFile} from './tests-file.js'
 import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
+import {packagePath} from '../util/package-root.js'
 
 export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
 
 /** The built-in pack, `<package root>/policies`: the same folder from `src/` and from `dist/`. */
-export const BUILTIN_POLICY_DIR: string = fileURLToPath(new URL('../../policies', import.meta.url))
+export const BUILTIN_POLICY_DIR: string = packagePath('policies')
 
 const SCHEMA_CODE = 'policy-schema'
 const PATTERN_CODE = 'policy-pattern'

@@ -1,14 +1,14 @@
 import {readFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
 
 import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 
 import type {Diagnostic, Location} from '../model/types.js'
 import type {PathSegment, PositionedDocument} from '../util/positions.js'
+import {packagePath} from '../util/package-root.js'
 
 /** The JSON Schemas shipped in `<package root>/schemas`; the same folder from `src/` and from `dist/`. */
-export const SCHEMA_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url))
+export const SCHEMA_DIR = `${packagePath('schemas')}/`
 
 export type SchemaName = 'policy' | 'policy-tests' | 'config'
 

@@ -22,11 +22,18 @@ export function renderText(report: Report, options: TextOptions): string {
   out.push('')
 
   const byPolicy = groupBy(report.results, (r) => r.policy)
-  const judged = report.policies.filter((p) => (byPolicy.get(p.id)?.length ?? 0) > 0 || p.notApplicable > 0)
+  const judged = report.policies.filter((p) => (byPolicy.get(p.id)?.length ?? 0) > 0 || p.notApplicable > 0 || (p.recordsPassed ?? 0) > 0)
   const ordered = judged.sort((a, b) => policyRank(byPolicy.get(a.id)) - policyRank(byPolicy.get(b.id)) || a.id.localeCompare(b.id))
   const idWidth = Math.max(0, ...ordered.map((p) => p.id.length))
   for (const policy of ordered) out.push(...policyBlock(policy, byPolicy.get(policy.id) ?? [], idWidth, options, c))
   out.push(...idlePolicies(report.policies.filter((p) => !judged.includes(p)), c))
+
+  if (report.coverage && report.coverage.length > 0) {
+    out.push('', c.bold('Coverage seen in the CloudTrail records'))
+    for (const cov of report.coverage) {
+      out.push(`  account ${cov.account}: ${cov.records.toLocaleString('en-US')} records from ${cov.regions.length} region${cov.regions.length === 1 ? '' : 's'} (${cov.regions.join(', ')}); global service events ${cov.globalServiceEvents ? 'present' : c.yellow('absent')}; data events ${cov.dataEvents ? 'present' : 'absent'}${cov.firstEventTime ? c.dim(` · ${cov.firstEventTime} … ${cov.lastEventTime}`) : ''}`)
+    }
+  }
 
   const problems = report.inputs.filter((i) => i.fate !== 'read')
   const shownInputs = options.verbose ? report.inputs : problems
@@ -64,9 +71,10 @@ function policyRank(results: Result[] | undefined): number {
 
 function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, options: TextOptions, c: Colors): string[] {
   const counts = countStatuses(results)
-  const worst = STATUS_ORDER.find((s) => counts[s] > 0)
+  const worst = STATUS_ORDER.find((s) => counts[s] > 0) ?? ((policy.recordsPassed ?? 0) > 0 ? 'pass' : undefined)
   const tag = worst === 'fail' ? c.red('✗ FAIL   ') : worst === 'error' ? c.red('! ERROR  ') : worst === 'unknown' ? c.yellow('? UNKNOWN') : worst === 'suppressed' ? c.cyan('~ WAIVED ') : worst === 'pass' ? c.green('✓ PASS   ') : c.dim('- N/A    ')
   const tally = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'fail' ? 'failed' : s === 'pass' ? 'passed' : s}`)
+  if (policy.recordsPassed !== undefined) tally.push(`${policy.recordsPassed.toLocaleString('en-US')} records without a finding`)
   if (policy.notApplicable > 0) tally.push(`${policy.notApplicable} not applicable`)
   const lines = [`${tag} ${c.bold(policy.id.padEnd(idWidth))} ${severityTag(policy.severity, c)} ${policy.title} ${c.dim(`(${tally.join(', ') || 'no subjects'})`)}`]
   const shown = results.filter((r) => r.status !== 'pass' || options.verbose)

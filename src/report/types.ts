@@ -1,5 +1,6 @@
 import type {Diagnostic, InputRecord, Result, Severity, Status, SubjectType} from '../model/types.js'
 import type {References} from '../policy/types.js'
+import type {CoverageEvidence} from '../events/coverage.js'
 
 /** What a report says about each policy that ran (even one with no results, so alerts can close). */
 export interface PolicySummary {
@@ -15,6 +16,8 @@ export interface PolicySummary {
   /** Subjects the policy did not apply to (`when` did not match, or an `unless` exempted them). */
   notApplicable: number
   builtin: boolean
+  /** Event policies: CloudTrail records judged without a finding (findings are results). */
+  recordsPassed?: number
 }
 
 export type Counts = Record<Status, number>
@@ -49,6 +52,8 @@ export interface Report {
   inputs: InputRecord[]
   diagnostics: Diagnostic[]
   notes: string[]
+  /** What the CloudTrail records read prove about coverage, per account (event inputs only). */
+  coverage?: CoverageEvidence[]
 }
 
 export const TOOL_INFORMATION_URI = 'https://github.com/trailgate/trailgate'

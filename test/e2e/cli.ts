@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {join} from 'node:path'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
@@ -18,4 +18,22 @@ export function trailgate(args: string[], options: {cwd?: string; env?: Record<s
     timeout: 120_000,
   })
   return {status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr}
+}
+
+/**
+ * The same, without blocking this process: needed when the test itself serves the CLI's requests
+ * (the fake AWS endpoint runs in the test process).
+ */
+export function trailgateAsync(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<CliRun> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env},
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('close', (status) => resolvePromise({status: status ?? -1, stdout, stderr}))
+  })
 }

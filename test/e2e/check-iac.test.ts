@@ -1,0 +1,104 @@
+import {describe, expect, it} from 'vitest'
+
+import type {Report} from '../../src/report/types.js'
+import {trailgate} from './cli.js'
+
+const ACCOUNT = '111122223333'
+const ENV = ['--account', ACCOUNT, '--regions', 'us-east-1']
+
+function check(args: string[]): {status: number; report: Report} {
+  const run = trailgate(['check', ...args, '--format', 'json'])
+  return {status: run.status, report: JSON.parse(run.stdout) as Report}
+}
+
+const failureOf = (report: Report, policy: string, label: RegExp) =>
+  report.results.find((r) => r.policy === policy && r.status === 'fail' && label.test(r.subject.label))
+
+describe('trailgate check on IaC (end to end, built CLI)', () => {
+  it('points a CloudFormation YAML failure at the offending property, or at the resource when it is absent', () => {
+    const {report} = check(['fixtures/iac/cloudformation/trails.yaml', ...ENV])
+    const stopped = failureOf(report, 'logging-enabled', /^defaults-only/)
+    expect(stopped?.location).toMatchObject({file: 'fixtures/iac/cloudformation/trails.yaml', line: 48})
+    const unencrypted = failureOf(report, 'kms-encryption', /^defaults-only/)
+    expect(unencrypted?.location).toMatchObject({file: 'fixtures/iac/cloudformation/trails.yaml', line: 43})
+    // A key given by !GetAtt is known to be present: the trail is encrypted, whatever the key's ARN turns out to be.
+    const audit = report.results.find((r) => r.policy === 'kms-encryption' && r.subject.label.startsWith('org-audit-prod'))
+    expect(audit?.status).toBe('pass')
+  })
+
+  it('points a JSON template failure at its line too', () => {
+    const {report} = check(['fixtures/iac/cloudformation/trails.json', ...ENV])
+    expect(failureOf(report, 'logging-enabled', /^json-weak/)?.location).toMatchObject({file: 'fixtures/iac/cloudformation/trails.json', line: 32})
+  })
+
+  it('gives unknown, never a guess, for a policy on a value known only at deploy', () => {
+    const {report} = check(['fixtures/iac/cloudformation/intrinsics.yaml', '--account', ACCOUNT])
+    const multiRegion = report.results.filter((r) => r.policy === 'global-service-events' || r.policy === 'multi-region-trail')
+    expect(multiRegion.some((r) => r.status === 'unknown')).toBe(true)
+    expect(multiRegion.some((r) => r.status === 'fail' && r.message.includes('IsMultiRegionTrail'))).toBe(false)
+  })
+
+  it('reads the CDK assembly, construct paths included, and the L2 defaults from what it synthesized', () => {
+    const {report} = check(['fixtures/iac/cdk-app/cdk.out'])
+    const validation = report.results.filter((r) => r.policy === 'log-file-validation')
+    const defaultTrail = validation.find((r) => r.logical?.constructPath === 'AuditStack/DefaultTrail/Resource')
+    expect(defaultTrail?.status).toBe('pass')
+    const legacy = validation.find((r) => r.logical?.constructPath === 'LegacyStack/LegacyTrail')
+    expect(legacy?.status).toBe('fail')
+    expect(legacy?.location).toMatchObject({file: 'fixtures/iac/cdk-app/cdk.out/LegacyStack.template.json', line: 6})
+    const stage = report.results.find((r) => r.policy === 'management-events-read-write' && r.logical?.constructPath === 'Prod/RegionalStack/StageTrail/Resource')
+    expect(stage?.status).toBe('fail')
+    expect(stage?.message).toContain('WriteOnly')
+  })
+
+  it('points a Terraform plan failure at the resource block in the .tf beside it', () => {
+    const {report} = check(['fixtures/iac/terraform/project/plan.json', '--account', ACCOUNT])
+    const stopped = failureOf(report, 'logging-enabled', /^regional-eu-west-1/)
+    expect(stopped?.location).toMatchObject({file: 'fixtures/iac/terraform/project/main.tf', line: 37})
+    expect(stopped?.logical?.address).toBe('aws_cloudtrail.regional["eu-west-1"]')
+    expect(report.results.some((r) => r.subject.label.startsWith('old-trail'))).toBe(false)
+    const moduleTrail = report.results.find((r) => r.logical?.address === 'module.audit.aws_cloudtrail.this[0]' && r.policy === 'kms-encryption')
+    expect(moduleTrail?.location?.file).toBe('fixtures/iac/terraform/project/modules/audit/main.tf')
+  })
+
+  it('says region and account policies judge the planned trails alone without a baseline', () => {
+    const {report} = check(['fixtures/iac/terraform/project/plan.json', '--account', ACCOUNT])
+    expect(report.notes.join('\n')).toContain('no --baseline given')
+  })
+
+  it('fails before deploy when a template adds a sixth trail to a region of the account as it is', () => {
+    const alone = check(['fixtures/iac/cloudformation/trails.yaml', '--account', ACCOUNT, '--regions', 'eu-west-1', '--only', 'trails-per-region-limit'])
+    expect(alone.report.results.every((r) => r.status === 'pass')).toBe(true)
+    const withBaseline = check(['fixtures/iac/cloudformation/trails.yaml', '--account', ACCOUNT, '--regions', 'eu-west-1', '--only', 'trails-per-region-limit', '--baseline', 'fixtures/evidence/mixed-account'])
+    const euWest = withBaseline.report.results.find((r) => r.subject.id === `${ACCOUNT}/eu-west-1`)
+    expect(euWest?.status).toBe('fail')
+    expect(euWest?.message).toMatch(/has [78] trails/)
+    // The baseline's own trails are context, not the change under review.
+    expect(withBaseline.report.results.filter((r) => r.subject.type === 'trail')).toEqual([])
+  })
+})
+
+describe('one trail, four ways: the same result for every built-in policy', () => {
+  const FORMS = {
+    'AWS CLI evidence': ['fixtures/iac/equivalence/aws-cli'],
+    CloudFormation: ['fixtures/iac/equivalence/cloudformation/template.yaml', ...ENV],
+    CDK: ['fixtures/iac/equivalence/cdk/cdk.out'],
+    Terraform: ['fixtures/iac/equivalence/terraform/plan.json', ...ENV],
+  }
+  const outcomes = Object.fromEntries(
+    Object.entries(FORMS).map(([form, args]) => {
+      const {report} = check(args)
+      const byPolicy = report.results.filter((r) => r.subject.type !== 'event').map((r) => `${r.policy} ${r.subject.type} ${r.status}`)
+      return [form, byPolicy.sort()]
+    }),
+  )
+
+  it.each(Object.keys(FORMS))('%s gives the results of the AWS CLI evidence', (form) => {
+    expect(outcomes[form]).toEqual(outcomes['AWS CLI evidence'])
+    expect(outcomes[form].length).toBeGreaterThanOrEqual(13)
+  })
+
+  it('passes every built-in trail policy', () => {
+    expect(outcomes['AWS CLI evidence'].filter((line) => !line.endsWith(' pass'))).toEqual([])
+  })
+})
