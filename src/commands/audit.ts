@@ -3,6 +3,7 @@ import {Command, Flags} from '@oclif/core'
 import {outputFlags, policyFlags} from '../cli/flags.js'
 import {wantsColor, writeOutputs} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
+import {parseSince, parseTime} from '../util/time.js'
 
 const list = {delimiter: ',' as const, multiple: true as const, multipleNonGreedy: true as const}
 
@@ -22,6 +23,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
   static override examples = [
     {description: 'Audit the current account in every region', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Audit two regions with a named profile', command: '<%= config.bin %> <%= command.id %> --profile security --regions us-east-1,eu-west-1'},
+    {description: 'Also judge the last day of management events with the event detections', command: '<%= config.bin %> <%= command.id %> --events-since 24h'},
     {description: 'Audit a whole organization from the management account, keeping evidence', command: '<%= config.bin %> <%= command.id %> --org --role-name SecurityAudit --save-snapshot audit.json --junit audit.xml'},
   ]
 
@@ -39,12 +41,18 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     'exclude-accounts': Flags.string({summary: 'Leave out these account ids; comma-separated.', ...list, helpGroup: 'AWS'}),
     concurrency: Flags.integer({summary: 'Accounts audited at once.', default: 8, min: 1, max: 64, helpGroup: 'AWS'}),
     'call-timeout': Flags.integer({summary: 'Longest wait for one AWS answer, in seconds.', default: 30, min: 1, helpGroup: 'AWS'}),
+    'events-since': Flags.string({summary: 'Also judge recent management events (LookupEvents, caller account): a duration such as 24h, 7d, 90m, or an ISO time.', helpGroup: 'EVENTS'}),
+    'events-start': Flags.string({summary: 'Judge management events from this ISO time (with --events-end).', exclusive: ['events-since'], helpGroup: 'EVENTS'}),
+    'events-end': Flags.string({summary: 'Judge management events until this ISO time (default: now).', helpGroup: 'EVENTS'}),
     'save-snapshot': Flags.string({summary: 'Write the collected snapshot to this file (replay it with `trailgate check FILE`).', helpGroup: 'OUTPUT'}),
     progress: Flags.boolean({summary: 'Show progress on standard error (default: only on a terminal).', allowNo: true, helpGroup: 'OUTPUT'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Audit)
+    const since = flags['events-since'] ? parseSince(flags['events-since']) : flags['events-start'] ? parseTime(flags['events-start']) : undefined
+    const until = flags['events-end'] ? parseTime(flags['events-end']) : undefined
+    if (since === null || until === null) this.error('--events-since takes a duration (24h, 7d, 90m) or an ISO time; --events-start/--events-end take ISO times', {exit: 2})
     const showProgress = flags.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI)
     const {formatProgress} = await import('../live/index.js')
     let lastLine = ''
@@ -69,6 +77,8 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
       concurrency: flags.concurrency,
       callTimeoutMs: flags['call-timeout'] * 1000,
       saveSnapshot: flags['save-snapshot'],
+      ...(since ? {eventsSince: since} : {}),
+      ...(until ? {eventsUntil: until} : {}),
       ...(showProgress
         ? {
             onProgress: (progress) => {

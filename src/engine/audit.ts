@@ -1,20 +1,25 @@
-import {mkdirSync, writeFileSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, resolve} from 'node:path'
 
 import {assemble} from '../inputs/index.js'
 import {snapshotReader} from '../inputs/snapshot/reader.js'
 import type {InputFile, ReadOptions} from '../inputs/types.js'
 import type {LiveOptions, LiveStats, SnapshotDocument} from '../live/index.js'
 import type {InputRecord, Inventory} from '../model/types.js'
+import type {EventScanResult} from '../events/scan.js'
 import type {Report} from '../report/types.js'
 import type {FailOn} from './exit-code.js'
-import {displayPath, preparePolicies, reportRun, type PolicyOptions} from './run.js'
+import {displayPath, preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
 
 export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credentials'> {
   credentials?: LiveOptions['credentials']
   failOn?: FailOn
   /** Write the collected snapshot here; results then point into it, as `check` on it would. */
   saveSnapshot?: string
+  /** Also judge the caller account's recent management events (LookupEvents) since this time. */
+  eventsSince?: Date
+  eventsUntil?: Date
   now?: Date
 }
 
@@ -53,9 +58,76 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   inventory.diagnostics.push(...live.diagnostics)
   inventory.notes.push(`${live.stats.calls} AWS calls for ${live.stats.accounts} account${live.stats.accounts === 1 ? '' : 's'} × regions (${live.stats.regions} account-regions), ${live.stats.throttles} throttled and retried, in ${(live.stats.ms / 1000).toFixed(1)} s`)
 
+  const events = options.eventsSince ? await recentEvents(options, prepared) : undefined
+
   const scope = live.snapshot.organization?.id ?? (live.snapshot.accounts.map((a) => a.accountId).join('+') || 'none')
-  const report = reportRun({inventory, prepared, now: options.now ?? startedAt}, {command: 'audit', category: `trailgate/audit/${scope}/`, cwd: options.cwd, failOn: options.failOn, startedAt})
+  const report = reportRun({inventory, prepared, now: options.now ?? startedAt, ...(events ? {events} : {})}, {command: 'audit', category: `trailgate/audit/${scope}/`, cwd: options.cwd, failOn: options.failOn, startedAt})
   return {report, stats: live.stats, snapshot: live.snapshot}
+}
+
+/**
+ * The caller account's recent management events, judged by the event policies exactly as log files
+ * are: the records go through the same streaming scan, from a temporary folder in the S3 layout.
+ */
+async function recentEvents(options: AuditOptions, prepared: PreparedPolicies): Promise<EventScanResult> {
+  const {lookupRecentEvents} = await import('../live/index.js')
+  const {scanEvents} = await import('../events/scan.js')
+  const looked = await lookupRecentEvents({
+    ...sessionOptions(options),
+    since: options.eventsSince as Date,
+    ...(options.eventsUntil ? {until: options.eventsUntil} : {}),
+    ...(options.regions ? {regions: options.regions} : {}),
+  })
+  const folder = mkdtempSync(join(tmpdir(), 'trailgate-lookup-'))
+  try {
+    const byPlace = new Map<string, Record<string, unknown>[]>()
+    for (const event of looked.events) {
+      const key = `${event.account}/${event.region}`
+      byPlace.set(key, [...(byPlace.get(key) ?? []), event.record])
+    }
+    const files: string[] = []
+    for (const [key, records] of byPlace) {
+      const [account, region] = key.split('/') as [string, string]
+      const file = join(folder, 'AWSLogs', account, 'CloudTrail', region, `${account}_CloudTrail_${region}_lookup-events.json`)
+      mkdirSync(dirname(file), {recursive: true})
+      writeFileSync(file, JSON.stringify({Records: records}))
+      files.push(file)
+    }
+    const scan = await scanEvents(files, {policies: prepared.policies.filter((p) => p.subject === 'event'), params: prepared.params, cwd: folder})
+    // The records came from the API, not from a file the user has: say where they came from instead.
+    const place = (path: string) => {
+      const match = /AWSLogs\/(\d+)\/CloudTrail\/([^/]+)\//.exec(path)
+      return match ? `aws://${match[1]}/${match[2]} (LookupEvents)` : 'LookupEvents'
+    }
+    for (const result of scan.results) {
+      if (result.location) result.message = result.message.replace(result.location.file, place(result.location.file))
+      delete result.location
+    }
+    for (const input of scan.inputs) input.path = place(input.path)
+    for (const diagnostic of scan.diagnostics) {
+      if (diagnostic.file) diagnostic.message = `${place(diagnostic.file)}: ${diagnostic.message}`
+      delete diagnostic.file
+      delete diagnostic.line
+      delete diagnostic.column
+    }
+    scan.diagnostics.push(...looked.diagnostics)
+    return scan
+  } finally {
+    rmSync(folder, {recursive: true, force: true})
+  }
+}
+
+function sessionOptions(options: AuditOptions): LiveOptions {
+  const {profile, region, endpointUrl, credentials, callTimeoutMs, retry, rateLimits} = options
+  return {
+    ...(profile ? {profile} : {}),
+    ...(region ? {region} : {}),
+    ...(endpointUrl ? {endpointUrl} : {}),
+    ...(credentials ? {credentials} : {}),
+    ...(callTimeoutMs ? {callTimeoutMs} : {}),
+    ...(retry ? {retry} : {}),
+    ...(rateLimits ? {rateLimits} : {}),
+  }
 }
 
 /** A live finding has no file to point at; reports then use the ARN, account and region. */

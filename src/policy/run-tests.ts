@@ -1,11 +1,8 @@
-import {existsSync} from 'node:fs'
-import {dirname, join} from 'node:path'
-
 import {compilePolicy, judge, type CompileOptions} from '../engine/evaluate.js'
 import {trailFacts} from '../model/facts.js'
 import type {Diagnostic, Subject, SubjectType, TrailDocument} from '../model/types.js'
 import {resolveParams} from './resolve-params.js'
-import {loadPolicyTests} from './tests-file.js'
+import {loadPolicyTests, testsFileFor} from './tests-file.js'
 import type {Policy, PolicyTestCase} from './types.js'
 
 export type CaseVerdict = PolicyTestCase['expect'] | 'error'
@@ -27,17 +24,12 @@ export interface PolicyTestRun {
   untested: {policy: string; reason: string}[]
 }
 
-/** The tests file kept beside a policy: `<folder>/<id>.tests.yaml`. */
-export function testsFileFor(policy: Policy): string {
-  return join(dirname(policy.source.file), `${policy.id}.tests.yaml`)
-}
-
 /** Runs the cases kept beside each policy: each subject, with the case's params, must get the expected outcome. */
 export function runPolicyTests(policies: Policy[], options: CompileOptions = {}): PolicyTestRun {
   const run: PolicyTestRun = {outcomes: [], diagnostics: [], untested: []}
   for (const policy of policies) {
-    const file = testsFileFor(policy)
-    if (!existsSync(file)) {
+    const file = testsFileFor(policy.source.file)
+    if (!file) {
       run.untested.push({policy: policy.id, reason: `no tests file (${policy.id}.tests.yaml)`})
       continue
     }

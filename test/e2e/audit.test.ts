@@ -115,4 +115,21 @@ describe('trailgate audit against a local AWS endpoint (real SDK on the wire, bu
     expect(report.results.some((r) => r.subject.account === '200000000003')).toBe(true)
     expect(report.diagnostics.some((d) => d.severity === 'error' && d.message.includes('200000000001'))).toBe(true)
   })
+
+  it('judges the recent management events with the event detections when asked (--events-since)', async () => {
+    const recent = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z')
+    const world: FakeWorld = structuredClone(oneAccount)
+    world.accounts[ACCOUNT]!.events = {
+      'us-east-1': [
+        {eventVersion: '1.08', eventID: 'e-stop-1', eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', eventTime: recent, awsRegion: 'us-east-1', eventType: 'AwsApiCall', recipientAccountId: ACCOUNT, sourceIPAddress: '198.51.100.7', userAgent: 'aws-cli/2.15.0', requestParameters: {name: 'main'}, userIdentity: {type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/mallory`, accountId: ACCOUNT}},
+        {eventVersion: '1.08', eventID: 'e-list-1', eventName: 'DescribeTrails', eventSource: 'cloudtrail.amazonaws.com', eventTime: recent, awsRegion: 'us-east-1', eventType: 'AwsApiCall', recipientAccountId: ACCOUNT, sourceIPAddress: '198.51.100.7', userAgent: 'aws-cli/2.15.0', userIdentity: {type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT}},
+      ],
+    }
+    const {report} = await audit(world, 'AKIAONEACCOUNT', ['--events-since', '24h', '--only', 'trail-tampering'])
+    const findings = report.results.filter((r) => r.subject.type === 'event')
+    expect(findings.map((r) => [r.policy, r.status, r.subject.id])).toEqual([['trail-tampering', 'fail', `${ACCOUNT}/e-stop-1`]])
+    expect(findings[0]?.subject.label).toContain('mallory')
+    expect(report.policies.find((p) => p.id === 'trail-tampering')?.recordsPassed).toBe(1)
+    expect(report.inputs.some((i) => i.path === `aws://${ACCOUNT}/us-east-1 (LookupEvents)` && i.fate === 'read')).toBe(true)
+  })
 })

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Bundles the GitHub Action into action/dist: the entry (index.js) and the event scanner's worker
+// (scan-worker.js, which src/events/scan.ts starts from the folder it runs in). Everything the action
+// needs is inside these files, so the runner starts it with no install step. The output depends only
+// on the sources and the esbuild version (no timestamps, no absolute paths), so a test can rebuild it
+// and compare bytes to catch a stale committed bundle.
+//
+//   node scripts/build-action.js [--outdir DIR]
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {resolve} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {build} from 'esbuild'
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+
+function outdirArgument(argv) {
+  const at = argv.indexOf('--outdir')
+  if (at === -1) return resolve(root, 'action', 'dist')
+  const value = argv[at + 1]
+  if (!value) throw new Error('--outdir needs a folder')
+  return resolve(value)
+}
+
+// An ESM bundle has no `require`; CommonJS dependencies (the AWS SDK) need one for Node built-ins.
+const banner = "import {createRequire as __trailgateCreateRequire} from 'node:module';\nconst require = __trailgateCreateRequire(import.meta.url);"
+
+export async function buildAction(outdir) {
+  mkdirSync(outdir, {recursive: true})
+  await build({
+    absWorkingDir: root,
+    entryPoints: {index: 'src/action/index.ts', 'scan-worker': 'src/events/scan-worker.ts'},
+    outdir,
+    bundle: true,
+    platform: 'node',
+    // The bundle runs on node24 on GitHub; node20 syntax also keeps it runnable on the CLI's floor.
+    target: 'node20',
+    format: 'esm',
+    banner: {js: banner},
+    legalComments: 'eof',
+    charset: 'utf8',
+    sourcemap: false,
+    logLevel: 'warning',
+  })
+  // The bundle is ESM whatever package.json sits above it.
+  writeFileSync(resolve(outdir, 'package.json'), `${JSON.stringify({type: 'module'}, null, 2)}\n`)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const outdir = outdirArgument(process.argv.slice(2))
+  await buildAction(outdir)
+  process.stdout.write(`action bundle written to ${outdir}\n`)
+}

@@ -1,0 +1,157 @@
+import {FAIL_ON_CHOICES, type FailOn} from '../engine/exit-code.js'
+
+/** Every input the action reads; action.yml declares exactly these (a test holds both to it). */
+export const ACTION_INPUTS = [
+  'paths',
+  'mode',
+  'policies',
+  'config',
+  'fail-on',
+  'sarif-file',
+  'junit-file',
+  'json-file',
+  'summary',
+  'annotations',
+  'only',
+  'skip',
+  'params',
+  'regions',
+  'org',
+  'role-name',
+  'events-since',
+] as const
+
+export type ActionInputName = (typeof ACTION_INPUTS)[number]
+
+export type Mode = 'check' | 'audit'
+export const MODES: readonly Mode[] = ['check', 'audit']
+
+export interface ActionInputs {
+  mode: Mode
+  paths: string[]
+  policies: string[]
+  config?: string
+  /** Undefined leaves the threshold to the config file (default `low`). */
+  failOn?: FailOn
+  sarifFile?: string
+  junitFile?: string
+  jsonFile?: string
+  summary: boolean
+  annotations: boolean
+  only: string[]
+  skip: string[]
+  params: string[]
+  regions: string[]
+  org: boolean
+  roleName?: string
+  eventsSince?: string
+}
+
+export type Environment = Record<string, string | undefined>
+
+/**
+ * The runner passes input `fail-on` as `INPUT_FAIL-ON`: upper-cased, spaces turned into underscores,
+ * dashes kept. Surrounding whitespace is not meaningful in a workflow file, so it is trimmed.
+ */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+export function readInput(env: Environment, name: ActionInputName): string {
+  return (env[inputVariable(name)] ?? '').trim()
+}
+
+/** Items one per line or comma-separated; blank items and `#` comment lines are dropped. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .flatMap((line) => line.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+/**
+ * `policy-id.name=value` items, one per line or comma-separated. A comma splits only where the next
+ * item starts a new `policy-id.name=`, so a value such as `[us-east-1, eu-west-1]` stays whole.
+ */
+export function splitParams(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .flatMap((line) => line.split(/,(?=\s*[A-Za-z0-9_*-]+\.[A-Za-z0-9_-]+\s*=)/))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'on', '1'])
+const FALSE_WORDS = new Set(['false', 'no', 'off', '0'])
+
+export interface InputProblem {
+  input: ActionInputName
+  message: string
+}
+
+/** Reads and checks every input; each bad one is a problem of its own, so all are reported at once. */
+export function parseInputs(env: Environment): {inputs: ActionInputs; problems: InputProblem[]} {
+  const problems: InputProblem[] = []
+  const text = (name: ActionInputName): string | undefined => readInput(env, name) || undefined
+  const list = (name: ActionInputName): string[] => splitList(readInput(env, name))
+  const flag = (name: ActionInputName, fallback: boolean): boolean => {
+    const value = readInput(env, name).toLowerCase()
+    if (value === '') return fallback
+    if (TRUE_WORDS.has(value)) return true
+    if (FALSE_WORDS.has(value)) return false
+    problems.push({input: name, message: `${name}: expected true or false, got "${readInput(env, name)}"`})
+    return fallback
+  }
+
+  const modeText = readInput(env, 'mode').toLowerCase() || 'check'
+  let mode: Mode = 'check'
+  if ((MODES as readonly string[]).includes(modeText)) mode = modeText as Mode
+  else problems.push({input: 'mode', message: `mode: expected ${MODES.join(' or ')}, got "${readInput(env, 'mode')}"`})
+
+  const failOnText = readInput(env, 'fail-on').toLowerCase()
+  let failOn: FailOn | undefined
+  if (failOnText !== '') {
+    if ((FAIL_ON_CHOICES as readonly string[]).includes(failOnText)) failOn = failOnText as FailOn
+    else problems.push({input: 'fail-on', message: `fail-on: expected one of ${FAIL_ON_CHOICES.join(', ')}, got "${readInput(env, 'fail-on')}"`})
+  }
+
+  const paths = list('paths')
+  if (mode === 'check' && paths.length === 0) problems.push({input: 'paths', message: 'paths: give the files or folders to check (for example cdk.out or plan.json), one per line'})
+
+  const eventsSince = text('events-since')
+  if (eventsSince !== undefined && Number.isNaN(Date.parse(eventsSince)) && !/^\d+[dhm]$/.test(eventsSince)) {
+    problems.push({input: 'events-since', message: `events-since: expected an ISO 8601 date or a duration such as 7d, 12h or 30m, got "${eventsSince}"`})
+  }
+
+  const inputs: ActionInputs = {
+    mode,
+    paths,
+    policies: list('policies'),
+    ...optional('config', text('config')),
+    ...(failOn !== undefined ? {failOn} : {}),
+    ...optional('sarifFile', text('sarif-file')),
+    ...optional('junitFile', text('junit-file')),
+    ...optional('jsonFile', text('json-file')),
+    summary: flag('summary', true),
+    annotations: flag('annotations', true),
+    only: list('only'),
+    skip: list('skip'),
+    params: splitParams(readInput(env, 'params')),
+    regions: list('regions'),
+    org: flag('org', false),
+    ...optional('roleName', text('role-name')),
+    ...optional('eventsSince', eventsSince),
+  }
+  // In the order action.yml lists the inputs, whatever order they were checked in.
+  problems.sort((a, b) => ACTION_INPUTS.indexOf(a.input) - ACTION_INPUTS.indexOf(b.input))
+  return {inputs, problems}
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({[key]: value} as Record<K, string>)
+}

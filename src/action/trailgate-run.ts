@@ -1,0 +1,46 @@
+import type {AuditOptions} from '../engine/audit.js'
+import {runCheck, type CheckOptions, type PolicyOptions} from '../engine/run.js'
+import type {Report} from '../report/types.js'
+import {parseSince} from '../util/time.js'
+import type {ActionInputs} from './inputs.js'
+
+function policyOptions(inputs: ActionInputs, cwd: string): PolicyOptions {
+  return {
+    cwd,
+    ...(inputs.config !== undefined ? {config: inputs.config} : {}),
+    ...(inputs.policies.length > 0 ? {policyPaths: inputs.policies} : {}),
+    ...(inputs.only.length > 0 ? {only: inputs.only} : {}),
+    ...(inputs.skip.length > 0 ? {skip: inputs.skip} : {}),
+    ...(inputs.params.length > 0 ? {params: inputs.params} : {}),
+  }
+}
+
+/** What `trailgate check` would be given for these inputs. */
+export function checkOptions(inputs: ActionInputs, cwd: string): CheckOptions {
+  return {
+    ...policyOptions(inputs, cwd),
+    paths: inputs.paths,
+    ...(inputs.failOn !== undefined ? {failOn: inputs.failOn} : {}),
+    ...(inputs.regions.length > 0 ? {regions: inputs.regions} : {}),
+  }
+}
+
+/** What `trailgate audit` would be given: credentials come from the standard chain (the OIDC step's environment). */
+export function auditOptions(inputs: ActionInputs, cwd: string): AuditOptions {
+  const since = inputs.eventsSince !== undefined ? parseSince(inputs.eventsSince) : null
+  return {
+    ...policyOptions(inputs, cwd),
+    ...(inputs.failOn !== undefined ? {failOn: inputs.failOn} : {}),
+    ...(inputs.regions.length > 0 ? {regions: inputs.regions} : {}),
+    ...(inputs.org ? {org: true} : {}),
+    ...(inputs.roleName !== undefined ? {roleName: inputs.roleName} : {}),
+    ...(since ? {eventsSince: since} : {}),
+  }
+}
+
+export async function runReport(inputs: ActionInputs, cwd: string): Promise<Report> {
+  if (inputs.mode === 'check') return runCheck(checkOptions(inputs, cwd))
+  // Loaded only for audits, so a pull-request gate never pays for the AWS SDK.
+  const {runAudit} = await import('../engine/audit.js')
+  return (await runAudit(auditOptions(inputs, cwd))).report
+}

@@ -1,0 +1,24 @@
+import {atOrAbove} from '../engine/exit-code.js'
+import type {Report} from '../report/types.js'
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}
+
+/** The one line that says why the step passed or failed. */
+export function verdict(report: Report, exitCode: number): string {
+  const {counts, inputs, diagnostics} = report.summary
+  if (exitCode === 2) {
+    const reasons = [
+      diagnostics.errors > 0 ? plural(diagnostics.errors, 'error diagnostic') : undefined,
+      inputs.failed > 0 ? plural(inputs.failed, 'input') + ' failed' : undefined,
+      counts.error > 0 ? plural(counts.error, 'result') + ' could not be evaluated' : undefined,
+    ].filter((reason) => reason !== undefined)
+    const why = reasons.length > 0 ? reasons.join(', ') : 'a report file could not be written'
+    return `trailgate: the run cannot be trusted (${why}); see the report above and the job summary`
+  }
+  const blocking = report.results.filter((result) => result.status === 'fail' && atOrAbove(result.severity, report.failOn)).length
+  if (exitCode === 1) return `trailgate: ${plural(blocking, 'failure')} at or above fail-on ${report.failOn} (${plural(counts.fail, 'failure')} in all)`
+  const below = counts.fail > 0 ? `; ${plural(counts.fail, 'failure')} below fail-on ${report.failOn}` : ''
+  return `trailgate: passed — ${plural(report.summary.results, 'result')}, no failure at or above fail-on ${report.failOn}${below}`
+}
