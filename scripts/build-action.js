@@ -40,6 +40,9 @@ export async function buildAction(outdir) {
     legalComments: 'eof',
     charset: 'utf8',
     sourcemap: false,
+    // Minified (names kept for readable stack traces) so the committed bundle stays small.
+    minify: true,
+    keepNames: true,
     logLevel: 'warning',
   })
   // The bundle is ESM whatever package.json sits above it.
