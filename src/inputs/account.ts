@@ -22,7 +22,8 @@ export function resolveAccount(coverage: {account: string}[], evidence: TrailEvi
   const needsAccount = unattributed.length > 0 || coverage.some((entry) => entry.account === '')
   const notes: string[] = []
   const diagnostics: Diagnostic[] = []
-  if (snapshotAccounts.length > 0) notes.push(`${snapshotAccounts.length === 1 ? 'account' : 'accounts'} ${snapshotAccounts.join(', ')} named by the inputs (snapshot or template environment)`)
+  const namedElsewhere = snapshotAccounts.filter((account) => account !== options.account)
+  if (namedElsewhere.length > 0) notes.push(`${namedElsewhere.length === 1 ? 'account' : 'accounts'} ${namedElsewhere.join(', ')} named by the inputs (snapshot or template environment)`)
   let evidenceAccount: string | undefined
   if (options.account) {
     evidenceAccount = options.account

@@ -60,7 +60,7 @@ function header(report: Report, c: Colors): string {
   const parts = [`${read} input${read === 1 ? '' : 's'} read`]
   if (skipped) parts.push(`${skipped} skipped`)
   if (failed) parts.push(c.red(`${failed} failed`))
-  return `${c.bold(`trailgate ${report.command}`)} ${c.dim('·')} ${parts.join(', ')} ${c.dim('·')} ${report.policies.length} policies`
+  return `${c.bold(`trailgate ${report.command}`)} ${c.dim('·')} ${parts.join(', ')} ${c.dim('·')} ${report.policies.length} polic${report.policies.length === 1 ? 'y' : 'ies'}`
 }
 
 function policyRank(results: Result[] | undefined): number {

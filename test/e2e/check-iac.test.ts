@@ -78,6 +78,26 @@ describe('trailgate check on IaC (end to end, built CLI)', () => {
   })
 })
 
+describe('pre-deploy with the account in view (--baseline)', () => {
+  const PLAN = 'fixtures/iac/terraform/remove-main/plan.json'
+  const BASELINE = 'fixtures/evidence/snapshot-good.json'
+
+  it('fails a plan that deletes the only multi-region trail, before deploy', () => {
+    const before = check([BASELINE, '--only', 'multi-region-trail'])
+    expect(before.report.results.map((r) => r.status)).toEqual(['pass'])
+    const after = check([PLAN, '--account', ACCOUNT, '--baseline', BASELINE, '--only', 'multi-region-trail'])
+    expect(after.report.results.map((r) => `${r.subject.id} ${r.status}`)).toEqual([`${ACCOUNT} fail`])
+    expect(after.report.notes.join('\n')).toMatch(/together with the baseline's 0 other trails \(1 replaced or deleted by the change\)/)
+    expect(after.status).toBe(1)
+  })
+
+  it('without the baseline, judges the planned trail alone and says so', () => {
+    const alone = check([PLAN, '--account', ACCOUNT, '--only', 'multi-region-trail'])
+    expect(alone.report.results.map((r) => r.status)).toEqual(['fail'])
+    expect(alone.report.notes.join('\n')).toContain('no --baseline given')
+  })
+})
+
 describe('one trail, four ways: the same result for every built-in policy', () => {
   const FORMS = {
     'AWS CLI evidence': ['fixtures/iac/equivalence/aws-cli'],
