@@ -51,3 +51,25 @@ export function wantsColor(flag: boolean | undefined, stream: NodeJS.WriteStream
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
   return Boolean(stream.isTTY)
 }
+
+/** The output flags of `check` and `audit`, as one request. */
+export function outputRequest(flags: {
+  format: Format
+  json?: string
+  sarif?: string
+  junit?: string
+  markdown?: string
+  color?: boolean
+  verbose: boolean
+  'sarif-include-unknown': boolean
+  'sarif-include-suppressed': boolean
+}): OutputRequest {
+  return {
+    format: flags.format,
+    files: {json: flags.json, sarif: flags.sarif, junit: flags.junit, markdown: flags.markdown},
+    color: wantsColor(flags.color),
+    verbose: flags.verbose,
+    sarifIncludeUnknown: flags['sarif-include-unknown'],
+    sarifIncludeSuppressed: flags['sarif-include-suppressed'],
+  }
+}

@@ -1,7 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 
 import {outputFlags, policyFlags} from '../cli/flags.js'
-import {wantsColor, writeOutputs} from '../cli/output.js'
+import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
 import {parseSince, parseTime} from '../util/time.js'
 
@@ -91,18 +91,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
         : {}),
     })
     if (showProgress && process.stderr.isTTY) process.stderr.write('\r\u001b[2K')
-    writeOutputs(
-      report,
-      {
-        format: flags.format,
-        files: {json: flags.json, sarif: flags.sarif, junit: flags.junit, markdown: flags.markdown},
-        color: wantsColor(flags.color),
-        verbose: flags.verbose,
-        sarifIncludeUnknown: flags['sarif-include-unknown'],
-        sarifIncludeSuppressed: flags['sarif-include-suppressed'],
-      },
-      (text) => process.stdout.write(text),
-    )
+    writeOutputs(report, outputRequest(flags), (text) => process.stdout.write(text))
     process.exitCode = report.exitCode
   }
 }

@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 
 import {outputFlags, policyFlags} from '../cli/flags.js'
-import {wantsColor, writeOutputs} from '../cli/output.js'
+import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
 
 /** Progress only where a person watches: a terminal, outside CI. */
@@ -84,18 +84,7 @@ Exit codes:
       ...(wantsProgress() ? {onEventProgress: eventProgress()} : {}),
     })
     if (wantsProgress()) process.stderr.write('\r\u001b[2K')
-    writeOutputs(
-      report,
-      {
-        format: flags.format,
-        files: {json: flags.json, sarif: flags.sarif, junit: flags.junit, markdown: flags.markdown},
-        color: wantsColor(flags.color),
-        verbose: flags.verbose,
-        sarifIncludeUnknown: flags['sarif-include-unknown'],
-        sarifIncludeSuppressed: flags['sarif-include-suppressed'],
-      },
-      (text) => process.stdout.write(text),
-    )
+    writeOutputs(report, outputRequest(flags), (text) => process.stdout.write(text))
     process.exitCode = report.exitCode
   }
 }

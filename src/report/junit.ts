@@ -1,4 +1,5 @@
 import type {Diagnostic, InputRecord, Result, SubjectRef} from '../model/types.js'
+import {policiesOf} from './policies.js'
 import type {PolicySummary, Report} from './types.js'
 import {describeSubject, formatLocation} from './anchor.js'
 import {compareResults} from './order.js'
@@ -26,7 +27,7 @@ interface Suite {
  * The schema allows `skipped` and `timestamp` on each testsuite but not on `testsuites`.
  */
 export function renderJunit(report: Report): string {
-  const suites = policySummaries(report).map((policy) =>
+  const suites = policiesOf(report).map((policy) =>
     policySuite(report, policy, report.results.filter((result) => result.policy === policy.id).sort(compareResults)),
   )
   if (report.inputs.length > 0 || report.diagnostics.length > 0) suites.push(inputsSuite(report))
@@ -50,30 +51,6 @@ export function renderJunit(report: Report): string {
     },
     children: suites.map((suite) => suite.element),
   })
-}
-
-/** Every policy that ran, plus any policy that only appears in the results, so no result is dropped. */
-function policySummaries(report: Report): PolicySummary[] {
-  const summaries = [...report.policies]
-  const known = new Set(summaries.map((policy) => policy.id))
-  for (const result of report.results) {
-    if (known.has(result.policy)) continue
-    known.add(result.policy)
-    summaries.push({
-      id: result.policy,
-      title: result.title,
-      severity: result.severity,
-      subject: result.subject.type,
-      description: '',
-      remediation: result.remediation ?? '',
-      references: {},
-      tags: [],
-      precision: 'medium',
-      notApplicable: 0,
-      builtin: false,
-    })
-  }
-  return summaries
 }
 
 function durationSeconds(report: Report): string | undefined {

@@ -12,6 +12,7 @@ import type {
   Suppression as SarifSuppression,
 } from 'sarif'
 import type {Diagnostic, Location, Result, Severity, Suppression} from '../model/types.js'
+import {policiesOf} from './policies.js'
 import type {PolicySummary, Report} from './types.js'
 import {anchorFile, describeSubject, formatLocation, repositoryLocation} from './anchor.js'
 import {FINGERPRINT_KEY, findingHash, primaryLocationLineHash} from './fingerprint.js'
@@ -112,14 +113,8 @@ interface RuleSet {
 }
 
 function buildRules(report: Report, limits: SarifLimits): RuleSet {
-  const summaries: PolicySummary[] = [...report.policies]
-  const known = new Set(summaries.map((policy) => policy.id))
   // A result whose policy is missing from the list still needs a rule for its ruleIndex.
-  for (const result of report.results) {
-    if (known.has(result.policy)) continue
-    known.add(result.policy)
-    summaries.push(policyFromResult(result))
-  }
+  const summaries = policiesOf(report)
   const notifications: Notification[] = []
   const rules = summaries.map((policy) => {
     const tags = ruleTags(policy)
@@ -135,22 +130,6 @@ function buildRules(report: Report, limits: SarifLimits): RuleSet {
     return buildRule(report, policy, tags.slice(0, limits.maxTagsPerRule))
   })
   return {rules, indexById: new Map(summaries.map((policy, index) => [policy.id, index])), notifications}
-}
-
-function policyFromResult(result: Result): PolicySummary {
-  return {
-    id: result.policy,
-    title: result.title,
-    severity: result.severity,
-    subject: result.subject.type,
-    description: result.title,
-    remediation: result.remediation ?? '',
-    references: {},
-    tags: [],
-    precision: 'medium',
-    notApplicable: 0,
-    builtin: false,
-  }
 }
 
 function ruleTags(policy: PolicySummary): string[] {
