@@ -1,10 +1,7 @@
-import {readFileSync} from 'node:fs'
+import type {ErrorObject} from 'ajv/dist/2020.js'
 
-import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
-
-import {packagePath} from '../util/package-root.js'
 import type {PathSegment} from '../util/positions.js'
+import {prepareValidators, type ValidatorSpec} from '../util/schema-validators.js'
 
 /** The snapshot schema's id; its `$defs` also describe the AWS CLI outputs, which share its pieces. */
 export const SNAPSHOT_SCHEMA_ID = 'urn:trailgate:snapshot:v1'
@@ -21,28 +18,27 @@ export interface SchemaProblem {
 
 export type ShapeName = 'snapshot' | 'trail' | 'status' | 'eventSelector' | 'advancedEventSelector' | 'insightSelector' | 'tags'
 
-let validators: Map<ShapeName, ValidateFunction> | undefined
-
-function loadValidators(): Map<ShapeName, ValidateFunction> {
-  if (validators) return validators
-  // The schema ships in the package ("files"); packagePath finds it from src/, dist/ or a bundle.
-  const schema = JSON.parse(readFileSync(packagePath('schemas', 'snapshot.schema.json'), 'utf8')) as Record<string, unknown>
-  const ajv = new Ajv2020({allErrors: true, strict: true})
-  addFormatsModule.default(ajv)
-  ajv.addSchema(schema)
-  const made = new Map<ShapeName, ValidateFunction>()
-  made.set('snapshot', ajv.getSchema(SNAPSHOT_SCHEMA_ID) as ValidateFunction)
-  for (const name of ['trail', 'status', 'eventSelector', 'advancedEventSelector', 'insightSelector', 'tags'] as const) {
-    made.set(name, ajv.compile({$ref: `${SNAPSHOT_SCHEMA_ID}#/$defs/${name}`}))
-  }
-  validators = made
-  return made
+/** The snapshot and each AWS CLI shape, generated at build time or compiled on first use. */
+export const SHAPE_VALIDATOR_SPEC: ValidatorSpec<ShapeName> = {
+  module: 'snapshot',
+  schema: 'snapshot.schema.json',
+  verbose: false,
+  validators: {
+    snapshot: '',
+    trail: '/$defs/trail',
+    status: '/$defs/status',
+    eventSelector: '/$defs/eventSelector',
+    advancedEventSelector: '/$defs/advancedEventSelector',
+    insightSelector: '/$defs/insightSelector',
+    tags: '/$defs/tags',
+  },
 }
+
+const shapeValidators = await prepareValidators(SHAPE_VALIDATOR_SPEC)
 
 /** Problems with `value` as the named shape; an empty list when it conforms. */
 export function checkShape(shape: ShapeName, value: unknown): SchemaProblem[] {
-  const validate = loadValidators().get(shape)
-  if (!validate) throw new Error(`no schema for ${shape}`)
+  const validate = shapeValidators()[shape]
   if (validate(value)) return []
   return (validate.errors ?? []).map((error) => toProblem(error, value))
 }

@@ -1,5 +1,7 @@
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {basename, extname, isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {isDeepStrictEqual} from 'node:util'
 
 import {compileFilterPattern} from '../events/filter-pattern.js'
 import type {Diagnostic, Location, Severity, SubjectType} from '../model/types.js'
@@ -16,6 +18,19 @@ export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
 
 /** The built-in pack, `<package root>/policies`: the same folder from `src/` and from `dist/`. */
 export const BUILTIN_POLICY_DIR: string = packagePath('policies')
+
+/**
+ * The built-in pack as loadPolicyFile returns it, written by the build beside the compiled code
+ * (`dist/builtin-policies.json`), so that a run reads one JSON file instead of parsing and validating
+ * every YAML file. From `src/` or a bundle there is no such file and the YAML files are read.
+ */
+export const BUILTIN_PACK_CACHE: string = fileURLToPath(new URL('../builtin-policies.json', import.meta.url))
+
+/** Where the built-in pack is read from: its folder, and the cache of it. */
+export interface BuiltinPack {
+  dir: string
+  cache: string
+}
 
 const SCHEMA_CODE = 'policy-schema'
 const PATTERN_CODE = 'policy-pattern'
@@ -72,7 +87,13 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
  * the others still load; a second policy with an id already loaded is an error and is left out.
  */
 export function loadPolicies(options: {builtin: boolean; paths: string[]}): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
+  return loadPoliciesWith({dir: BUILTIN_POLICY_DIR, cache: BUILTIN_PACK_CACHE}, options)
+}
+
+/** loadPolicies with another built-in pack: the same rules, for a pack in another folder. */
+export function loadPoliciesWith(pack: BuiltinPack, options: {builtin: boolean; paths: string[]}): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
   const diagnostics: Diagnostic[] = []
+  let cached: Map<string, LoadedPolicyFile> | undefined
   const toLoad: {file: string; builtin: boolean}[] = []
   const seen = new Set<string>()
   const add = (file: string, builtin: boolean): void => {
@@ -82,8 +103,13 @@ export function loadPolicies(options: {builtin: boolean; paths: string[]}): {pol
     toLoad.push({file: absolute, builtin})
   }
   if (options.builtin) {
-    if (existsSync(BUILTIN_POLICY_DIR)) for (const file of policyFilesUnder(BUILTIN_POLICY_DIR)) add(file, true)
-    else diagnostics.push({severity: 'error', code: 'policy-builtin-missing', message: `the built-in policy pack is missing (${displayPathOf(BUILTIN_POLICY_DIR)})`})
+    if (existsSync(pack.dir)) {
+      const builtinFiles = policyFilesUnder(pack.dir)
+      cached = readPackCache(pack, builtinFiles)
+      for (const file of builtinFiles) add(file, true)
+    } else {
+      diagnostics.push({severity: 'error', code: 'policy-builtin-missing', message: `the built-in policy pack is missing (${displayPathOf(pack.dir)})`})
+    }
   }
   for (const path of options.paths) {
     const shown = displayPathOf(resolve(path))
@@ -108,7 +134,7 @@ export function loadPolicies(options: {builtin: boolean; paths: string[]}): {pol
   for (const {file, builtin} of toLoad) {
     const shown = displayPathOf(file)
     files.push(shown)
-    const loaded = loadPolicyFile(file, {builtin, displayPath: shown})
+    const loaded = (builtin ? cached?.get(file) : undefined) ?? loadPolicyFile(file, {builtin, displayPath: shown})
     diagnostics.push(...loaded.diagnostics)
     const policy = loaded.policy
     if (!policy) continue
@@ -126,6 +152,71 @@ export function loadPolicies(options: {builtin: boolean; paths: string[]}): {pol
     policies.push(policy)
   }
   return {policies, diagnostics, files}
+}
+
+type LoadedPolicyFile = ReturnType<typeof loadPolicyFile>
+
+/** The cache of a built-in pack: what loadPolicyFile returned for each file, paths relative to the pack. */
+export interface PackCache {
+  format: typeof PACK_CACHE_FORMAT
+  files: ({path: string} & LoadedPolicyFile)[]
+}
+
+const PACK_CACHE_FORMAT = 1
+
+/**
+ * Loads every policy file of a pack from its YAML, as the cache holds it. File names are relative to
+ * the pack: the name shown for a file depends on the working directory, so it is set when read.
+ */
+export function packCacheOf(dir: string): PackCache {
+  const files = policyFilesUnder(dir).map((file) => {
+    const path = packRelative(dir, file)
+    return {path, ...loadPolicyFile(file, {builtin: true, displayPath: path})}
+  })
+  return {format: PACK_CACHE_FORMAT, files}
+}
+
+/** Writes the cache of a pack; throws when a policy would not read back from JSON exactly as loaded. */
+export function writePackCache(pack: BuiltinPack): PackCache {
+  const cache = packCacheOf(pack.dir)
+  const text = JSON.stringify(cache)
+  const reread = JSON.parse(text) as PackCache
+  cache.files.forEach((entry, index) => {
+    if (!isDeepStrictEqual(reread.files[index], entry)) throw new Error(`${entry.path}: the policy holds a value JSON cannot keep (NaN, Infinity, undefined or a date)`)
+  })
+  writeFileSync(pack.cache, `${text}\n`)
+  return cache
+}
+
+/**
+ * The cached pack, by absolute file name, when the cache lists exactly the pack's files and no file is
+ * newer than it (an edited policy in a checkout is read from its YAML, never from a stale cache).
+ */
+function readPackCache(pack: BuiltinPack, files: readonly string[]): Map<string, LoadedPolicyFile> | undefined {
+  let cache: PackCache
+  try {
+    const written = statSync(pack.cache).mtimeMs
+    if (files.some((file) => statSync(file).mtimeMs > written)) return undefined
+    cache = JSON.parse(readFileSync(pack.cache, 'utf8')) as PackCache
+  } catch {
+    return undefined
+  }
+  if (cache.format !== PACK_CACHE_FORMAT || !Array.isArray(cache.files) || cache.files.length !== files.length) return undefined
+  if (cache.files.some((entry, index) => entry.path !== packRelative(pack.dir, files[index]!))) return undefined
+  return new Map(files.map((file, index) => [file, shownAs(cache.files[index]!, displayPathOf(file))]))
+}
+
+/** A cached file's load result with the file named as this run shows it. */
+function shownAs(entry: {path: string} & LoadedPolicyFile, shown: string): LoadedPolicyFile {
+  const diagnostics = entry.diagnostics.map((diagnostic) => (diagnostic.file === undefined ? diagnostic : {...diagnostic, file: shown}))
+  if (!entry.policy) return {diagnostics}
+  const source = entry.policy.source
+  const locations = Object.fromEntries(Object.entries(source.locations).map(([key, location]) => [key, {...location, file: shown}]))
+  return {policy: {...entry.policy, source: {...source, file: shown, locations}}, diagnostics}
+}
+
+function packRelative(dir: string, file: string): string {
+  return relative(dir, file).split(sep).join('/')
 }
 
 function lineOf(location: Location | undefined): string {

@@ -1,35 +1,28 @@
-import {readFileSync} from 'node:fs'
-
-import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
+import type {ErrorObject} from 'ajv/dist/2020.js'
 
 import type {Diagnostic, Location} from '../model/types.js'
 import type {PathSegment, PositionedDocument} from '../util/positions.js'
 import {packagePath} from '../util/package-root.js'
+import {prepareValidators, type ValidatorSpec} from '../util/schema-validators.js'
 
 /** The JSON Schemas shipped in `<package root>/schemas`; the same folder from `src/` and from `dist/`. */
 export const SCHEMA_DIR = `${packagePath('schemas')}/`
 
 export type SchemaName = 'policy' | 'policy-tests' | 'config'
 
-const validators = new Map<SchemaName, ValidateFunction>()
-
-function validatorFor(name: SchemaName): ValidateFunction {
-  let validate = validators.get(name)
-  if (!validate) {
-    // verbose: the messages need the failing value and the schema around it (allowed keys, descriptions).
-    const ajv = new Ajv2020({allErrors: true, strict: true, verbose: true})
-    addFormatsModule.default(ajv, ['date', 'uri'])
-    const schema = JSON.parse(readFileSync(`${SCHEMA_DIR}${name}.schema.json`, 'utf8')) as object
-    validate = ajv.compile(schema)
-    validators.set(name, validate)
-  }
-  return validate
+function specOf(name: SchemaName): ValidatorSpec<'validate'> {
+  // verbose: the messages need the failing value and the schema around it (allowed keys, descriptions).
+  return {module: name, schema: `${name}.schema.json`, verbose: true, formats: ['date', 'uri'], validators: {validate: ''}}
 }
+
+/** The validators of trailgate's own files, generated at build time or compiled on first use. */
+export const DOCUMENT_VALIDATOR_SPECS: readonly ValidatorSpec<'validate'>[] = (['policy', 'policy-tests', 'config'] as const).map(specOf)
+
+const validators = new Map(await Promise.all(DOCUMENT_VALIDATOR_SPECS.map(async (spec) => [spec.module, await prepareValidators(spec)] as const)))
 
 /** Validates a parsed document against one of trailgate's schemas; every error becomes a positioned diagnostic. */
 export function validateDocument(name: SchemaName, document: PositionedDocument, code: string): Diagnostic[] {
-  const validate = validatorFor(name)
+  const validate = validators.get(name)!().validate
   if (validate(document.value)) return []
   return schemaErrorsToDiagnostics(validate.errors ?? [], document, code)
 }
