@@ -1,3 +1,5 @@
+import {compactUtcMillis} from './utc-time.js'
+
 /** What the event samples prove about a trail's coverage, per account. */
 export interface CoverageEvidence {
   account: string
@@ -50,7 +52,7 @@ export class CoverageTally {
     if (!tally.globalServiceEvents && typeof record.eventSource === 'string' && GLOBAL_SERVICE_SOURCES.has(record.eventSource)) tally.globalServiceEvents = true
     if (!tally.dataEvents && (record.eventCategory === 'Data' || record.managementEvent === false)) tally.dataEvents = true
     if (typeof record.eventTime === 'string') {
-      const time = Date.parse(record.eventTime)
+      const time = compactUtcMillis(record.eventTime) ?? Date.parse(record.eventTime)
       if (!Number.isNaN(time)) {
         if (!tally.first || time < tally.first.time) tally.first = {time, text: record.eventTime}
         if (!tally.last || time > tally.last.time) tally.last = {time, text: record.eventTime}

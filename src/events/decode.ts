@@ -92,7 +92,7 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   let content: Buffer
   if (compressed) {
     try {
-      content = gunzipSync(bytes, {maxOutputLength: maxBytes + 1})
+      content = gunzipSync(bytes, {maxOutputLength: maxBytes + 1, chunkSize: outputChunkSize(bytes, maxBytes)})
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, absolutePath, true, sink)
@@ -101,7 +101,7 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
       const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
       if (!partial) return {...base, status: 'failed', reason: message, bytes: bytes.length, diagnostics: [diagnostic]}
       const {slots, ...decoded} = decodeText(file, partial.toString('utf8'), true)
-      slots.forEach((slot, index) => sink(slot, index, decoded.locate))
+      emit(slots, sink, decoded.locate)
       return {...decoded, diagnostics: [diagnostic, ...decoded.diagnostics], records: slots.length, bytes: partial.length, compressed}
     }
   } else {
@@ -111,8 +111,21 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   let text = content.toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const {slots, ...decoded} = decodeText(file, text, compressed)
-  slots.forEach((slot, index) => sink(slot, index, decoded.locate))
+  emit(slots, sink, decoded.locate)
   return {...decoded, records: slots.length, bytes: content.length, compressed}
+}
+
+const MIN_CHUNK = 64 * 1024
+
+/**
+ * One output chunk as large as the inflated file, read from the gzip trailer (ISIZE, the size modulo
+ * 2^32), so the output is not gathered from many small chunks and copied once more. A trailer that
+ * understates the size (several members, a file over 4 GiB) only means more chunks.
+ */
+function outputChunkSize(bytes: Buffer, maxBytes: number): number {
+  if (bytes.length < 18) return MIN_CHUNK
+  const stated = bytes.readUInt32LE(bytes.length - 4)
+  return Math.max(MIN_CHUNK, Math.min(stated + 1, maxBytes + 1))
 }
 
 /** The text inflated before a gzip stream ends early, when that is what went wrong. */
@@ -126,7 +139,28 @@ function truncatedGzip(error: unknown, bytes: Buffer, maxBytes: number): Buffer 
   }
 }
 
-type TextDecoded = Omit<DecodedEventFile, 'bytes' | 'compressed' | 'records'> & {slots: RecordSlot[]}
+/**
+ * A file's record slots, made one at a time as the sink takes them: no second list of 10,000 objects
+ * is built beside the records (and copied by the garbage collector while they are all alive).
+ */
+interface SlotSource {
+  length: number
+  slot(index: number): RecordSlot
+}
+
+function mapped(items: unknown[], make: (item: unknown) => RecordSlot): SlotSource {
+  return {length: items.length, slot: (index) => make(items[index])}
+}
+
+function emit(slots: SlotSource | RecordSlot[], sink: RecordSink, locate: (index: number) => TextPosition | undefined): void {
+  if (Array.isArray(slots)) {
+    slots.forEach((slot, index) => sink(slot, index, locate))
+    return
+  }
+  for (let index = 0; index < slots.length; index++) sink(slots.slot(index), index, locate)
+}
+
+type TextDecoded = Omit<DecodedEventFile, 'bytes' | 'compressed' | 'records'> & {slots: SlotSource | RecordSlot[]}
 
 function decodeText(file: string, text: string, compressed: boolean): TextDecoded {
   const lines = new LineIndex(text)
@@ -170,14 +204,14 @@ function fromValue(file: string, text: string, value: unknown, lines: LineIndex,
   if (Array.isArray(value)) {
     const locate = compressed ? nowhere : arrayLocator(text, lines)
     const envelopes = value.length > 0 && value.every((item) => isEnvelope(item))
-    return {status: 'read', format: envelopes ? 'eventbridge' : 'record-array', slots: value.map((item) => slotFor(item)), diagnostics, locate}
+    return {status: 'read', format: envelopes ? 'eventbridge' : 'record-array', slots: mapped(value, slotFor), diagnostics, locate}
   }
   if (isObject(value)) {
     if (Array.isArray(value.Records)) {
-      return {status: 'read', format: 'cloudtrail-log', slots: value.Records.map((item) => slotFor(item)), diagnostics, locate: lazyLocate('Records')}
+      return {status: 'read', format: 'cloudtrail-log', slots: mapped(value.Records, slotFor), diagnostics, locate: lazyLocate('Records')}
     }
     if (Array.isArray(value.Events)) {
-      return {status: 'read', format: 'lookup-events', slots: value.Events.map((item) => lookupSlot(item)), diagnostics, locate: lazyLocate('Events')}
+      return {status: 'read', format: 'lookup-events', slots: mapped(value.Events, lookupSlot), diagnostics, locate: lazyLocate('Events')}
     }
     if (isEnvelope(value)) return {status: 'read', format: 'eventbridge', slots: [slotFor(value)], diagnostics, locate: () => ({line: 1, column: 1})}
     if ('eventVersion' in value || 'eventName' in value) return {status: 'read', format: 'single-record', slots: [slotFor(value)], diagnostics, locate: () => ({line: 1, column: 1})}

@@ -2,6 +2,7 @@ import {compilePolicy, judge, type ClauseMatcher, type CompiledPolicy, type Judg
 import type {EventSubject} from '../model/types.js'
 import {compilePattern, type LeafReport, type MatchResult, type Truth} from '../policy/pattern.js'
 import {substituteParams} from '../policy/params.js'
+import {compileTree} from '../policy/pattern/compile.js'
 import type {Clause, Policy} from '../policy/types.js'
 import {compileFilterPattern, type CompiledFilterPattern} from './filter-pattern.js'
 
@@ -59,8 +60,17 @@ export function compileEventPolicy(policy: Policy, given: Record<string, unknown
   const engine = compilePolicy(policy, params, {compileFilterPattern: filterPatternClause})
   const quick = (clause: Clause): QuickTest => {
     if (typeof clause === 'string') return compileFilterPattern(clause).test
-    const compiled = compilePattern(substituteParams(clause, params))
-    return (record) => compiled.test(record)
+    const pattern = substituteParams(clause, params)
+    const compiled = compilePattern(pattern)
+    const required = requiredFields(pattern)
+    if (required.length === 0) return (record) => compiled.test(record)
+    return (record) => {
+      // A field the pattern cannot do without is missing: false, as the full test would say.
+      for (let index = 0; index < required.length; index++) {
+        if (record[required[index]!] === undefined && !('$unknown' in record)) return false
+      }
+      return compiled.test(record)
+    }
   }
   return {
     policy,
@@ -74,6 +84,17 @@ export function compileEventPolicy(policy: Policy, given: Record<string, unknown
       return {test: quick(clause), ...(eventNames ? {eventNames} : {})}
     }),
   }
+}
+
+/**
+ * Top-level fields whose absence makes the pattern false (`errorCode: [{prefix: …}]`, not
+ * `{exists: false}`), read from the compiled tree so absence means exactly what the matcher says.
+ * Fields with sub-fields are left out: a record may spell them with dots (`"a.b"`).
+ */
+function requiredFields(pattern: unknown): string[] {
+  const {root, errors} = compileTree(pattern)
+  if (errors.length > 0) return []
+  return root.children.filter((child) => !child.node.absent && child.dotted.length === 0 && !child.ownOnly).map((child) => child.key)
 }
 
 /** The event names a pattern can match when it pins `eventName` to plain strings; else undefined. */
@@ -117,6 +138,55 @@ export function quickVerdict(compiled: EventPolicy, record: Record<string, unkno
   if (violated && applies === true && exempt === false) return 'fail'
   if (violated || undecided) return 'unknown'
   return 'pass'
+}
+
+/**
+ * A set of event policies arranged so that each record meets only the policies that could fail it.
+ * Most detections forbid a handful of event names and nothing else: on any other record their
+ * verdict is a pass without a test, and records of routine calls skip them altogether.
+ */
+export interface PolicyPlan {
+  policies: EventPolicy[]
+  /** Indices (ascending, so findings keep policy order) of the policies to try on a record of this event name. */
+  byEventName: Map<string, number[]>
+  /** Indices of the policies to try on a record whose event name is not in `byEventName`. */
+  otherwise: number[]
+}
+
+/** The event names outside which the policy passes every record untested; undefined when there are none. */
+function passesOutside(compiled: EventPolicy): Set<string> | undefined {
+  if (compiled.when.length > 0 || compiled.unless.length > 0 || compiled.require.length > 0 || compiled.forbid.length === 0) return undefined
+  const names = new Set<string>()
+  for (const clause of compiled.forbid) {
+    if (!clause.eventNames) return undefined
+    for (const name of clause.eventNames) names.add(name)
+  }
+  return names
+}
+
+export function planPolicies(policies: EventPolicy[]): PolicyPlan {
+  const otherwise: number[] = []
+  const named: {index: number; names: Set<string>}[] = []
+  policies.forEach((compiled, index) => {
+    const names = passesOutside(compiled)
+    if (names) named.push({index, names})
+    else otherwise.push(index)
+  })
+  const byEventName = new Map<string, number[]>()
+  for (const {names} of named) {
+    for (const name of names) {
+      if (byEventName.has(name)) continue
+      const indices = [...otherwise, ...named.filter((entry) => entry.names.has(name)).map((entry) => entry.index)]
+      byEventName.set(name, indices.sort((a, b) => a - b))
+    }
+  }
+  return {policies, byEventName, otherwise}
+}
+
+/** The indices of the policies a record must be tried against; every other policy passes it. */
+export function policiesFor(plan: PolicyPlan, record: Record<string, unknown>): number[] {
+  const name = record.eventName
+  return typeof name === 'string' ? (plan.byEventName.get(name) ?? plan.otherwise) : plan.otherwise
 }
 
 /** The engine's judgement, with the failing or matching leaves, for a record whose quick verdict was not a pass. */

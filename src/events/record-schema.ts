@@ -1,8 +1,10 @@
+import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 
 import {Ajv2020, type ErrorObject, type ValidateFunction} from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import {packagePath} from '../util/package-root.js'
+import {FAST_CHECK_SCHEMA_FINGERPRINT, surelyWellFormed} from './record-fast-check.js'
 
 /** One thing wrong with a record, in words a person can act on. */
 export interface RecordProblem {
@@ -25,21 +27,43 @@ interface Validators {
 }
 
 let validators: Validators | undefined
+let schemaText: string | undefined
 
+function schema(): Record<string, unknown> {
+  schemaText ??= readFileSync(SCHEMA_URL, 'utf8')
+  return JSON.parse(schemaText) as Record<string, unknown>
+}
+
+// Compiling the schema costs more than checking a whole log file the fast way, so it waits for a
+// record the fast path is not sure about.
 function compiled(): Validators {
   if (validators) return validators
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>
+  const source = schema()
   const build = (allErrors: boolean): ValidateFunction => {
     const ajv = new Ajv2020({allErrors, strict: false, unicodeRegExp: false})
     addFormats(ajv, ['date-time', 'ipv4', 'ipv6'])
-    return ajv.compile(schema)
+    return ajv.compile(source)
   }
   validators = {quick: build(false), thorough: build(true)}
   return validators
 }
 
+let fastPathEnabled: boolean | undefined
+
+/** The fast path restates one version of the schema; any other version is left to the validator alone. */
+function fastPathMatchesSchema(): boolean {
+  fastPathEnabled ??= createHash('sha256').update(JSON.stringify(schema())).digest('hex') === FAST_CHECK_SCHEMA_FINGERPRINT
+  return fastPathEnabled
+}
+
 /** Checks a record against schemas/cloudtrail-record.schema.json; an empty list means it is well formed. */
 export function checkRecord(record: unknown): RecordProblem[] {
+  if (fastPathMatchesSchema() && surelyWellFormed(record)) return []
+  return checkRecordWithSchema(record)
+}
+
+/** The same check through the compiled schema alone; `checkRecord` must always agree with it. */
+export function checkRecordWithSchema(record: unknown): RecordProblem[] {
   const {quick, thorough} = compiled()
   if (quick(record)) return []
   thorough(record)

@@ -4,7 +4,7 @@ import {renderTemplate} from '../engine/template.js'
 import type {Detail, Diagnostic, EventSubject, InputRecord, Location, Result} from '../model/types.js'
 import {CoverageTally, type CoverageEvidence} from './coverage.js'
 import {decodeEventFile, describeFormat, FORMAT_KIND, type RecordSlot} from './decode.js'
-import {explain, quickVerdict, type EventPolicy} from './event-policy.js'
+import {explain, planPolicies, policiesFor, quickVerdict, type EventPolicy, type PolicyPlan} from './event-policy.js'
 import {parseLogKey} from './log-layout.js'
 import {checkRecord} from './record-schema.js'
 import type {TextPosition} from './json-text.js'
@@ -55,31 +55,39 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   }
   let checked = 0
   let unreadable = 0
+  const plan = planFor(policies)
+  // Passes are counted as "judged minus not passed", so a policy a record skips costs nothing.
+  const notPassed = new Array<number>(policies.length).fill(0)
   const judgeSlot = (slot: RecordSlot, index: number, locate: (index: number) => TextPosition | undefined): void => {
-    const where = (): Location => ({file: file.path, ...(locate(index) ?? {line: 1, column: 1})})
     if ('problem' in slot) {
       unreadable++
-      diagnostics.push({severity: 'error', code: 'record-syntax', ...where(), ...(slot.position ?? {}), message: `record ${index}: ${slot.problem}; not checked`})
+      diagnostics.push({severity: 'error', code: 'record-syntax', ...where(file, index, locate), ...(slot.position ?? {}), message: `record ${index}: ${slot.problem}; not checked`})
       return
     }
     const record = slot.record
     checked++
-    for (const problem of checkRecord(record)) {
-      diagnostics.push({severity: 'warning', code: 'record-schema', ...where(), message: `record ${index}${idOf(record)}: ${problem.message}`})
+    const problems = checkRecord(record)
+    for (const problem of problems) {
+      diagnostics.push({severity: 'warning', code: 'record-schema', ...where(file, index, locate), message: `record ${index}${idOf(record)}: ${problem.message}`})
     }
     coverage.add(record, fallbackAccount)
-    for (const compiled of policies) {
+    const tried = policiesFor(plan, record)
+    for (let position = 0; position < tried.length; position++) {
+      const policyIndex = tried[position]!
+      const compiled = policies[policyIndex]!
       const verdict = quickVerdict(compiled, record)
-      if (verdict === 'pass') {
-        passes[compiled.policy.id]!++
-      } else if (verdict !== 'not-applicable') {
-        const result = finding(compiled, record, index, where(), fallbackAccount)
-        if (result) results.push(result)
-      }
+      if (verdict === 'pass') continue
+      notPassed[policyIndex]!++
+      if (verdict === 'not-applicable') continue
+      const result = finding(compiled, record, index, where(file, index, locate), fallbackAccount)
+      if (result) results.push(result)
     }
   }
   const decoded = await decodeEventFile(file.path, file.absolutePath, bytes, judgeSlot, options)
   diagnostics.push(...decoded.diagnostics)
+  policies.forEach((compiled, policyIndex) => {
+    passes[compiled.policy.id]! += checked - notPassed[policyIndex]!
+  })
   const format = decoded.format ? describeFormat(decoded.format) : 'file'
   const kind = decoded.format ? FORMAT_KIND[decoded.format] : decoded.reason?.includes('digest') ? 'cloudtrail/digest' : undefined
   const detail =
@@ -95,6 +103,21 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
     records: checked,
     bytes: decoded.bytes,
   }
+}
+
+const plans = new WeakMap<EventPolicy[], PolicyPlan>()
+
+function planFor(policies: EventPolicy[]): PolicyPlan {
+  let plan = plans.get(policies)
+  if (!plan) {
+    plan = planPolicies(policies)
+    plans.set(policies, plan)
+  }
+  return plan
+}
+
+function where(file: EventFile, index: number, locate: (index: number) => TextPosition | undefined): Location {
+  return {file: file.path, ...(locate(index) ?? {line: 1, column: 1})}
 }
 
 function idOf(record: Record<string, unknown>): string {

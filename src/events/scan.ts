@@ -155,40 +155,51 @@ function shown(cwd: string, absolute: string): string {
   return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute).split('\\').join('/')
 }
 
+/**
+ * A log file's records are all alive while it is judged. With V8's default young generation they
+ * are copied by several scavenges and promoted; a young generation a little larger than one file's
+ * records lets most of them die young, which saves about a fifth of the scan's time.
+ */
+const WORKER_YOUNG_GENERATION_MB = 96
+
 /** The worker entry; under the test runner the sources are TypeScript, which tsx loads inside the worker. */
 function startWorker(setup: WorkerSetup): Worker {
   const self = new URL(import.meta.url)
-  if (!self.pathname.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', self), {workerData: setup})
+  const options = {workerData: setup, resourceLimits: {maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB}}
+  if (!self.pathname.endsWith('.ts')) return new Worker(new URL('./scan-worker.js', self), options)
   const entry = new URL('./scan-worker.ts', self).href
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(boot, {eval: true, workerData: setup})
+  return new Worker(boot, {...options, eval: true})
 }
+
+/**
+ * Files handed to a worker before its previous one is back: the next path waits in the worker's
+ * queue, so the worker never idles for a round trip. Only the file being scanned is in memory.
+ */
+const FILES_QUEUED_PER_WORKER = 2
 
 async function runPool(files: EventFile[], size: number, setup: WorkerSetup, done: (index: number, outcome: FileOutcome) => void): Promise<void> {
   let next = 0
   const runWorker = (): Promise<void> =>
     new Promise((resolvePool, rejectPool) => {
       const worker = startWorker(setup)
-      let current = -1
+      const inFlight = new Set<number>()
       const feed = (): void => {
-        if (next >= files.length) {
-          void worker.terminate().then(() => resolvePool())
-          return
+        while (inFlight.size < FILES_QUEUED_PER_WORKER && next < files.length) {
+          const index = next++
+          inFlight.add(index)
+          worker.postMessage({index, file: files[index]!} satisfies WorkerRequest)
         }
-        current = next++
-        worker.postMessage({index: current, file: files[current]!} satisfies WorkerRequest)
+        if (inFlight.size === 0) void worker.terminate().then(() => resolvePool())
       }
       worker.on('message', (reply: WorkerReply) => {
-        if ('crash' in reply) {
-          const file = files[reply.index]!
-          done(reply.index, crashedOutcome(file, reply.crash))
-        } else {
-          done(reply.index, reply.outcome)
-        }
+        inFlight.delete(reply.index)
+        done(reply.index, 'crash' in reply ? crashedOutcome(files[reply.index]!, reply.crash) : reply.outcome)
         feed()
       })
       worker.on('error', (error) => {
-        if (current >= 0) done(current, crashedOutcome(files[current]!, error.message))
+        for (const index of inFlight) done(index, crashedOutcome(files[index]!, error.message))
+        inFlight.clear()
         rejectPool(error)
       })
       feed()
