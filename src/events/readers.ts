@@ -1,22 +1,14 @@
 import {emptyReaderOutput, type InputFile, type Reader, type ReaderOutput} from '../inputs/types.js'
 import type {Diagnostic, EventSubject, InputKind} from '../model/types.js'
 import {decodeEventFile, describeFormat, FORMAT_KIND} from './decode.js'
-import {isDigestPath, looksLikeDigest, parseLogKey} from './log-layout.js'
+import {parseLogKey} from './log-layout.js'
+import {sniffEventFile} from './sniff.js'
+
+export {sniffEventFile, type EventFileShape} from './sniff.js'
 import {checkRecord} from './record-schema.js'
 import {callerOf} from './scan-file.js'
 
 /** Which event-file shape a head of text looks like, if any. `scanEvents` accepts all of them. */
-export type EventFileShape = 'cloudtrail-log' | 'cloudtrail-digest' | 'lookup-events' | 'eventbridge' | 'json-lines'
-
-export function sniffEventFile(path: string, head: string): EventFileShape | undefined {
-  if (isDigestPath(path) || looksLikeDigest(head)) return 'cloudtrail-digest'
-  const start = head.trimStart()
-  if (/^\{\s*"Records"\s*:\s*\[/.test(start) || (/"Records"\s*:\s*\[/.test(head) && head.includes('"eventVersion"'))) return 'cloudtrail-log'
-  if (/"Events"\s*:\s*\[/.test(head) && head.includes('"CloudTrailEvent"')) return 'lookup-events'
-  if (/"detail-type"\s*:\s*"AWS [A-Za-z ]+ via CloudTrail"/.test(head)) return 'eventbridge'
-  if (/^\{\s*"eventVersion"\s*:/.test(start)) return 'json-lines'
-  return undefined
-}
 
 /**
  * Reads a small event file into event subjects, for callers that want an Inventory. Large archives go

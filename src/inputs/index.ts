@@ -6,7 +6,7 @@ import {assembleEntries, type AssemblyEntry} from './assemble.js'
 import {contentOf, detectReader, headOf, isGzipped, unrecognizedReason} from './detect.js'
 import {walkInputs} from './files.js'
 import {readHead} from './head.js'
-import {sniffEventFile} from '../events/readers.js'
+import {sniffEventFile} from '../events/sniff.js'
 import {readers as registeredReaders} from './registry.js'
 import type {InputFile, ReadOptions, Reader, ReaderOutput} from './types.js'
 
