@@ -172,6 +172,9 @@ function endOffset(lines: Line[], endLine: number, text: string): number {
   return lines[endLine]?.start ?? text.length
 }
 
+/** Up to this many resources, every resource is parsed, so a YAML error anywhere is reported; above it, only trails are. */
+const SYNTAX_CHECK_LIMIT = 1000
+
 function readResourcesInChunks(text: string, lines: Line[], from: number, to: number, source: TemplateSource): void {
   let indent = -1
   const starts: number[] = []
@@ -188,6 +191,15 @@ function readResourcesInChunks(text: string, lines: Line[], from: number, to: nu
     }
   }
   const seen = new Set<string>()
+  const syntaxChecked = starts.length <= SYNTAX_CHECK_LIMIT
+  if (!syntaxChecked) {
+    source.diagnostics.push({
+      severity: 'warning',
+      code: 'cfn-syntax-not-checked',
+      ...at(source, (lines[from - 1] as Line).start),
+      message: `${starts.length} resources: those that are not trails were scanned for their Type only, so YAML errors inside them are not reported (the limit for a full check is ${SYNTAX_CHECK_LIMIT})`,
+    })
+  }
   for (const [position, startLine] of starts.entries()) {
     const line = lines[startLine] as Line
     const endLine = starts[position + 1] ?? to
@@ -201,6 +213,8 @@ function readResourcesInChunks(text: string, lines: Line[], from: number, to: nu
     if (logicalId !== undefined) seen.add(logicalId)
     const scannedType = match && (match[2] ?? '').trim() === '' ? scanType(lines, startLine + 1, endLine) : undefined
     if (logicalId !== undefined && scannedType !== undefined && !FULLY_READ_TYPES.has(scannedType)) {
+      // Other resources are still checked for YAML errors, unless the template is too big for that to stay fast.
+      if (syntaxChecked) parseYamlChunk(chunk, line.start, source)
       source.resources.push({logicalId, keyStart: line.start + indent, type: scannedType})
       continue
     }

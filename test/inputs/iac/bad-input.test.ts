@@ -15,6 +15,18 @@ describe('bad IaC input', () => {
     expect(output.diagnostics).toContainEqual(expect.objectContaining({code: 'cfn-resource-unreadable', line: 3, column: 3, message: expect.stringContaining('BrokenTrail')}))
   })
 
+  it('reports a YAML error inside a resource that is not a trail, and still reads the trail', async () => {
+    const output = await cloudFormationReader.read(inputFile(`${BAD}/syntax-in-bucket.yaml`), {})
+    expect(output.diagnostics).toEqual([expect.objectContaining({severity: 'error', line: 9, column: 1, message: expect.stringContaining('Flow sequence')})])
+    expect(output.trails).toHaveLength(1)
+  })
+
+  it('says when a template is too big for every resource to be checked for YAML errors', async () => {
+    const resources = Array.from({length: 1001}, (_, i) => `  Bucket${i}:\n    Type: AWS::S3::Bucket\n`).join('')
+    const output = await cloudFormationReader.read(textFile('big.yaml', `Resources:\n${resources}`), {})
+    expect(output.diagnostics).toEqual([expect.objectContaining({severity: 'warning', code: 'cfn-syntax-not-checked'})])
+  })
+
   it('reports an unknown tag and treats its value as unknown, not as a string', async () => {
     const output = await cloudFormationReader.read(inputFile(`${BAD}/unknown-tag.yaml`), {})
     expect(output.diagnostics).toEqual([expect.objectContaining({severity: 'error', code: 'cfn-unknown-tag', line: 9, column: 17, message: expect.stringContaining('!Vault')})])
