@@ -39,9 +39,21 @@ export function writeOutputs(report: Report, request: OutputRequest, stdout: (te
   for (const [format, file] of Object.entries(request.files) as [Exclude<Format, 'text'>, string | undefined][]) {
     if (!file) continue
     mkdirSync(dirname(file), {recursive: true})
-    writeFileSync(file, render(report, format, request))
+    const text = render(report, format, request)
+    if (format === 'sarif') warnIfTruncated(text, file)
+    writeFileSync(file, text)
   }
-  stdout(render(report, request.format, request))
+  const text = render(report, request.format, request)
+  if (request.format === 'sarif') warnIfTruncated(text, 'standard output')
+  stdout(text)
+}
+
+/** GitHub's limits can force results out of a SARIF file; a person must hear of it, not only the file. */
+function warnIfTruncated(sarif: string, where: string): void {
+  if (!sarif.includes('"sarif-results-truncated"')) return
+  const log = JSON.parse(sarif) as {runs: {invocations?: {toolExecutionNotifications?: {descriptor?: {id?: string}; message: {text?: string}}[]}[]}[]}
+  const note = log.runs[0]?.invocations?.[0]?.toolExecutionNotifications?.find((n) => n.descriptor?.id === 'sarif-results-truncated')
+  process.stderr.write(`warning: SARIF (${where}): ${note?.message.text ?? 'results were left out to stay within GitHub limits'}\n`)
 }
 
 /** Colour only on a terminal, unless asked; NO_COLOR and FORCE_COLOR are honoured. */
