@@ -16,7 +16,7 @@ describe('bad IaC input', () => {
   })
 
   it('reports a YAML error inside a resource that is not a trail, and still reads the trail', async () => {
-    const output = await cloudFormationReader.read(inputFile(`${BAD}/syntax-in-bucket.yaml`), {})
+    const output = await cloudFormationReader.read(inputFile(`${FIXTURES}/cloudformation/bad-resource/syntax-in-bucket.yaml`), {})
     expect(output.diagnostics).toEqual([expect.objectContaining({severity: 'error', line: 9, column: 1, message: expect.stringContaining('Flow sequence')})])
     expect(output.trails).toHaveLength(1)
   })
