@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {FAIL_ON_CHOICES, type FailOn} from '../engine/exit-code.js'
+import type {PolicyOptions} from '../engine/run.js'
 
 const list = {delimiter: ',' as const, multiple: true as const, multipleNonGreedy: true as const}
 
@@ -26,4 +27,17 @@ export const outputFlags = {
   'sarif-include-suppressed': Flags.boolean({summary: 'Carry suppressed results into SARIF, with their justification.', helpGroup: 'OUTPUT'}),
   color: Flags.boolean({summary: 'Colour the text output (default: only when standard output is a terminal).', allowNo: true, helpGroup: 'OUTPUT'}),
   verbose: Flags.boolean({char: 'v', summary: 'List passing subjects and every input read.', helpGroup: 'OUTPUT'}),
+}
+
+/** What the policy flags ask for, as the library takes it. */
+export function policyOptionsFrom(flags: {config?: string; policies?: string[]; builtin: boolean; only?: string[]; skip?: string[]; param?: string[]}): PolicyOptions {
+  return {
+    cwd: process.cwd(),
+    config: flags.config,
+    policyPaths: flags.policies,
+    builtin: flags.builtin,
+    only: flags.only,
+    skip: flags.skip,
+    params: flags.param,
+  }
 }

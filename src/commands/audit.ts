@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {outputFlags, policyFlags} from '../cli/flags.js'
+import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
 import {parseSince, parseTime} from '../util/time.js'
@@ -57,13 +57,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     const {formatProgress} = await import('../live/index.js')
     let lastLine = ''
     const {report} = await runAudit({
-      cwd: process.cwd(),
-      config: flags.config,
-      policyPaths: flags.policies,
-      builtin: flags.builtin,
-      only: flags.only,
-      skip: flags.skip,
-      params: flags.param,
+      ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],
       profile: flags.profile,
       region: flags.region,

@@ -1,6 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 
-import {outputFlags, policyFlags} from '../cli/flags.js'
+import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
 
@@ -68,13 +68,7 @@ Exit codes:
     }
     const report = await runCheck({
       paths: argv as string[],
-      cwd: process.cwd(),
-      config: flags.config,
-      policyPaths: flags.policies,
-      builtin: flags.builtin,
-      only: flags.only,
-      skip: flags.skip,
-      params: flags.param,
+      ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],
       account: flags.account,
       regions: flags.regions,
