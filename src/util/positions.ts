@@ -20,7 +20,8 @@ export type PathSegment = string | number
 export interface PositionedDocument {
   file: string
   value: unknown
-  doc: Document
+  /** The yaml document, when the text was parsed as YAML (JSON evidence is parsed by a faster reader). */
+  doc?: Document
   /** Location of the value at `path` (whole node range). Falls back to the nearest existing ancestor. */
   locate(path: readonly PathSegment[]): Location
   /** Location of the key of the pair at `path` (for "unknown key" errors), else of the value. */

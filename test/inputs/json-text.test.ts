@@ -36,3 +36,27 @@ describe('top-level keys of a head that may be cut short', () => {
     expect(topLevelJsonKeys('[{"trailList": []}]')).toBeUndefined()
   })
 })
+
+describe('the fast positioned JSON reader', () => {
+  it('points at the same places as the YAML parser does, for values and for keys', async () => {
+    const {readFileSync} = await import('node:fs')
+    const {parseWithPositions} = await import('../../src/util/positions.js')
+    const file = 'fixtures/evidence/mixed-account/describe-trails.eu-west-1.json'
+    const text = readFileSync(file, 'utf8')
+    const fast = parseJsonWithPositions(text, file).document!
+    const slow = parseWithPositions(text, file).document!
+    expect(fast.value).toEqual(slow.value)
+    const paths: (string | number)[][] = [[], ['trailList'], ['trailList', 0], ['trailList', 2, 'Name'], ['trailList', 3, 'KmsKeyId'], ['trailList', 1, 'HomeRegion'], ['trailList', 9], ['nope', 'deeper']]
+    for (const path of paths) {
+      expect(fast.locate(path), JSON.stringify(path)).toEqual(slow.locate(path))
+      expect(fast.locateKey(path), JSON.stringify(path)).toEqual(slow.locateKey(path))
+      expect(fast.has(path)).toBe(slow.has(path))
+    }
+  })
+
+  it('reports a duplicate key where it stands', () => {
+    const parsed = parseJsonWithPositions('{\n  "trailList": [],\n  "trailList": []\n}\n', 'dup.json')
+    expect(parsed.document).toBeUndefined()
+    expect(parsed.diagnostics).toEqual([{severity: 'error', code: 'yaml-duplicate_key', file: 'dup.json', line: 3, column: 3, message: 'Map keys must be unique'}])
+  })
+})
