@@ -175,7 +175,7 @@ export function fixtureReport(): Report {
     category: 'trailgate/check/',
     startedAt: '2026-03-01T10:00:00.000Z',
     finishedAt: '2026-03-01T10:00:02.500Z',
-    workingDirectory: '/home/runner/work/infra/infra',
+    workingDirectory: '/srv/checkout/infra',
     configFile: '.trailgate.yaml',
     failOn: 'high',
     exitCode: 2,

@@ -156,7 +156,7 @@ describe('SARIF results', () => {
     })
     expect(kms.locations![0]!.logicalLocations![0]).toMatchObject({name: 'AuditTrail', fullyQualifiedName: 'templates/trail.yaml#AuditTrail', kind: 'resource'})
     expect(run.originalUriBaseIds).toHaveProperty('%SRCROOT%')
-    expect(run.originalUriBaseIds!['%SRCROOT%']!.uri).toBe('file:///home/runner/work/infra/infra/')
+    expect(run.originalUriBaseIds!['%SRCROOT%']!.uri).toBe('file:///srv/checkout/infra/')
   })
 
   it('anchors live findings to the config file at line 1 and names ARN, account and region', () => {
