@@ -1,18 +1,9 @@
-import type {Diagnostic, InputRecord, Result, Severity, Status, SubjectType} from '../model/types.js'
-import type {References} from '../policy/types.js'
+import type {Diagnostic, InputRecord, Result, Severity, Status} from '../model/types.js'
+import type {Policy} from '../policy/types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 
 /** What a report says about each policy that ran (even one with no results, so alerts can close). */
-export interface PolicySummary {
-  id: string
-  title: string
-  severity: Severity
-  subject: SubjectType
-  description: string
-  remediation: string
-  references: References
-  tags: string[]
-  precision: 'very-high' | 'high' | 'medium' | 'low'
+export interface PolicySummary extends Pick<Policy, 'id' | 'title' | 'severity' | 'subject' | 'description' | 'remediation' | 'references' | 'tags' | 'precision'> {
   /** Subjects the policy did not apply to (`when` did not match, or an `unless` exempted them). */
   notApplicable: number
   builtin: boolean

@@ -1,5 +1,5 @@
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput} from '../types.js'
-import {decodeText} from './text.js'
+import {textOrRefusal} from './text.js'
 import {looksLikeTemplate} from './source.js'
 import {readTemplate} from './template.js'
 
@@ -10,13 +10,9 @@ export const cloudFormationReader: Reader = {
   sniff: (_file: InputFile, head: string) => looksLikeTemplate(head),
   read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput> => {
     const output = emptyReaderOutput('cloudformation')
-    const decoded = decodeText(file.bytes, file.path)
-    if (decoded.diagnostic) {
-      output.diagnostics.push(decoded.diagnostic)
-      output.detail = 'not a text file'
-      return output
-    }
-    const reading = readTemplate(decoded.text, {
+    const text = textOrRefusal(file, output)
+    if (text === undefined) return output
+    const reading = readTemplate(text, {
       file: file.path,
       kind: 'cloudformation',
       region: options.regions?.[0],

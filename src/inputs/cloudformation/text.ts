@@ -1,4 +1,5 @@
 import type {Diagnostic} from '../../model/types.js'
+import type {InputFile, ReaderOutput} from '../types.js'
 
 /** Decodes UTF-8 input; a binary file (NUL bytes or invalid UTF-8) gets a diagnostic instead. */
 export function decodeText(bytes: Buffer, file: string): {text: string; diagnostic?: undefined} | {text?: undefined; diagnostic: Diagnostic} {
@@ -18,4 +19,15 @@ export function decodeText(bytes: Buffer, file: string): {text: string; diagnost
     return {diagnostic: {severity: 'error', code: 'binary-input', file, line, column: offset - before.lastIndexOf(10), message: 'This is not a text file (it holds binary data); it was not read'}}
   }
   return {text: text.replace(/^\uFEFF/, '')}
+}
+
+/** The file's text, or undefined after recording in `output` that it is not a text file. */
+export function textOrRefusal(file: InputFile, output: ReaderOutput): string | undefined {
+  const decoded = decodeText(file.bytes, file.path)
+  if (decoded.diagnostic) {
+    output.diagnostics.push(decoded.diagnostic)
+    output.detail = 'not a text file'
+    return undefined
+  }
+  return decoded.text
 }

@@ -2,7 +2,7 @@ import path from 'node:path'
 
 import {unknown, type Diagnostic, type Location} from '../../model/types.js'
 import {entry, child, JsonSyntaxError, LineIndex, parseJsonNodes, plain, type PNode} from '../cloudformation/nodes.js'
-import {decodeText} from '../cloudformation/text.js'
+import {textOrRefusal} from '../cloudformation/text.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {findResourceBlocks, type TfBlock} from './tf-source.js'
 import {BLOCK_FIELDS, normalizeTerraformTrail, SOURCE_ARGUMENT, type Attributes} from './trail.js'
@@ -36,16 +36,12 @@ export const terraformPlanReader: Reader = {
   sniff: (_file: InputFile, head: string) => looksLikePlan(head),
   read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput> => {
     const output = emptyReaderOutput('terraform/plan')
-    const decoded = decodeText(file.bytes, file.path)
-    if (decoded.diagnostic) {
-      output.diagnostics.push(decoded.diagnostic)
-      output.detail = 'not a text file'
-      return output
-    }
-    const index = new LineIndex(file.path, decoded.text)
+    const text = textOrRefusal(file, output)
+    if (text === undefined) return output
+    const index = new LineIndex(file.path, text)
     let root: PNode
     try {
-      root = parseJsonNodes(decoded.text, (key, offset) =>
+      root = parseJsonNodes(text, (key, offset) =>
         output.diagnostics.push({severity: 'warning', code: 'json-duplicate-key', file: file.path, ...index.position(offset), message: `Duplicate key "${key}": the last one is used`}),
       )
     } catch (error) {
