@@ -18,7 +18,10 @@ export default function setup(): void {
   const marker = join(root, 'oclif.manifest.json')
   if (existsSync(marker) && existsSync(join(root, 'dist', 'commands', 'check.js')) && statSync(marker).mtimeMs >= newest(join(root, 'src'))) return
   try {
-    execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit'})
+    // Not under vitest's NODE_ENV=test: oclif would then write a manifest of src/*.ts paths, which
+    // bin/run.js cannot load outside the test runner.
+    const {NODE_ENV: _testEnv, ...env} = process.env
+    execFileSync('npm', ['run', '--silent', 'build'], {cwd: root, stdio: 'inherit', env})
   } catch {
     // The unit tests can still run; the end-to-end tests will say the CLI is missing or stale.
     console.warn('trailgate: the build failed; end-to-end tests will fail until `npm run build` succeeds')

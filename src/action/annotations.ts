@@ -4,7 +4,7 @@ import {atOrAbove} from '../engine/exit-code.js'
 import type {Diagnostic, Location, Result} from '../model/types.js'
 import {compareResults} from '../report/order.js'
 import {isRepositoryRelative, toForwardSlashes} from '../report/paths.js'
-import type {Report} from '../report/types.js'
+import type {Report} from '../engine/report-types.js'
 import {annotation, type AnnotationLevel} from './workflow-commands.js'
 
 /**

@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {appendFileSync} from 'node:fs'
 
 import {SEVERITIES} from '../model/types.js'
-import type {Report} from '../report/types.js'
+import type {Report} from '../engine/report-types.js'
 
 /** Every output the action sets; action.yml declares exactly these (a test holds both to it). */
 export const ACTION_OUTPUTS = [

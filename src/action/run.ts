@@ -3,7 +3,7 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
 import {render, type Format, type OutputRequest} from '../cli/output.js'
-import type {Report} from '../report/types.js'
+import type {Report} from '../engine/report-types.js'
 import {formatAnnotation, omittedNote, planAnnotations, ANNOTATION_LIMITS} from './annotations.js'
 import {parseInputs, type ActionInputs, type Environment} from './inputs.js'
 import {appendSummary, failedRunOutputs, outputsFor, writeOutputs, type ActionOutputs, type WrittenFiles} from './outputs.js'

@@ -1,6 +1,6 @@
 import type {AuditOptions} from '../engine/audit.js'
 import {runCheck, type CheckOptions, type PolicyOptions} from '../engine/run.js'
-import type {Report} from '../report/types.js'
+import type {Report} from '../engine/report-types.js'
 import {parseSince} from '../util/time.js'
 import type {ActionInputs} from './inputs.js'
 

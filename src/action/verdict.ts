@@ -1,5 +1,5 @@
 import {atOrAbove} from '../engine/exit-code.js'
-import type {Report} from '../report/types.js'
+import type {Report} from '../engine/report-types.js'
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`

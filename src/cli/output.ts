@@ -6,7 +6,7 @@ import {renderJunit} from '../report/junit.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {renderSarif} from '../report/sarif.js'
 import {renderText} from '../report/text.js'
-import type {Report} from '../report/types.js'
+import type {Report} from '../engine/report-types.js'
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown'
 

@@ -1,14 +1,13 @@
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {dirname, join, resolve} from 'node:path'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {dirname, resolve} from 'node:path'
 
 import {assemble} from '../inputs/index.js'
 import {snapshotReader} from '../inputs/snapshot/reader.js'
 import type {InputFile, ReadOptions} from '../inputs/types.js'
 import type {LiveOptions, LiveStats, SnapshotDocument} from '../live/index.js'
 import type {InputRecord, Inventory} from '../model/types.js'
-import type {EventScanResult} from '../events/scan.js'
-import type {Report} from '../report/types.js'
+import type {EventScanResult, RecordBatch} from '../events/scan.js'
+import type {Report} from './report-types.js'
 import type {FailOn} from './exit-code.js'
 import {displayPath, preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
 
@@ -67,54 +66,31 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
 
 /**
  * The caller account's recent management events, judged by the event policies exactly as log files
- * are: the records go through the same streaming scan, from a temporary folder in the S3 layout.
+ * are: the same judge, one input per account and region, straight from memory.
  */
 async function recentEvents(options: AuditOptions, prepared: PreparedPolicies): Promise<EventScanResult> {
   const {lookupRecentEvents} = await import('../live/index.js')
-  const {scanEvents} = await import('../events/scan.js')
+  const {scanRecordBatches} = await import('../events/scan.js')
   const looked = await lookupRecentEvents({
     ...sessionOptions(options),
     since: options.eventsSince as Date,
     ...(options.eventsUntil ? {until: options.eventsUntil} : {}),
     ...(options.regions ? {regions: options.regions} : {}),
   })
-  const folder = mkdtempSync(join(tmpdir(), 'trailgate-lookup-'))
-  try {
-    const byPlace = new Map<string, Record<string, unknown>[]>()
-    for (const event of looked.events) {
-      const key = `${event.account}/${event.region}`
-      byPlace.set(key, [...(byPlace.get(key) ?? []), event.record])
+  const byPlace = new Map<string, RecordBatch>()
+  for (const event of looked.events) {
+    const source = `aws://${event.account}/${event.region} (LookupEvents)`
+    let batch = byPlace.get(source)
+    if (!batch) {
+      batch = {source, account: event.account, records: []}
+      byPlace.set(source, batch)
     }
-    const files: string[] = []
-    for (const [key, records] of byPlace) {
-      const [account, region] = key.split('/') as [string, string]
-      const file = join(folder, 'AWSLogs', account, 'CloudTrail', region, `${account}_CloudTrail_${region}_lookup-events.json`)
-      mkdirSync(dirname(file), {recursive: true})
-      writeFileSync(file, JSON.stringify({Records: records}))
-      files.push(file)
-    }
-    const scan = await scanEvents(files, {policies: prepared.policies.filter((p) => p.subject === 'event'), params: prepared.params, cwd: folder})
-    // The records came from the API, not from a file the user has: say where they came from instead.
-    const place = (path: string) => {
-      const match = /AWSLogs\/(\d+)\/CloudTrail\/([^/]+)\//.exec(path)
-      return match ? `aws://${match[1]}/${match[2]} (LookupEvents)` : 'LookupEvents'
-    }
-    for (const result of scan.results) {
-      if (result.location) result.message = result.message.replace(result.location.file, place(result.location.file))
-      delete result.location
-    }
-    for (const input of scan.inputs) input.path = place(input.path)
-    for (const diagnostic of scan.diagnostics) {
-      if (diagnostic.file) diagnostic.message = `${place(diagnostic.file)}: ${diagnostic.message}`
-      delete diagnostic.file
-      delete diagnostic.line
-      delete diagnostic.column
-    }
-    scan.diagnostics.push(...looked.diagnostics)
-    return scan
-  } finally {
-    rmSync(folder, {recursive: true, force: true})
+    batch.records.push(event.record)
   }
+  const batches = [...byPlace.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
+  const scan = scanRecordBatches(batches, {policies: prepared.policies.filter((p) => p.subject === 'event'), params: prepared.params})
+  scan.diagnostics.push(...looked.diagnostics)
+  return scan
 }
 
 function sessionOptions(options: AuditOptions): LiveOptions {

@@ -1,121 +1,11 @@
-import type {Detail, Diagnostic, Inventory, Result, Subject, SubjectType, TrailSubject} from '../model/types.js'
-import {compilePattern, type LeafReport, type MatchResult, type Truth} from '../policy/pattern.js'
-import {substituteParams} from '../policy/params.js'
-import type {Clause, Policy, Waiver} from '../policy/types.js'
+import type {Diagnostic, Inventory, Result, Subject, SubjectType, TrailSubject} from '../model/types.js'
+import {compilePolicy, judge, templateDocument, type CompiledPolicy, type Judgement} from '../policy/judge.js'
+import {renderTemplate} from '../policy/template.js'
+import type {Policy, Waiver} from '../policy/types.js'
 import {locateResult} from './locate.js'
-import {describeDetails} from './message.js'
-import {renderTemplate} from './template.js'
 import {applySuppressions, type WaiverUse} from './waivers.js'
 
-/** Anything that can judge a document: an EventBridge pattern or a CloudWatch Logs filter pattern. */
-export interface ClauseMatcher {
-  match(document: unknown): MatchResult
-}
-
-/** Filter-pattern strings are compiled by the events module; the engine only needs this hook. */
-export type FilterPatternCompiler = (text: string) => ClauseMatcher
-
-export interface CompiledPolicy {
-  policy: Policy
-  params: Record<string, unknown>
-  when: ClauseMatcher[]
-  unless: ClauseMatcher[]
-  require: ClauseMatcher[]
-  forbid: ClauseMatcher[]
-}
-
-export interface CompileOptions {
-  compileFilterPattern?: FilterPatternCompiler
-}
-
-/** Substitutes params and compiles every clause. Throws (PatternError or Error) when a clause is invalid. */
-export function compilePolicy(policy: Policy, params: Record<string, unknown>, options: CompileOptions = {}): CompiledPolicy {
-  const compileClause = (clause: Clause): ClauseMatcher => {
-    if (typeof clause === 'string') {
-      if (!options.compileFilterPattern) throw new Error(`policy ${policy.id}: filter-pattern clauses are only supported for event policies`)
-      return options.compileFilterPattern(clause)
-    }
-    return compilePattern(substituteParams(clause, params))
-  }
-  return {
-    policy,
-    params,
-    when: policy.when.map(compileClause),
-    unless: policy.unless.map(compileClause),
-    require: policy.require.map(compileClause),
-    forbid: policy.forbid.map(compileClause),
-  }
-}
-
-export type Judgement =
-  | {applicable: false; exemptedBy?: 'when' | 'unless'}
-  | {applicable: true; status: 'pass' | 'fail' | 'unknown'; details: Detail[]; message: string}
-
-const andTruth = (values: Truth[]): Truth => (values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true)
-const orTruth = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false)
-
-const toDetail = (leaf: LeafReport): Detail => ({path: leaf.path, expected: leaf.expected, actual: leaf.actual})
-
-/**
- * Decides one policy for one subject: `when` (all must match) → `unless` (any exempts) →
- * `require` (all must match) and `forbid` (none may match). Three-valued throughout: a subject is
- * failed only when the failure does not depend on an unknown value.
- */
-export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judgement {
-  const document = subject.document
-  const whenResults = compiled.when.map((clause) => clause.match(document))
-  const applies = andTruth(whenResults.map((r) => r.value))
-  if (applies === false) return {applicable: false, exemptedBy: 'when'}
-  const unlessResults = compiled.unless.map((clause) => clause.match(document))
-  const exempt = orTruth(unlessResults.map((r) => r.value))
-  if (exempt === true) return {applicable: false, exemptedBy: 'unless'}
-
-  const requireResults = compiled.require.map((clause) => clause.match(document))
-  const forbidResults = compiled.forbid.map((clause) => clause.match(document))
-  const failed: Detail[] = [
-    ...requireResults.filter((r) => r.value === false).flatMap((r) => r.failures.map(toDetail)),
-    ...forbidResults.filter((r) => r.value === true).flatMap((r) => r.matched.map((leaf) => ({...toDetail(leaf), expected: `not ${leaf.expected}`}))),
-  ]
-  const violated = requireResults.some((r) => r.value === false) || forbidResults.some((r) => r.value === true)
-  const undecided = [...requireResults, ...forbidResults].filter((r) => r.value === 'unknown')
-  const applicabilityUnknown = applies === 'unknown' || exempt === 'unknown'
-
-  if (violated && !applicabilityUnknown) {
-    return {applicable: true, status: 'fail', details: failed, message: failMessage(compiled, subject, failed)}
-  }
-  if (violated || undecided.length > 0) {
-    const unknownLeaves = [...whenResults, ...unlessResults, ...undecided].flatMap((r) => r.unknowns.map(toDetail))
-    return {applicable: true, status: 'unknown', details: unknownLeaves, message: unknownMessage(compiled, subject, unknownLeaves)}
-  }
-  return {applicable: true, status: 'pass', details: [], message: `${subjectNoun(subject.type)} ${subject.label} meets: ${compiled.policy.title}.`}
-}
-
-function failMessage(compiled: CompiledPolicy, subject: Subject<object>, details: Detail[]): string {
-  const base = compiled.policy.message
-    ? renderTemplate(compiled.policy.message, templateDocument(subject), compiled.params)
-    : `${subjectNoun(subject.type)} ${subject.label} does not meet: ${compiled.policy.title}.`
-  const why = describeDetails(details)
-  return why ? `${withoutFinalStop(base)} (${why}).` : base
-}
-
-function unknownMessage(compiled: CompiledPolicy, subject: Subject<object>, details: Detail[]): string {
-  const why = details.length > 0 ? details.map((d) => `${d.path} is ${d.actual}`).join('; ') : 'a value is not known'
-  return `${subjectNoun(subject.type)} ${subject.label}: cannot decide "${compiled.policy.title}" before the value is known (${why}).`
-}
-
-/** A trail whose name is not known yet (generated at deploy) is named in messages by its label. */
-function templateDocument(subject: Subject<object>): object {
-  const document = subject.document as {Name?: unknown}
-  return typeof document.Name === 'string' || subject.type !== 'trail' ? document : {...document, Name: subject.label}
-}
-
-const withoutFinalStop = (text: string): string => text.trim().replace(/\.$/, '')
-
-export function subjectNoun(type: SubjectType): string {
-  return {trail: 'Trail', region: 'Region', account: 'Account', event: 'Event'}[type]
-}
-
-export interface EvaluateOptions extends CompileOptions {
+export interface EvaluateOptions {
   /** Resolved params per policy id (defaults, config and flags already merged and validated). */
   params: Record<string, Record<string, unknown>>
   waivers: Waiver[]
@@ -140,7 +30,8 @@ export function subjectsOf(inventory: Inventory, type: SubjectType): Subject<obj
     case 'account':
       return inventory.accounts
     case 'event':
-      return inventory.events
+      // Records are judged by the event scan as they stream by, never held as subjects.
+      return []
   }
 }
 
@@ -157,7 +48,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
     const subjects = subjectsOf(inventory, policy.subject)
     let compiled: CompiledPolicy
     try {
-      compiled = compilePolicy(policy, options.params[policy.id] ?? {}, options)
+      compiled = compilePolicy(policy, options.params[policy.id] ?? {})
     } catch (error) {
       const message = `policy ${policy.id} could not be compiled: ${(error as Error).message}`
       diagnostics.push({severity: 'error', code: 'policy-compile', file: policy.source.file, line: 1, column: 1, message})

@@ -1,8 +1,8 @@
 import type {Diagnostic, InputRecord, Result, Severity, Status} from '../model/types.js'
 import {SEVERITIES} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
-import type {Counts, PolicySummary, Report} from '../report/types.js'
-import {TOOL_INFORMATION_URI} from '../report/types.js'
+import type {Counts, PolicySummary, Report} from './report-types.js'
+import {TOOL_INFORMATION_URI} from './report-types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 import {exitCodeFor, type FailOn} from './exit-code.js'
 

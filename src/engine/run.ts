@@ -7,7 +7,7 @@ import {loadConfig} from '../policy/config.js'
 import {loadPolicies} from '../policy/load.js'
 import {checkParamTargets, parseParamFlag, resolveParams} from '../policy/resolve-params.js'
 import type {Policy, TrailgateConfig} from '../policy/types.js'
-import type {Report} from '../report/types.js'
+import type {Report} from './report-types.js'
 import {VERSION} from '../version.js'
 import type {EventScanResult, ScanProgress} from '../events/scan.js'
 import {evaluate, type EvaluateOptions} from './evaluate.js'
@@ -39,7 +39,10 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
 export interface PreparedPolicies {
   config: TrailgateConfig
   configFile?: string
+  /** The policies selected to run. */
   policies: Policy[]
+  /** Every policy loaded, selected or not (opt-in ones included), with config severities applied. */
+  available: Policy[]
   params: Record<string, Record<string, unknown>>
   diagnostics: Diagnostic[]
 }
@@ -78,13 +81,13 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   diagnostics.push(...checkParamTargets(loaded.policies, config, flagTargets))
 
   const params: Record<string, Record<string, unknown>> = {}
-  for (const policy of selected) {
+  for (const policy of regraded) {
     const resolved = resolveParams(policy, config.params[policy.id], flagValues[policy.id])
     params[policy.id] = resolved.values
-    diagnostics.push(...resolved.diagnostics)
+    if (selected.includes(policy)) diagnostics.push(...resolved.diagnostics)
   }
   const configFile = config.file ? displayPath(options.cwd, resolve(options.cwd, config.file)) : undefined
-  return {config, configFile, policies: selected, params, diagnostics}
+  return {config, configFile, policies: selected, available: regraded, params, diagnostics}
 }
 
 export interface EvaluatedRun {

@@ -1,10 +1,10 @@
-import {compilePolicy, judge, type ClauseMatcher, type CompiledPolicy, type Judgement} from '../engine/evaluate.js'
 import type {EventSubject} from '../model/types.js'
-import {compilePattern, type LeafReport, type MatchResult, type Truth} from '../policy/pattern.js'
+import {compileFilterPattern} from '../policy/filter-pattern.js'
+import {compilePolicy, judge, type CompiledPolicy, type Judgement} from '../policy/judge.js'
 import {substituteParams} from '../policy/params.js'
+import {compilePattern, type Truth} from '../policy/pattern.js'
 import {compileTree} from '../policy/pattern/compile.js'
 import type {Clause, Policy} from '../policy/types.js'
-import {compileFilterPattern, type CompiledFilterPattern} from './filter-pattern.js'
 
 type QuickTest = (record: Record<string, unknown>) => Truth
 
@@ -22,31 +22,6 @@ export interface EventPolicy {
 
 export type QuickVerdict = 'pass' | 'fail' | 'unknown' | 'not-applicable'
 
-/** A CloudWatch Logs filter pattern as a clause the engine can explain. */
-export function filterPatternClause(text: string): ClauseMatcher {
-  const compiled = compileFilterPattern(text)
-  return {match: (document) => explainFilter(compiled, document)}
-}
-
-function explainFilter(compiled: CompiledFilterPattern, document: unknown): MatchResult {
-  const value = compiled.test(document)
-  const leaves: LeafReport[] = compiled.selectors.map((path) => ({path, expected: `to satisfy ${compiled.source}`, actual: showValue(read(document, path))}))
-  return {value, failures: value ? [] : leaves, matched: value ? leaves : [], unknowns: []}
-}
-
-function read(document: unknown, path: string): unknown {
-  let current = document
-  for (const step of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined
-    current = (current as Record<string, unknown>)[step]
-  }
-  return current
-}
-
-function showValue(value: unknown): string {
-  return value === undefined ? 'missing' : JSON.stringify(value)
-}
-
 /** Defaults of the policy's params, overridden by the given values. */
 export function paramsFor(policy: Policy, given: Record<string, unknown> | undefined): Record<string, unknown> {
   const values: Record<string, unknown> = {}
@@ -57,7 +32,7 @@ export function paramsFor(policy: Policy, given: Record<string, unknown> | undef
 /** Compiles one event policy; throws (with the pattern's own message) when a clause is invalid. */
 export function compileEventPolicy(policy: Policy, given: Record<string, unknown> | undefined): EventPolicy {
   const params = paramsFor(policy, given)
-  const engine = compilePolicy(policy, params, {compileFilterPattern: filterPatternClause})
+  const engine = compilePolicy(policy, params)
   const quick = (clause: Clause): QuickTest => {
     if (typeof clause === 'string') return compileFilterPattern(clause).test
     const pattern = substituteParams(clause, params)

@@ -5,8 +5,10 @@ import {Worker} from 'node:worker_threads'
 
 import type {Diagnostic, InputRecord, Result} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
-import {mergeCoverage, type CoverageEvidence} from './coverage.js'
+import {CoverageTally, mergeCoverage, type CoverageEvidence} from './coverage.js'
 import {compileEventPolicy, type EventPolicy} from './event-policy.js'
+import {RecordJudge} from './judge-record.js'
+import {checkRecord} from './record-schema.js'
 import {scanFile, type EventFile, type FileOutcome} from './scan-file.js'
 
 export interface ScanProgress {
@@ -83,7 +85,8 @@ function compileAll(policies: Policy[], params: Record<string, Record<string, un
   const compiled: EventPolicy[] = []
   const failures: {policy: Policy; message: string}[] = []
   for (const policy of policies) {
-    if (policy.subject !== 'event' || policy.disabled) continue
+    // Whether a policy runs was decided by selection; an opt-in policy that reached here was asked for.
+    if (policy.subject !== 'event') continue
     try {
       compiled.push(compileEventPolicy(policy, params[policy.id]))
     } catch (error) {
@@ -91,6 +94,49 @@ function compileAll(policies: Policy[], params: Record<string, Record<string, un
     }
   }
   return {compiled, failures}
+}
+
+/** Records already in memory (a LookupEvents answer), grouped by where they came from. */
+export interface RecordBatch {
+  /** Where the records came from, as printed in reports (`aws://123456789012/eu-west-1 (LookupEvents)`). */
+  source: string
+  /** The account a record is charged to when it names none. */
+  account: string
+  records: Record<string, unknown>[]
+}
+
+/** Judges in-memory records with the same judge as log files, one input per batch. */
+export function scanRecordBatches(batches: RecordBatch[], options: Pick<EventScanOptions, 'policies' | 'params'>): EventScanResult {
+  const started = performance.now()
+  const {compiled, failures} = compileAll(options.policies, options.params)
+  const outcomes = batches.map((batch) => judgeBatch(batch, compiled))
+  return merge(outcomes, compiled, failures, performance.now() - started)
+}
+
+function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
+  const judge = new RecordJudge(policies)
+  const results: Result[] = []
+  const diagnostics: Diagnostic[] = []
+  const coverage = new CoverageTally()
+  batch.records.forEach((record, offset) => {
+    const index = offset
+    for (const problem of checkRecord(record)) diagnostics.push({severity: 'warning', code: 'record-schema', message: `${batch.source}: record ${index}: ${problem.message}`})
+    coverage.add(record, batch.account)
+    judge.judge(record, index, {file: batch.source, line: 1, column: 1}, batch.account, (result) => {
+      delete result.location
+      results.push(result)
+    })
+  })
+  const records = judge.judged
+  return {
+    input: {path: batch.source, kind: 'live', fate: 'read', detail: `LookupEvents: ${records} record${records === 1 ? '' : 's'} checked`},
+    results,
+    passes: judge.passes(),
+    diagnostics,
+    coverage: coverage.evidence(),
+    records,
+    bytes: 0,
+  }
 }
 
 /** The policies a worker compiles for itself; the same filter as `compileAll`, so both agree. */

@@ -77,7 +77,6 @@ export function assembleEntries(entries: AssemblyEntry[], options: ReadOptions):
   inventory.trails = subjects.filter((subject) => !baselineOnly.has(subject.id))
   inventory.regions = views.regions
   inventory.accounts = views.accounts
-  inventory.events = entries.flatMap((entry) => entry.output?.events ?? [])
   inventory.diagnostics = [...perEntryDiagnostics.flat(), ...account.diagnostics]
   inventory.inputs = entries.map((entry, index) => inputRecord(entry, fragmentOutcomes[index] ?? [], perEntryDiagnostics[index] ?? []))
   return inventory
@@ -117,7 +116,7 @@ function inputRecord(entry: AssemblyEntry, outcomes: (string | undefined)[], dia
   const output = entry.output as ReaderOutput
   const path = entry.file ?? '(input)'
   const unmatched = outcomes.filter((outcome): outcome is string => outcome !== undefined)
-  const usable = output.trails.length + output.events.length + output.coverage.length + outcomes.length - unmatched.length
+  const usable = output.trails.length + output.coverage.length + outcomes.length - unmatched.length
   const hasError = diagnostics.some((diagnostic) => diagnostic.severity === 'error')
   if (usable === 0 && (hasError || unmatched.length > 0)) {
     return {path, kind: output.kind, fate: 'failed', detail: unmatched[0] ?? output.detail}

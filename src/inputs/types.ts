@@ -1,4 +1,4 @@
-import type {Diagnostic, EventSubject, InputKind, Provenance, TrailDocument} from '../model/types.js'
+import type {Diagnostic, InputKind, Provenance, TrailDocument} from '../model/types.js'
 
 /** Options that change how evidence is read; every field is optional. */
 export interface ReadOptions {
@@ -42,7 +42,6 @@ export interface ReaderOutput {
   kind: InputKind
   trails: TrailEvidence[]
   fragments: TrailFragment[]
-  events: EventSubject[]
   /** Accounts and regions the input says it covers (a snapshot lists its regions even when they have no trail). */
   coverage: {account: string; regions: string[]}[]
   diagnostics: Diagnostic[]
@@ -53,7 +52,7 @@ export interface ReaderOutput {
 }
 
 export function emptyReaderOutput(kind: InputKind, detail = ''): ReaderOutput {
-  return {kind, trails: [], fragments: [], events: [], coverage: [], diagnostics: [], notes: [], detail}
+  return {kind, trails: [], fragments: [], coverage: [], diagnostics: [], notes: [], detail}
 }
 
 /** One file handed to a reader. */

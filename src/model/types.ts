@@ -227,7 +227,6 @@ export interface Inventory {
   trails: TrailSubject[]
   regions: RegionSubject[]
   accounts: AccountSubject[]
-  events: EventSubject[]
   inputs: InputRecord[]
   diagnostics: Diagnostic[]
   /** Statements about how the evidence was read, shown in reports, e.g.
@@ -238,7 +237,7 @@ export interface Inventory {
 }
 
 export function emptyInventory(): Inventory {
-  return {trails: [], regions: [], accounts: [], events: [], inputs: [], diagnostics: [], notes: [], eventFiles: []}
+  return {trails: [], regions: [], accounts: [], inputs: [], diagnostics: [], notes: [], eventFiles: []}
 }
 
 /** Why a `require` failed or what a `forbid` matched, per leaf. */

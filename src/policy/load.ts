@@ -3,7 +3,7 @@ import {basename, extname, isAbsolute, join, relative, resolve, sep} from 'node:
 import {fileURLToPath} from 'node:url'
 import {isDeepStrictEqual} from 'node:util'
 
-import {compileFilterPattern} from '../events/filter-pattern.js'
+import {compileFilterPattern} from './filter-pattern.js'
 import type {Diagnostic, Location, Severity, SubjectType} from '../model/types.js'
 import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
 import {substituteParams} from './params.js'

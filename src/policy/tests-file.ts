@@ -56,16 +56,18 @@ export function loadPolicyTests(file: string, options: {displayPath?: string} = 
 
 function toTestCase(entry: unknown): Omit<PolicyTestCase, 'location'> | undefined {
   if (!isRecord(entry)) return undefined
-  const allowed = new Set(['name', 'subject', 'params', 'expect', 'message'])
+  const allowed = new Set(['name', 'subject', 'params', 'expect', 'message', 'account'])
   if (Object.keys(entry).some((key) => !allowed.has(key))) return undefined
-  const {name, subject, params, expect, message} = entry
+  const {name, subject, params, expect, message, account} = entry
   if (typeof name !== 'string' || name === '' || !isRecord(subject)) return undefined
   if (!EXPECTATIONS.includes(expect as PolicyTestCase['expect'])) return undefined
   if (params !== undefined && !isRecord(params)) return undefined
   if (message !== undefined && (typeof message !== 'string' || message === '')) return undefined
+  if (account !== undefined && typeof account !== 'string') return undefined
   const testCase: Omit<PolicyTestCase, 'location'> = {name, subject, expect: expect as PolicyTestCase['expect']}
   if (params !== undefined) testCase.params = params
   if (message !== undefined) testCase.message = message
+  if (account !== undefined) testCase.account = account as string
   return testCase
 }
 

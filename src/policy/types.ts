@@ -59,6 +59,8 @@ export interface PolicyTestCase {
   expect: 'pass' | 'fail' | 'unknown' | 'not-applicable'
   /** A substring, or `/regex/`, the failure message must contain. */
   message?: string
+  /** The account whose evidence the subject is, as `--account` says it (trail cases). */
+  account?: string
   location: Location
 }
 

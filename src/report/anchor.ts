@@ -1,5 +1,5 @@
 import type {Location, Result, SubjectRef} from '../model/types.js'
-import type {Report} from './types.js'
+import type {Report} from '../engine/report-types.js'
 import {isRepositoryRelative} from './paths.js'
 
 /**

@@ -1,4 +1,4 @@
-import type {Report} from './types.js'
+import type {Report} from '../engine/report-types.js'
 
 /** The stable, documented machine-readable report (schemas/report.schema.json). */
 export function renderJson(report: Report): string {

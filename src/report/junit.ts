@@ -1,6 +1,6 @@
 import type {Diagnostic, InputRecord, Result, SubjectRef} from '../model/types.js'
 import {policiesOf} from './policies.js'
-import type {PolicySummary, Report} from './types.js'
+import type {PolicySummary, Report} from '../engine/report-types.js'
 import {describeSubject, formatLocation} from './anchor.js'
 import {compareResults} from './order.js'
 import {xmlDocument} from './xml.js'

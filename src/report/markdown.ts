@@ -1,6 +1,6 @@
 import {SEVERITIES, STATUSES} from '../model/types.js'
 import type {Diagnostic, Result} from '../model/types.js'
-import type {Report} from './types.js'
+import type {Report} from '../engine/report-types.js'
 import {repositoryLocation} from './anchor.js'
 import {compareResults, severityRank} from './order.js'
 import {clip} from './text-limits.js'

@@ -1,5 +1,5 @@
 import type {Result} from '../model/types.js'
-import type {PolicySummary, Report} from './types.js'
+import type {PolicySummary, Report} from '../engine/report-types.js'
 
 /**
  * Every policy that ran, plus a summary made from the result itself for any policy that appears only

@@ -13,7 +13,7 @@ import type {
 } from 'sarif'
 import type {Diagnostic, Location, Result, Severity, Suppression} from '../model/types.js'
 import {policiesOf} from './policies.js'
-import type {PolicySummary, Report} from './types.js'
+import type {PolicySummary, Report} from '../engine/report-types.js'
 import {anchorFile, describeSubject, formatLocation, repositoryLocation} from './anchor.js'
 import {FINGERPRINT_KEY, findingHash, primaryLocationLineHash} from './fingerprint.js'
 import {compareResults} from './order.js'

@@ -1,7 +1,7 @@
 import pc from 'picocolors'
 
 import type {Location, Result, Status} from '../model/types.js'
-import type {PolicySummary, Report} from './types.js'
+import type {PolicySummary, Report} from '../engine/report-types.js'
 
 export interface TextOptions {
   color: boolean

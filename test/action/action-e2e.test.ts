@@ -5,7 +5,7 @@ import {XMLParser} from 'fast-xml-parser'
 import type {Log} from 'sarif'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {BUNDLE, ROOT, runBundledAction, type ActionRun} from './action-process.js'
 import {node24} from './node24.js'
 

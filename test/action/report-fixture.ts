@@ -1,5 +1,5 @@
 import type {Diagnostic, Result} from '../../src/model/types.js'
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 
 /** A report holding just these results and diagnostics; counts as the engine would make them. */
 export function reportOf(results: Result[], diagnostics: Diagnostic[] = [], overrides: Partial<Report> = {}): Report {

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {organizationWorld, startFakeAws, type FakeAws, type FakeWorld} from '../live/fake-aws/server.js'
 import {trailgate, trailgateAsync} from './cli.js'
 

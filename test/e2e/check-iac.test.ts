@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {trailgate} from './cli.js'
 
 const ACCOUNT = '111122223333'

@@ -3,6 +3,15 @@ import {join} from 'node:path'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
+/**
+ * The environment a user's shell gives the CLI: vitest's NODE_ENV=test would make oclif map compiled
+ * paths back to the TypeScript sources, and hide a build that only works under the test runner.
+ */
+function userEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  const {NODE_ENV: _testEnv, ...env} = process.env
+  return {...env, NO_COLOR: '1', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra}
+}
+
 export interface CliRun {
   status: number
   stdout: string
@@ -14,7 +23,7 @@ export function trailgate(args: string[], options: {cwd?: string; env?: Record<s
   const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
-    env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env},
+    env: userEnv(options.env),
     timeout: 120_000,
   })
   return {status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr}
@@ -28,7 +37,7 @@ export function trailgateAsync(args: string[], options: {cwd?: string; env?: Rec
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
       cwd: options.cwd ?? ROOT,
-      env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env},
+      env: userEnv(options.env),
     })
     let stdout = ''
     let stderr = ''

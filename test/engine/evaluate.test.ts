@@ -1,10 +1,12 @@
 import {describe, expect, it} from 'vitest'
 
-import {compilePolicy, evaluate, judge} from '../../src/engine/evaluate.js'
+import {evaluate} from '../../src/engine/evaluate.js'
 import {atOrAbove, exitCodeFor} from '../../src/engine/exit-code.js'
 import {selectPolicies} from '../../src/engine/select.js'
 import {emptyInventory, type Inventory, type Result, type TrailSubject} from '../../src/model/types.js'
-import {completeSubject} from '../../src/policy/run-tests.js'
+import {assemble} from '../../src/inputs/index.js'
+import {emptyReaderOutput} from '../../src/inputs/types.js'
+import {compilePolicy, judge} from '../../src/policy/judge.js'
 import type {Policy} from '../../src/policy/types.js'
 
 function policy(overrides: Partial<Policy>): Policy {
@@ -30,7 +32,10 @@ function policy(overrides: Partial<Policy>): Policy {
 }
 
 function trail(document: Record<string, unknown>, fields: Record<string, {line: number}> = {}): TrailSubject {
-  const subject = completeSubject('trail', document) as TrailSubject
+  // The trail as the readers make it: facts computed by the assembler, as for any input.
+  const output = emptyReaderOutput('aws-cli/describe-trails')
+  output.trails.push({document: {Status: {IsLogging: true}, ...document}, provenance: {kind: 'aws-cli/describe-trails'}})
+  const subject = assemble([{output}], {}).trails[0] as TrailSubject
   const located = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, {file: 'trails.json', line: v.line, column: 3}]))
   return {...subject, provenance: {kind: 'aws-cli/describe-trails', location: {file: 'trails.json', line: 2, column: 1}, fields: located}}
 }

@@ -5,7 +5,7 @@ import {parse} from 'yaml'
 
 import {compileEventPolicy, explain, quickVerdict} from '../../src/events/event-policy.js'
 import type {Policy} from '../../src/policy/types.js'
-import {EVENT_POLICY_DIR, loadEventPack} from './helpers.js'
+import {EVENT_POLICY_DIR, allEventPolicies} from './helpers.js'
 
 interface Case {
   name: string
@@ -21,7 +21,7 @@ const REQUIRED_IDS = [
   'source-ip-allowlist',
 ]
 
-const pack = loadEventPack()
+const pack = allEventPolicies()
 
 function engineVerdict(policy: Policy, params: Record<string, unknown> | undefined, subject: Record<string, unknown>): string {
   const compiled = compileEventPolicy(policy, params)

@@ -3,8 +3,8 @@ import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 
 import {compileEventPolicy, quickVerdict} from '../../src/events/event-policy.js'
-import {compileFilterPattern} from '../../src/events/filter-pattern.js'
-import {EVENT_POLICY_DIR, FIXTURES, loadEventPack} from './helpers.js'
+import {compileFilterPattern} from '../../src/policy/filter-pattern.js'
+import {EVENT_POLICY_DIR, FIXTURES, allEventPolicies} from './helpers.js'
 
 interface FilterEntry {
   filter: string
@@ -14,7 +14,7 @@ interface FilterEntry {
 }
 
 const {$comment: _comment, ...filters} = JSON.parse(readFileSync(`${EVENT_POLICY_DIR}/cis-metric-filters.json`, 'utf8')) as Record<string, FilterEntry> & {$comment?: string}
-const pack = new Map(loadEventPack().map((policy) => [policy.id, policy]))
+const pack = new Map(allEventPolicies().map((policy) => [policy.id, policy]))
 
 type Rec = Record<string, unknown>
 

@@ -1,6 +1,7 @@
 import {readdirSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
+import {selectPolicies} from '../../src/engine/select.js'
 import {loadPolicyFile} from '../../src/policy/load.js'
 import type {Policy} from '../../src/policy/types.js'
 
@@ -8,8 +9,8 @@ export const EVENT_POLICY_DIR = fileURLToPath(new URL('../../policies/events', i
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/events', import.meta.url))
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The built-in event detections, each loaded with the project's own policy loader. */
-export function loadEventPack(): Policy[] {
+/** Every built-in event detection, opt-in ones included, each loaded with the project's own policy loader. */
+export function allEventPolicies(): Policy[] {
   return readdirSync(EVENT_POLICY_DIR)
     .filter((name) => name.endsWith('.yaml') && !name.endsWith('.tests.yaml') && name !== 'cis-metric-filters.json')
     .sort()
@@ -20,7 +21,13 @@ export function loadEventPack(): Policy[] {
     })
 }
 
-/** The same pack with opt-in policies switched on, as a user who configures them would run it. */
+/** The detections a default run selects (opt-in ones left out), chosen by the commands' own selection. */
+export function loadEventPack(): Policy[] {
+  return selectPolicies(allEventPolicies(), {only: [], skip: []}).selected
+}
+
+/** Every detection, opt-in ones too, selected as `--only id,id,…` naming them all selects them. */
 export function enabledEventPack(): Policy[] {
-  return loadEventPack().map((policy) => ({...policy, disabled: false}))
+  const all = allEventPolicies()
+  return selectPolicies(all, {only: all.map((policy) => policy.id), skip: []}).selected
 }

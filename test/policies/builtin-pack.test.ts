@@ -4,9 +4,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {filterPatternClause} from '../../src/events/event-policy.js'
 import {BUILTIN_POLICY_DIR, loadPolicies} from '../../src/policy/load.js'
-import {runPolicyTests} from '../../src/policy/run-tests.js'
+import {runPolicyTests} from '../../src/engine/policy-tests.js'
 
 const TRAIL_POLICIES = [
   'multi-region-trail',
@@ -41,7 +40,7 @@ describe('the built-in policy pack', () => {
   })
 
   it('passes every test case kept beside its policies, and each policy has a passing and a failing case', () => {
-    const run = runPolicyTests(loaded.policies, {compileFilterPattern: filterPatternClause})
+    const run = runPolicyTests(loaded.policies)
     expect(run.diagnostics).toEqual([])
     expect(run.untested).toEqual([])
     const failed = run.outcomes.filter((o) => !o.ok).map((o) => `${o.policy}: ${o.testCase.name}: ${o.problem}`)

@@ -1,5 +1,5 @@
 import type {Result} from '../../src/model/types.js'
-import type {PolicySummary, Report} from '../../src/report/types.js'
+import type {PolicySummary, Report} from '../../src/engine/report-types.js'
 
 export const MAIN_TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main'
 

@@ -8,7 +8,7 @@ import {DEFAULT_ANCHOR_FILE} from '../../src/report/anchor.js'
 import {primaryLocationLineHash} from '../../src/report/fingerprint.js'
 import {GITHUB_SARIF_LIMITS, renderSarif} from '../../src/report/sarif.js'
 import type {SarifOptions} from '../../src/report/sarif.js'
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {MAIN_TRAIL_ARN, fixtureReport, policy, result} from './fixture-report.js'
 import {runSarifMultitool, sarifMultitoolPath, sarifSchemaErrors} from './validators.js'
 

@@ -13,23 +13,32 @@ export default class PoliciesShow extends Command {
     config: policyFlags.config,
     policies: policyFlags.policies,
     builtin: policyFlags.builtin,
+    param: policyFlags.param,
     json: Flags.boolean({summary: 'Print the policy as JSON.'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(PoliciesShow)
-    const prepared = preparePolicies({cwd: process.cwd(), config: flags.config, policyPaths: flags.policies, builtin: flags.builtin})
-    const policy = prepared.policies.find((p) => p.id === args.id)
+    const prepared = preparePolicies({cwd: process.cwd(), config: flags.config, policyPaths: flags.policies, builtin: flags.builtin, params: flags.param})
+    const policy = prepared.available.find((p) => p.id === args.id)
     if (!policy) this.error(`no policy with id ${args.id} (see \`trailgate policies list\`)`, {exit: 2})
+    const runs = prepared.policies.some((p) => p.id === policy.id)
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({...policy, params: {...policy.params}, effectiveParams: prepared.params[policy.id]}, null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify({...policy, params: {...policy.params}, effectiveParams: prepared.params[policy.id], optIn: policy.disabled, runs}, null, 2)}\n`)
       return
     }
-    const lines = [`${policy.id} — ${policy.title}`, `severity: ${policy.severity}   subject: ${policy.subject}   source: ${policy.source.builtin ? 'built-in' : policy.source.file}`, '', policy.description.trim(), '', 'Remediation:', ...policy.remediation.trim().split('\n').map((l) => `  ${l}`)]
+    const lines = [`${policy.id} — ${policy.title}`, `severity: ${policy.severity}   subject: ${policy.subject}   source: ${policy.source.builtin ? 'built-in' : policy.source.file}`]
+    if (policy.disabled) {
+      lines.push(
+        runs ? 'opt-in: enabled by this configuration' : 'opt-in: not run unless enabled',
+        ...(runs ? [] : [`  enable it with --only ${policy.id} (check, audit), or with policies.only in .trailgate.yaml:`, '    policies:', `      only: [${policy.id}]`]),
+      )
+    }
+    lines.push('', policy.description.trim(), '', 'Remediation:', ...policy.remediation.trim().split('\n').map((l) => `  ${l}`))
     const refs = Object.entries(policy.references).filter(([, v]) => v && v.length > 0)
     if (refs.length > 0) lines.push('', 'References:', ...refs.map(([k, v]) => `  ${k}: ${(v as string[]).join(', ')}`))
     const params = Object.entries(policy.params)
-    if (params.length > 0) lines.push('', 'Params:', ...params.map(([name, spec]) => `  ${name} (${spec.type}) = ${JSON.stringify(prepared.params[policy.id]?.[name] ?? spec.default)}${spec.description ? ` — ${spec.description}` : ''}`))
+    if (params.length > 0) lines.push('', 'Params (effective values: defaults, .trailgate.yaml and --param):', ...params.map(([name, spec]) => `  ${name} (${spec.type}) = ${JSON.stringify(prepared.params[policy.id]?.[name] ?? spec.default)}${spec.description ? ` — ${spec.description}` : ''}`))
     for (const clause of ['when', 'unless', 'require', 'forbid'] as const) {
       if (policy[clause].length > 0) lines.push('', `${clause}:`, ...JSON.stringify(policy[clause].length === 1 ? policy[clause][0] : policy[clause], null, 2).split('\n').map((l) => `  ${l}`))
     }

@@ -5,8 +5,7 @@ import {resolve} from 'node:path'
 import {printDiagnostics} from '../../cli/diagnostics.js'
 import {wantsColor} from '../../cli/output.js'
 import {loadPolicies} from '../../policy/load.js'
-import {runPolicyTests} from '../../policy/run-tests.js'
-import {filterPatternClause} from '../../events/event-policy.js'
+import {runPolicyTests} from '../../engine/policy-tests.js'
 
 export default class PoliciesTest extends Command {
   static override summary = 'Run the test cases kept beside policies (<id>.tests.yaml).'
@@ -25,7 +24,7 @@ Exit codes: 0 all cases pass, 1 a case fails, 2 a policy or tests file could not
     const {args, flags} = await this.parse(PoliciesTest)
     const c = pc.createColors(wantsColor(flags.color))
     const loaded = args.dir ? loadPolicies({builtin: false, paths: [resolve(args.dir)]}) : loadPolicies({builtin: true, paths: []})
-    const run = runPolicyTests(loaded.policies, {compileFilterPattern: filterPatternClause})
+    const run = runPolicyTests(loaded.policies)
     for (const outcome of run.outcomes) {
       if (outcome.ok && !flags.verbose) continue
       const where = `${outcome.testCase.location.file}:${outcome.testCase.location.line}`

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {compileFilterPattern, FilterPatternError} from '../../src/events/filter-pattern.js'
+import {compileFilterPattern, FilterPatternError} from '../../src/policy/filter-pattern.js'
 
 const record = {
   eventName: 'ConsoleLogin',

@@ -1,7 +1,0 @@
-export {scanEvents, type EventScanOptions, type EventScanResult, type ScanProgress} from './scan.js'
-export {type CoverageEvidence, GLOBAL_SERVICE_SOURCES} from './coverage.js'
-export {compileFilterPattern, FilterPatternError, type CompiledFilterPattern} from './filter-pattern.js'
-export {filterPatternClause, compileEventPolicy, quickVerdict} from './event-policy.js'
-export {checkRecord, type RecordProblem} from './record-schema.js'
-export {cloudTrailDigestReader, cloudTrailLogReader, eventReaders, lookupEventsReader, sniffEventFile, type EventFileShape} from './readers.js'
-export {isDigestPath, parseLogKey} from './log-layout.js'
