@@ -7,9 +7,10 @@ import type {InputFile, ReadOptions} from '../inputs/types.js'
 import type {LiveOptions, LiveStats, SnapshotDocument} from '../live/index.js'
 import type {InputRecord, Inventory} from '../model/types.js'
 import type {EventScanResult, RecordBatch} from '../events/scan.js'
+import {displayPath} from '../util/paths.js'
 import type {Report} from './report-types.js'
 import type {FailOn} from './exit-code.js'
-import {displayPath, preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
+import {preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
 
 export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credentials'> {
   credentials?: LiveOptions['credentials']
@@ -45,7 +46,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
     const absolutePath = resolve(options.cwd, options.saveSnapshot)
     mkdirSync(dirname(absolutePath), {recursive: true})
     writeFileSync(absolutePath, text)
-    file = {path: displayPath(options.cwd, absolutePath), absolutePath, bytes: Buffer.from(text)}
+    file = {path: displayPath(absolutePath, options.cwd), absolutePath, bytes: Buffer.from(text)}
   } else {
     file = {path: 'live audit', absolutePath: resolve(options.cwd, 'live audit'), bytes: Buffer.from(text)}
   }

@@ -1,4 +1,4 @@
-import {dirname, isAbsolute, relative, resolve} from 'node:path'
+import {dirname, resolve} from 'node:path'
 
 import {readInputs} from '../inputs/index.js'
 import type {ReadOptions} from '../inputs/types.js'
@@ -8,7 +8,8 @@ import {loadPolicies} from '../policy/load.js'
 import {checkParamTargets, parseParamFlag, resolveParams} from '../policy/resolve-params.js'
 import type {Policy, TrailgateConfig} from '../policy/types.js'
 import type {Report} from './report-types.js'
-import {VERSION} from '../version.js'
+import {displayPath} from '../util/paths.js'
+import {VERSION} from '../util/version.js'
 import type {EventScanResult, ScanProgress} from '../events/scan.js'
 import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
@@ -55,7 +56,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
 
   const configDir = config.file ? dirname(resolve(options.cwd, config.file)) : options.cwd
   const paths = [...config.policies.paths.map((p) => resolve(configDir, p)), ...(options.policyPaths ?? []).map((p) => resolve(options.cwd, p))]
-  const loaded = loadPolicies({builtin: options.builtin ?? true, paths})
+  const loaded = loadPolicies({builtin: options.builtin ?? true, paths, cwd: options.cwd})
   diagnostics.push(...loaded.diagnostics)
 
   const regraded = loaded.policies.map((policy) => {
@@ -86,7 +87,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
     params[policy.id] = resolved.values
     if (selected.includes(policy)) diagnostics.push(...resolved.diagnostics)
   }
-  const configFile = config.file ? displayPath(options.cwd, resolve(options.cwd, config.file)) : undefined
+  const configFile = config.file ? displayPath(resolve(options.cwd, config.file), options.cwd) : undefined
   return {config, configFile, policies: selected, available: regraded, params, diagnostics}
 }
 
@@ -148,9 +149,4 @@ async function scanEventFiles(files: string[], prepared: PreparedPolicies, optio
     cwd: options.cwd,
     ...(options.onEventProgress ? {onProgress: options.onEventProgress} : {}),
   })
-}
-
-export function displayPath(cwd: string, absolute: string): string {
-  const rel = relative(cwd, absolute)
-  return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute).split('\\').join('/')
 }

@@ -1,10 +1,12 @@
-import {readdirSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
-import {isAbsolute, join, relative, resolve} from 'node:path'
+import {resolve} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
 import type {Diagnostic, InputRecord, Result} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
+import {displayPath} from '../util/paths.js'
+import {filesBelow} from '../util/walk.js'
 import {CoverageTally, mergeCoverage, type CoverageEvidence} from './coverage.js'
 import {compileEventPolicy, type EventPolicy} from './event-policy.js'
 import {RecordJudge} from './judge-record.js'
@@ -174,31 +176,19 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
   return {results, passes, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
 }
 
-/** Files in path order; folders are walked recursively. */
+/** Files in path order; folders are walked as every walk is (util/walk.ts). */
 function expand(paths: string[], cwd: string): EventFile[] {
   const found = new Map<string, EventFile>()
-  const visit = (absolutePath: string): void => {
-    let stats
-    try {
-      stats = statSync(absolutePath)
-    } catch {
-      // scanFile reports the unreadable path itself.
-      found.set(absolutePath, {path: shown(cwd, absolutePath), absolutePath})
-      return
-    }
-    if (stats.isDirectory()) {
-      for (const entry of readdirSync(absolutePath)) visit(join(absolutePath, entry))
-    } else {
-      found.set(absolutePath, {path: shown(cwd, absolutePath), absolutePath})
-    }
+  const add = (absolutePath: string): void => {
+    found.set(absolutePath, {path: displayPath(absolutePath, cwd), absolutePath})
   }
-  for (const path of paths) visit(resolve(cwd, path))
+  for (const path of paths) {
+    const absolutePath = resolve(cwd, path)
+    // A path that cannot be read is kept: scanFile reports it as a failed input.
+    if (statSync(absolutePath, {throwIfNoEntry: false})?.isDirectory()) filesBelow(absolutePath).forEach(add)
+    else add(absolutePath)
+  }
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-}
-
-function shown(cwd: string, absolute: string): string {
-  const rel = relative(cwd, absolute)
-  return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute).split('\\').join('/')
 }
 
 /**

@@ -1,5 +1,5 @@
 import {readdir, realpath, stat} from 'node:fs/promises'
-import {isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import type {Diagnostic, InputRecord} from '../model/types.js'
 
@@ -8,12 +8,9 @@ export type WalkEntry =
   | {type: 'file'; path: string; absolutePath: string}
   | {type: 'settled'; record: InputRecord; diagnostic?: Diagnostic}
 
-/** As printed in reports: relative to `cwd` when inside it, with forward slashes. */
-export function displayPath(absolutePath: string, cwd: string): string {
-  const relativePath = relative(cwd, absolutePath)
-  const inside = relativePath !== '' && !relativePath.startsWith('..') && !isAbsolute(relativePath)
-  return (inside ? relativePath : absolutePath).split(sep).join('/')
-}
+export {displayPath} from '../util/paths.js'
+import {displayPath} from '../util/paths.js'
+import {skippedEntryReason, sortedNames} from '../util/walk.js'
 
 /**
  * The files named by `paths`, folders walked recursively in sorted (code point) order so runs are
@@ -49,15 +46,15 @@ export async function walkInputs(paths: readonly string[], cwd: string): Promise
     }
     let names: string[]
     try {
-      names = (await readdir(absolutePath)).sort()
+      names = sortedNames(await readdir(absolutePath))
     } catch (error) {
       entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail: errorText(error)}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `cannot read folder ${shown}: ${errorText(error)}`}})
       return
     }
     for (const name of names) {
       const child = join(absolutePath, name)
-      if (name.startsWith('.') || name === 'node_modules') {
-        const what = name === 'node_modules' ? 'node_modules folder' : 'hidden file or folder'
+      const what = skippedEntryReason(name)
+      if (what) {
         entries.push({type: 'settled', record: {path: displayPath(child, cwd), fate: 'skipped', detail: `${what}; name it as an argument to read it`}})
         continue
       }

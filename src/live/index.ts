@@ -16,7 +16,7 @@ import {defaultRegions, isOptInRegion} from './regions.js'
 import {openSession, type SessionOptions} from './session.js'
 import {shareOrganizationTrailDetails} from './share.js'
 import {SNAPSHOT_KIND, SNAPSHOT_VERSION, type SnapshotAccount, type SnapshotDocument, type SnapshotError} from './snapshot.js'
-import {toolVersion} from './version.js'
+import {VERSION} from '../util/version.js'
 
 export type {LiveProgress} from './progress.js'
 export {formatProgress} from './progress.js'
@@ -127,7 +127,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
     kind: SNAPSHOT_KIND,
     version: SNAPSHOT_VERSION,
     collectedAt: new Date().toISOString(),
-    tool: {name: 'trailgate', version: toolVersion()},
+    tool: {name: 'trailgate', version: VERSION},
     ...(organization === undefined ? {} : {organization}),
     accounts,
   }

@@ -1,11 +1,12 @@
 import {existsSync, readFileSync} from 'node:fs'
-import {dirname, isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {dirname, join, resolve} from 'node:path'
 
 import type {Diagnostic, Location, Severity} from '../model/types.js'
 import {SEVERITIES} from '../model/types.js'
 import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
 import {validateDocument} from './schema-errors.js'
 import type {TrailgateConfig, Waiver} from './types.js'
+import {displayPath} from '../util/paths.js'
 
 export const CONFIG_FILE_NAMES: string[] = ['.trailgate.yaml', '.trailgate.yml']
 
@@ -120,12 +121,6 @@ export function locateConfigParam(values: Record<string, unknown>, name: string)
   const owner = paramOwners.get(values)
   if (!owner) return {}
   return locateInConfig(owner.config, ['params', owner.policy, name])
-}
-
-function displayPath(absolute: string, cwd: string): string {
-  const fromCwd = relative(cwd, absolute)
-  if (fromCwd === '' || fromCwd.startsWith('..') || isAbsolute(fromCwd)) return absolute.split(sep).join('/')
-  return fromCwd.split(sep).join('/')
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

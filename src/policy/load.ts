@@ -1,5 +1,5 @@
-import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
-import {basename, extname, isAbsolute, join, relative, resolve, sep} from 'node:path'
+import {existsSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {basename, extname, relative, resolve, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {isDeepStrictEqual} from 'node:util'
 
@@ -13,6 +13,8 @@ import {displayPath as displayFieldPath, validateDocument} from './schema-errors
 import {isTestsFile} from './tests-file.js'
 import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
 import {packagePath} from '../util/package-root.js'
+import {displayPath} from '../util/paths.js'
+import {filesBelow} from '../util/walk.js'
 
 export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
 
@@ -40,12 +42,19 @@ type ClauseKey = (typeof CLAUSE_KEYS)[number]
 const PARAM_REFERENCE = /^\$\{([^{}]+)\}$/
 const POLICY_EXTENSIONS = new Set(['.yaml', '.yml'])
 
+export interface LoadOptions {
+  builtin: boolean
+  paths: string[]
+  /** Base of relative paths, and of the paths printed in diagnostics (default: process.cwd()). */
+  cwd?: string
+}
+
 /**
  * Reads, validates and normalizes one policy file. Every problem of the file is reported (schema,
  * patterns, params); the policy is returned only when there is no error.
  */
 export function loadPolicyFile(file: string, options: {builtin: boolean; displayPath?: string}): {policy?: Policy; diagnostics: Diagnostic[]} {
-  const shown = options.displayPath ?? displayPathOf(file)
+  const shown = options.displayPath ?? displayPath(file, process.cwd())
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -86,18 +95,19 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
  * searched recursively for `.yaml`/`.yml`, leaving out `*.tests.yaml`). A bad file is reported and
  * the others still load; a second policy with an id already loaded is an error and is left out.
  */
-export function loadPolicies(options: {builtin: boolean; paths: string[]}): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
+export function loadPolicies(options: LoadOptions): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
   return loadPoliciesWith({dir: BUILTIN_POLICY_DIR, cache: BUILTIN_PACK_CACHE}, options)
 }
 
 /** loadPolicies with another built-in pack: the same rules, for a pack in another folder. */
-export function loadPoliciesWith(pack: BuiltinPack, options: {builtin: boolean; paths: string[]}): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
+export function loadPoliciesWith(pack: BuiltinPack, options: LoadOptions): {policies: Policy[]; diagnostics: Diagnostic[]; files: string[]} {
+  const cwd = options.cwd ?? process.cwd()
   const diagnostics: Diagnostic[] = []
   let cached: Map<string, LoadedPolicyFile> | undefined
   const toLoad: {file: string; builtin: boolean}[] = []
   const seen = new Set<string>()
   const add = (file: string, builtin: boolean): void => {
-    const absolute = resolve(file)
+    const absolute = resolve(cwd, file)
     if (seen.has(absolute)) return
     seen.add(absolute)
     toLoad.push({file: absolute, builtin})
@@ -105,14 +115,15 @@ export function loadPoliciesWith(pack: BuiltinPack, options: {builtin: boolean; 
   if (options.builtin) {
     if (existsSync(pack.dir)) {
       const builtinFiles = policyFilesUnder(pack.dir)
-      cached = readPackCache(pack, builtinFiles)
+      cached = readPackCache(pack, builtinFiles, cwd)
       for (const file of builtinFiles) add(file, true)
     } else {
-      diagnostics.push({severity: 'error', code: 'policy-builtin-missing', message: `the built-in policy pack is missing (${displayPathOf(pack.dir)})`})
+      diagnostics.push({severity: 'error', code: 'policy-builtin-missing', message: `the built-in policy pack is missing (${displayPath(pack.dir, cwd)})`})
     }
   }
-  for (const path of options.paths) {
-    const shown = displayPathOf(resolve(path))
+  for (const given of options.paths) {
+    const path = resolve(cwd, given)
+    const shown = displayPath(path, cwd)
     if (!existsSync(path)) {
       diagnostics.push({severity: 'error', code: 'policy-path-missing', file: shown, message: `policy path '${shown}' does not exist`})
       continue
@@ -132,7 +143,7 @@ export function loadPoliciesWith(pack: BuiltinPack, options: {builtin: boolean; 
   const files: string[] = []
   const byId = new Map<string, Policy>()
   for (const {file, builtin} of toLoad) {
-    const shown = displayPathOf(file)
+    const shown = displayPath(file, cwd)
     files.push(shown)
     const loaded = (builtin ? cached?.get(file) : undefined) ?? loadPolicyFile(file, {builtin, displayPath: shown})
     diagnostics.push(...loaded.diagnostics)
@@ -192,7 +203,7 @@ export function writePackCache(pack: BuiltinPack): PackCache {
  * The cached pack, by absolute file name, when the cache lists exactly the pack's files and no file is
  * newer than it (an edited policy in a checkout is read from its YAML, never from a stale cache).
  */
-function readPackCache(pack: BuiltinPack, files: readonly string[]): Map<string, LoadedPolicyFile> | undefined {
+function readPackCache(pack: BuiltinPack, files: readonly string[], cwd: string): Map<string, LoadedPolicyFile> | undefined {
   let cache: PackCache
   try {
     const written = statSync(pack.cache).mtimeMs
@@ -203,7 +214,7 @@ function readPackCache(pack: BuiltinPack, files: readonly string[]): Map<string,
   }
   if (cache.format !== PACK_CACHE_FORMAT || !Array.isArray(cache.files) || cache.files.length !== files.length) return undefined
   if (cache.files.some((entry, index) => entry.path !== packRelative(pack.dir, files[index]!))) return undefined
-  return new Map(files.map((file, index) => [file, shownAs(cache.files[index]!, displayPathOf(file))]))
+  return new Map(files.map((file, index) => [file, shownAs(cache.files[index]!, displayPath(file, cwd))]))
 }
 
 /** A cached file's load result with the file named as this run shows it. */
@@ -223,29 +234,9 @@ function lineOf(location: Location | undefined): string {
   return location ? `:${location.line}:${location.column}` : ''
 }
 
-/** Policy files under a folder, sorted so that the first of two duplicates is always the same one. */
+/** Policy files under a folder, in the one walking order, so that the first of two duplicates is always the same one. */
 function policyFilesUnder(folder: string): string[] {
-  const found: string[] = []
-  const visit = (dir: string): void => {
-    const entries = readdirSync(dir, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))
-    for (const entry of entries) {
-      const path = join(dir, entry.name)
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') visit(path)
-      } else if (POLICY_EXTENSIONS.has(extname(entry.name).toLowerCase()) && !isTestsFile(entry.name)) {
-        found.push(path)
-      }
-    }
-  }
-  visit(folder)
-  return found
-}
-
-/** As printed: relative to the working directory when inside it, with forward slashes. */
-function displayPathOf(absolute: string): string {
-  const fromCwd = relative(process.cwd(), absolute)
-  const shown = fromCwd === '' || fromCwd.startsWith('..') || isAbsolute(fromCwd) ? absolute : fromCwd
-  return shown.split(sep).join('/')
+  return filesBelow(folder, (name) => POLICY_EXTENSIONS.has(extname(name).toLowerCase()) && !isTestsFile(name))
 }
 
 function at(document: PositionedDocument, path: readonly PathSegment[], message: string, code: string, startOnly = false): Diagnostic {

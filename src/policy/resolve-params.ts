@@ -1,10 +1,10 @@
-import {isIP} from 'node:net'
 
 import {parseDocument} from 'yaml'
 
 import type {Diagnostic} from '../model/types.js'
 import {locateConfigParam, locateInConfig} from './config.js'
 import type {ParamSpec, Policy, TrailgateConfig} from './types.js'
+import {parseCidr} from './pattern/cidr.js'
 import {describeValue, didYouMean} from './schema-errors.js'
 
 const PARAM_CODE = 'policy-param'
@@ -67,15 +67,9 @@ function checkScalar(type: ParamSpec['type'], format: string | undefined, value:
   return undefined
 }
 
+/** A CIDR block exactly as the pattern matcher reads one, so a param never holds a range the matcher refuses. */
 export function isCidr(text: string): boolean {
-  const slash = text.indexOf('/')
-  if (slash < 0) return false
-  const address = text.slice(0, slash)
-  const bits = text.slice(slash + 1)
-  if (!/^\d{1,3}$/.test(bits)) return false
-  const version = isIP(address)
-  if (version === 0) return false
-  return Number(bits) <= (version === 4 ? 32 : 128)
+  return !('error' in parseCidr(text))
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

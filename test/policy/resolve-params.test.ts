@@ -122,6 +122,8 @@ describe('checkParamValue and isCidr', () => {
     expect(isCidr('::/0')).toBe(true)
     expect(isCidr('2001:db8::/129')).toBe(false)
     expect(isCidr('x/8')).toBe(false)
+    // The same reading as the matcher's cidr operator, leading zeros included.
+    expect(isCidr('01.2.3.0/24')).toBe(true)
   })
 })
 

@@ -6,6 +6,7 @@ import {textOrRefusal} from '../cloudformation/text.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {findResourceBlocks, type TfBlock} from './tf-source.js'
 import {BLOCK_FIELDS, normalizeTerraformTrail, SOURCE_ARGUMENT, type Attributes} from './trail.js'
+import {displayPath} from '../../util/paths.js'
 
 const RESOURCE_TYPE = 'aws_cloudtrail'
 /** `terraform show -json` plan formats this reader understands: 0.x and 1.x. */
@@ -60,7 +61,7 @@ export const terraformPlanReader: Reader = {
     const configuration = child(root, 'configuration')
     const region = providerRegion(configuration) ?? options.regions?.[0]
     const planFolder = options.tfDir !== undefined ? path.resolve(options.cwd ?? process.cwd(), options.tfDir) : path.dirname(file.absolutePath)
-    const shown = (absolute: string): string => displayPath(absolute, options.cwd)
+    const shown = (absolute: string): string => displayPath(absolute, options.cwd ?? process.cwd())
     const moduleFolders = localModuleFolders(configuration, planFolder)
     const blocksByFolder = new Map<string, Map<string, TfBlock>>()
 
@@ -270,11 +271,6 @@ function blockFields(block: TfBlock): Record<string, Location> {
   const tags = block.attributes.get('tags')
   if (tags) fields.Tags = tags
   return fields
-}
-
-function displayPath(absolute: string, cwd: string | undefined): string {
-  const relative = path.relative(cwd ?? process.cwd(), absolute)
-  return relative.startsWith('..') || path.isAbsolute(relative) ? absolute.split(path.sep).join('/') : relative.split(path.sep).join('/')
 }
 
 /** What a deleted resource was, so a baseline can drop it: its name and ARN when the plan knew them. */

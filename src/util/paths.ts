@@ -1,0 +1,8 @@
+import {isAbsolute, relative, sep} from 'node:path'
+
+/** A path as reports print it: relative to `cwd` when inside it, else absolute; forward slashes always. */
+export function displayPath(absolutePath: string, cwd: string): string {
+  const fromCwd = relative(cwd, absolutePath)
+  const inside = fromCwd !== '' && !fromCwd.startsWith('..') && !isAbsolute(fromCwd)
+  return (inside ? fromCwd : absolutePath).split(sep).join('/')
+}
