@@ -165,7 +165,7 @@ type TextDecoded = Omit<DecodedEventFile, 'bytes' | 'compressed' | 'records'> & 
 function decodeText(file: string, text: string, compressed: boolean): TextDecoded {
   const lines = new LineIndex(text)
   const failed = (reason: string, offset?: number): TextDecoded => {
-    const at = offset === undefined ? {line: 1, column: 1} : lines.at(offset)
+    const at = offset === undefined ? {line: 1, column: 1} : lines.position(offset)
     return {status: 'failed', reason, slots: [], locate: nowhere, diagnostics: [{severity: 'error', code: 'json-syntax', file, ...at, message: reason}]}
   }
   const head = text.slice(0, 65536)
@@ -198,7 +198,7 @@ function fromValue(file: string, text: string, value: unknown, lines: LineIndex,
     return (index) => {
       starts ??= splitTopLevelArray(text, key).elements.map((element) => element.start)
       const offset = starts[index]
-      return offset === undefined ? undefined : lines.at(offset)
+      return offset === undefined ? undefined : lines.position(offset)
     }
   }
   if (Array.isArray(value)) {
@@ -228,7 +228,7 @@ function arrayLocator(text: string, lines: LineIndex): (index: number) => TextPo
       starts = splitTopLevelArray(`{"_":${text.slice(open)}`, '_').elements.map((element) => element.start - 5 + open)
     }
     const offset = starts[index]
-    return offset === undefined ? undefined : lines.at(offset)
+    return offset === undefined ? undefined : lines.position(offset)
   }
 }
 
@@ -277,11 +277,11 @@ function recovered(file: string, text: string, key: string, elements: {start: nu
       slots.push(key === 'Events' ? lookupSlot(value) : slotFor(value))
     } catch (error) {
       const offset = jsonErrorOffset(error)
-      const position = lines.at(element.start + (offset ?? 0))
+      const position = lines.position(element.start + (offset ?? 0))
       slots.push({problem: `invalid JSON in this record: ${jsonErrorMessage(error)}`, position})
     }
   }
-  const diagnostics: Diagnostic[] = problems.map((problem) => ({severity: 'error', code: 'json-syntax', file, ...lines.at(problem.offset), message: problem.message}))
+  const diagnostics: Diagnostic[] = problems.map((problem) => ({severity: 'error', code: 'json-syntax', file, ...lines.position(problem.offset), message: problem.message}))
   const good = slots.filter((slot) => 'record' in slot).length
   const status = good === 0 && slots.length === 0 ? 'failed' : 'read'
   return {
@@ -290,7 +290,7 @@ function recovered(file: string, text: string, key: string, elements: {start: nu
     ...(status === 'failed' ? {reason: problems[0]?.message ?? 'no record could be read'} : {}),
     slots,
     diagnostics,
-    locate: (index) => (starts[index] === undefined ? undefined : lines.at(starts[index]!)),
+    locate: (index) => (starts[index] === undefined ? undefined : lines.position(starts[index]!)),
   }
 }
 

@@ -1,37 +1,6 @@
 /** Small helpers for pointing into JSON text without a positioned parser (which is too slow for logs). */
 
-export interface TextPosition {
-  line: number
-  column: number
-}
-
-/** Maps character offsets to 1-based line and column; the newline index is built on first use. */
-export class LineIndex {
-  private starts: number[] | undefined
-  constructor(private readonly text: string) {}
-
-  at(offset: number): TextPosition {
-    const starts = (this.starts ??= lineStarts(this.text))
-    let low = 0
-    let high = starts.length - 1
-    while (low < high) {
-      const mid = (low + high + 1) >> 1
-      if (starts[mid]! <= offset) low = mid
-      else high = mid - 1
-    }
-    return {line: low + 1, column: offset - starts[low]! + 1}
-  }
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0]
-  let index = text.indexOf('\n')
-  while (index >= 0) {
-    starts.push(index + 1)
-    index = text.indexOf('\n', index + 1)
-  }
-  return starts
-}
+export {LineIndex, type TextPosition} from '../util/line-index.js'
 
 /** The character offset a `JSON.parse` error names, when it names one. */
 export function jsonErrorOffset(error: unknown): number | undefined {

@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../model/types.js'
 import {type ParseResult, type PathSegment, type PositionedDocument} from '../util/positions.js'
-import {LineIndex, parseJsonNodes, type PNode} from './cloudformation/nodes.js'
+import {LineIndex} from '../util/line-index.js'
+import {parseJsonNodes, SourceIndex, type PNode} from './cloudformation/nodes.js'
 
 /**
  * Parses JSON keeping positions. JSON.parse decides validity first, so a syntax error gets the
@@ -19,14 +20,14 @@ export function parseJsonWithPositions(text: string, file: string): ParseResult 
   // which matters for snapshots of whole organizations.
   let duplicate: {key: string; offset: number} | undefined
   const root = parseJsonNodes(body, (key, offset) => (duplicate ??= {key, offset}))
-  const index = new LineIndex(file, body)
+  const index = new SourceIndex(file, body)
   if (duplicate) {
     return {diagnostics: [{severity: 'error', code: 'yaml-duplicate_key', file, ...index.position(duplicate.offset), message: 'Map keys must be unique'}]}
   }
   return {document: positionedJson(file, body, root, value, index), diagnostics: []}
 }
 
-function positionedJson(file: string, text: string, root: PNode, value: unknown, index: LineIndex): PositionedDocument {
+function positionedJson(file: string, text: string, root: PNode, value: unknown, index: SourceIndex): PositionedDocument {
   const walk = (path: readonly PathSegment[]): {node: PNode; key?: {start: number; end: number}; depth: number} => {
     let node = root
     let key: {start: number; end: number} | undefined
@@ -77,7 +78,7 @@ function stringEnd(text: string, start: number): number {
 
 export function jsonSyntaxDiagnostic(text: string, file: string, rawMessage: string): Diagnostic {
   const offset = errorOffset(text, rawMessage)
-  const {line, column} = lineAndColumn(text, offset)
+  const {line, column} = new LineIndex(text).position(offset)
   // V8 names what it expected next even when the text simply stops; say that the text stops.
   const message = offset >= endOfContent(text) ? 'Unexpected end of JSON input' : cleanJsonMessage(rawMessage)
   return {severity: 'error', code: 'json-syntax', file, line, column, message}
@@ -102,19 +103,6 @@ function cleanJsonMessage(message: string): string {
     .replace(/ in JSON at position \d+(?: \(line \d+ column \d+\))?/, '')
     .replace(/, "[\s\S]*" is not valid JSON$/, '')
     .replace(/^Unexpected token '(.)', "[\s\S]*$/, "Unexpected token '$1'")
-}
-
-export function lineAndColumn(text: string, offset: number): {line: number; column: number} {
-  let line = 1
-  let lineStart = 0
-  const limit = Math.min(offset, text.length)
-  for (let index = 0; index < limit; index++) {
-    if (text.charCodeAt(index) === 10) {
-      line++
-      lineStart = index + 1
-    }
-  }
-  return {line, column: limit - lineStart + 1}
 }
 
 /** Offset of the first character that makes `text` invalid JSON, for messages V8 gives no position for. */

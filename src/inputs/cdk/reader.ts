@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Diagnostic} from '../../model/types.js'
-import {LineIndex, parseJsonNodes, plain, JsonSyntaxError} from '../cloudformation/nodes.js'
+import {SourceIndex, parseJsonNodes, plain, JsonSyntaxError} from '../cloudformation/nodes.js'
 import {templateDetail} from '../cloudformation/reader.js'
 import {readTemplate} from '../cloudformation/template.js'
 import {decodeText} from '../cloudformation/text.js'
@@ -103,7 +103,7 @@ function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReadin
     return manifest
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error
-    reading.diagnostics.push({severity: 'error', code: 'json-syntax', file: shownPath, ...new LineIndex(shownPath, decoded.text).position(error.offset), message: error.message})
+    reading.diagnostics.push({severity: 'error', code: 'json-syntax', file: shownPath, ...new SourceIndex(shownPath, decoded.text).position(error.offset), message: error.message})
     return undefined
   }
 }

@@ -1,6 +1,7 @@
 import {isMap, isPair, isScalar, isSeq, type Node as YamlNode} from 'yaml'
 
 import type {Location} from '../../model/types.js'
+import {LineIndex} from '../../util/line-index.js'
 
 /**
  * A parsed value with its source offsets. YAML and JSON inputs are both turned into this one shape,
@@ -47,23 +48,13 @@ export function child(node: PNode | undefined, key: string | number): PNode | un
   return entry(node, key)?.value
 }
 
-/** Converts offsets into 1-based line and column, as editors count them. */
-export class LineIndex {
-  private readonly starts: number[] = [0]
-
-  constructor(readonly file: string, private readonly text: string) {
-    for (let offset = text.indexOf('\n'); offset !== -1; offset = text.indexOf('\n', offset + 1)) this.starts.push(offset + 1)
-  }
-
-  position(offset: number): {line: number; column: number} {
-    let low = 0
-    let high = this.starts.length - 1
-    while (low < high) {
-      const middle = (low + high + 1) >> 1
-      if ((this.starts[middle] ?? 0) <= offset) low = middle
-      else high = middle - 1
-    }
-    return {line: low + 1, column: offset - (this.starts[low] ?? 0) + 1}
+/** Line and column of one source file, and the spans of its nodes as locations in it. */
+export class SourceIndex extends LineIndex {
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
+    super(text)
   }
 
   span(start: number, end: number): Location {

@@ -2,7 +2,7 @@ import {parseDocument} from 'yaml'
 
 import type {Diagnostic} from '../../model/types.js'
 import {CFN_YAML_TAGS} from './intrinsics.js'
-import {entry, fromYaml, JsonSyntaxError, LineIndex, parseJsonNodes, type PEntry, type PNode} from './nodes.js'
+import {entry, fromYaml, JsonSyntaxError, SourceIndex, parseJsonNodes, type PEntry, type PNode} from './nodes.js'
 
 /** One entry of the `Resources` section. `node` is absent when only the type was needed (see below). */
 export interface ResourceSource {
@@ -13,7 +13,7 @@ export interface ResourceSource {
 }
 
 export interface TemplateSource {
-  index: LineIndex
+  index: SourceIndex
   /** Top-level sections that matter for evaluation: Parameters, Mappings, Conditions, Transform. */
   sections: Map<string, PEntry>
   resources: ResourceSource[]
@@ -32,7 +32,7 @@ export function looksLikeTemplate(head: string): boolean {
 }
 
 export function parseTemplate(text: string, file: string): TemplateSource {
-  const index = new LineIndex(file, text)
+  const index = new SourceIndex(file, text)
   const source: TemplateSource = {index, sections: new Map(), resources: [], diagnostics: [], syntax: 'yaml'}
   const trimmed = text.trimStart().replace(/^\uFEFF/, '')
   if (trimmed.startsWith('{')) {

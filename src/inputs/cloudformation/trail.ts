@@ -1,6 +1,6 @@
 import {isUnknown, unknown, type UnknownValue, type AdvancedEventSelector, type Diagnostic, type EventSelector, type Location, type TrailDocument} from '../../model/types.js'
 import {render, toLongForm} from './intrinsics.js'
-import {child, entry, type LineIndex, type PNode} from './nodes.js'
+import {child, entry, type SourceIndex, type PNode} from './nodes.js'
 import {NO_VALUE, partitionOf, type Resolver} from './resolve.js'
 import {asBoolean, asText, defaultEventSelectors, logGroupArnAsAwsReportsIt, topicArn, trailArn, type Known} from './values.js'
 
@@ -44,7 +44,7 @@ const BOOLEAN_FIELDS: Record<string, [string, boolean]> = {
  * GetTrailStatus and GetEventSelectors) will show it once deployed, with CloudFormation's defaults
  * for absent properties and the source location of every property that was written.
  */
-export function normalizeTrail(logicalId: string, resource: PNode, resolver: Resolver, index: LineIndex, environment: TrailEnvironment): NormalizedTrail {
+export function normalizeTrail(logicalId: string, resource: PNode, resolver: Resolver, index: SourceIndex, environment: TrailEnvironment): NormalizedTrail {
   const diagnostics: Diagnostic[] = []
   const fields: Record<string, Location> = {}
   const properties = child(resource, 'Properties')
@@ -167,7 +167,7 @@ export function normalizeTrail(logicalId: string, resource: PNode, resolver: Res
 }
 
 /** Locations for a selector property and everything inside it; selector keys are DescribeTrails' own. */
-function markTree(fields: Record<string, Location>, path: string, found: {keyStart: number; value: PNode} | undefined, index: LineIndex): void {
+function markTree(fields: Record<string, Location>, path: string, found: {keyStart: number; value: PNode} | undefined, index: SourceIndex): void {
   if (!found) return
   fields[path] = index.span(found.keyStart, found.value.end)
   const walk = (prefix: string, node: PNode): void => {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 
 import {unknown, type Diagnostic, type Location} from '../../model/types.js'
-import {entry, child, JsonSyntaxError, LineIndex, parseJsonNodes, plain, type PNode} from '../cloudformation/nodes.js'
+import {entry, child, JsonSyntaxError, SourceIndex, parseJsonNodes, plain, type PNode} from '../cloudformation/nodes.js'
 import {textOrRefusal} from '../cloudformation/text.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {findResourceBlocks, type TfBlock} from './tf-source.js'
@@ -39,7 +39,7 @@ export const terraformPlanReader: Reader = {
     const output = emptyReaderOutput('terraform/plan')
     const text = textOrRefusal(file, output)
     if (text === undefined) return output
-    const index = new LineIndex(file.path, text)
+    const index = new SourceIndex(file.path, text)
     let root: PNode
     try {
       root = parseJsonNodes(text, (key, offset) =>
@@ -103,7 +103,7 @@ export const terraformPlanReader: Reader = {
   },
 }
 
-function checkFormatVersion(root: PNode, index: LineIndex): Diagnostic | undefined {
+function checkFormatVersion(root: PNode, index: SourceIndex): Diagnostic | undefined {
   const version = child(root, 'format_version')
   const where = version ? index.position(version.start) : {line: 1, column: 1}
   const text = version?.kind === 'scalar' ? String(version.value) : undefined
@@ -239,7 +239,7 @@ function localModuleFolders(configuration: PNode | undefined, rootFolder: string
 }
 
 /** Locations inside the plan: each attribute of `change.after` (or `values`). */
-function planFields(instance: Instance, index: LineIndex): Record<string, Location> {
+function planFields(instance: Instance, index: SourceIndex): Record<string, Location> {
   const fields: Record<string, Location> = {}
   for (const [field, argument] of Object.entries(SOURCE_ARGUMENT)) {
     const found = entry(instance.values, argument)
