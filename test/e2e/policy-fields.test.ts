@@ -64,14 +64,14 @@ describe('field names are checked against the subject document (policies validat
         '      DataResources.Typ: [AWS::S3::Object]',
         '    $or:',
         '      - Status: {IsLogging: [true]}',
-        '      - Facts.IsShadowTrail: [false]',
+        '      - Facts.IsShadw: [false]',
         '  Facts.TrailCount: [{numeric: [">", 0]}]',
       ].join('\n'),
     )
     const errors = errorLines(output(trailgate(['policies', 'validate', file])))
     expect(errors.map((line) => line.replace(/^.*?\.yaml:/, ''))).toEqual([
       `10:7: error: require.Trails.EventSelectors["DataResources.Typ"]: unknown field 'Trails.EventSelectors.DataResources.Typ' in the account document (did you mean 'Trails.EventSelectors.DataResources.Type'?)`,
-      `13:9: error: require.Trails.$or[1]["Facts.IsShadowTrail"]: unknown field 'Trails.Facts.IsShadowTrail' in the account document (did you mean 'Trails.Facts.IsShadow'?)`,
+      `13:9: error: require.Trails.$or[1]["Facts.IsShadw"]: unknown field 'Trails.Facts.IsShadw' in the account document (did you mean 'Trails.Facts.IsShadow'?)`,
     ])
   })
 
