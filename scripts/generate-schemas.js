@@ -145,28 +145,72 @@ function readSource(name) {
 
 const SUBJECTS = ['trail', 'region', 'account', 'event']
 
-/** The pattern of one document node, at `pointer` in the policy schema (for `$or`, which repeats it). */
-function patternOf(node, pointer) {
-  if (node.$ref) return {$ref: node.$ref.replace(/^#\/\$defs\/(.+)$/, '#/$defs/$1-pattern')}
+/**
+ * The pattern of one document node, placed at `pointer` in the policy schema (`$or` and dotted keys
+ * refer back to it). `defs` are the document's own definitions (the trail inside a region view).
+ */
+function patternOf(node, pointer, defs) {
+  if (node.$ref) return {$ref: patternRef(node.$ref)}
   const described = (schema) => (node.description ? {description: node.description, ...schema} : schema)
-  if (node.type === 'array') return described(stripDescription(patternOf(node.items, pointer)))
-  const types = [node.type ?? []].flat()
-  const objectLike = types.length === 0 || types.includes('object') || node.properties !== undefined
-  if (!objectLike || node.enum) return described({$ref: '#/$defs/values'})
-  if (node.additionalProperties !== undefined && node.additionalProperties !== false && !node.properties) {
-    return described({type: 'object', additionalProperties: patternOf(node.additionalProperties, `${pointer}/additionalProperties`)})
-  }
-  if (!node.properties) return described({})
+  if (node.type === 'array') return described(stripDescription(patternOf(node.items, pointer, defs)))
+  if (kindOf(node) === 'value') return described({$ref: '#/$defs/values'})
+  if (kindOf(node) === 'map') return described({type: 'object', additionalProperties: patternOf(node.additionalProperties, `${pointer}/additionalProperties`, defs)})
+  if (kindOf(node) === 'open') return described({})
   const properties = {}
-  for (const [name, child] of Object.entries(node.properties)) properties[name] = patternOf(child, `${pointer}/properties/${escapePointer(name)}`)
+  for (const [name, child] of Object.entries(node.properties)) properties[name] = patternOf(child, `${pointer}/properties/${escapePointer(name)}`, defs)
   properties.$or = {description: 'Any of these patterns.', type: 'array', items: {$ref: `#${pointer}`}}
+  const dotted = dottedKeys(node, pointer, defs)
   return described({
     type: 'object',
-    properties,
-    // A dotted key is a path into the document; trailgate checks it field by field.
-    patternProperties: {'\\.': {}},
+    properties: {...properties, ...dotted.exact},
+    ...(Object.keys(dotted.prefixes).length > 0 ? {patternProperties: dotted.prefixes} : {}),
     additionalProperties: false,
   })
+}
+
+/** What a document node holds: fields by name, fields of any name (a map), anything, or a value. */
+function kindOf(node) {
+  if (node.properties) return 'object'
+  if (typeof node.additionalProperties === 'object') return 'map'
+  const types = [node.type ?? []].flat()
+  if (node.enum || (types.length > 0 && !types.includes('object'))) return 'value'
+  return 'open'
+}
+
+function patternRef(ref) {
+  return ref.replace(/^#\/\$defs\/(.+)$/, '#/$defs/$1-pattern')
+}
+
+/**
+ * The dotted keys below an object (`Status.IsLogging`, `Trails.Facts.IsShadow`), each referring to
+ * the pattern of the field it names; below a map or an open part, a key pattern instead.
+ */
+function dottedKeys(node, pointer, defs) {
+  const exact = {}
+  const prefixes = {}
+  const visit = (object, objectPointer, prefix) => {
+    for (const [name, field] of Object.entries(object.properties)) {
+      const path = prefix === '' ? name : `${prefix}.${name}`
+      let child = field
+      while (child.type === 'array' && child.items) child = child.items
+      let childPointer = `${objectPointer}/properties/${escapePointer(name)}`
+      if (child.$ref) {
+        childPointer = patternRef(child.$ref).slice(1)
+        child = defs[child.$ref.slice('#/$defs/'.length)]
+      }
+      if (prefix !== '') exact[path] = {$ref: `#${childPointer}`}
+      const kind = kindOf(child)
+      if (kind === 'object') visit(child, childPointer, path)
+      else if (kind === 'map') prefixes[`^${escapeRegExp(path)}\\.[^.]+$`] = {$ref: `#${childPointer}/additionalProperties`}
+      else if (kind === 'open') prefixes[`^${escapeRegExp(path)}\\.`] = {}
+    }
+  }
+  visit(node, pointer, '')
+  return {exact, prefixes}
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function stripDescription(schema) {
@@ -227,9 +271,9 @@ function policySchema(subjects) {
   const defs = {policy, ...baseDefs, ...MATCHER_DEFS}
   for (const subject of SUBJECTS) {
     const document = subjects[subject]
-    defs[`${subject}-pattern`] = {description: `An EventBridge pattern over the ${subject} document.`, ...stripDescription(patternOf(document, `/$defs/${subject}-pattern`))}
+    defs[`${subject}-pattern`] = {description: `An EventBridge pattern over the ${subject} document.`, ...stripDescription(patternOf(document, `/$defs/${subject}-pattern`, document.$defs ?? {}))}
     for (const [name, inner] of Object.entries(document.$defs ?? {})) {
-      defs[`${name}-pattern`] ??= {description: `An EventBridge pattern over the ${name} document.`, ...stripDescription(patternOf(inner, `/$defs/${name}-pattern`))}
+      defs[`${name}-pattern`] ??= {description: `An EventBridge pattern over the ${name} document.`, ...stripDescription(patternOf(inner, `/$defs/${name}-pattern`, document.$defs ?? {}))}
     }
     const alternatives = [{$ref: `#/$defs/${subject}-pattern`}, {type: 'array', minItems: 1, items: {$ref: `#/$defs/${subject}-pattern`}}]
     if (subject === 'event') {
