@@ -322,14 +322,23 @@ function checkFieldNames(document: PositionedDocument, path: PathSegment[], patt
   })
 }
 
+/** A filter pattern's selector (`userIdentity.type`, `resources.0.ARN`) names a field of the record; indexes are looked through as arrays are. */
+function checkSelectorField(document: PositionedDocument, path: PathSegment[], selector: string): Diagnostic[] {
+  const key = selector
+    .split('.')
+    .filter((step) => !/^\d+$/.test(step))
+    .join('.')
+  return checkPatternFields({[key]: {}}, 'event', []).map((problem) => at(document, path, `${displayFieldPath(path)}: ${problem.message}`, FIELD_CODE, true))
+}
+
 function isSubjectType(value: unknown): value is SubjectType {
   return typeof value === 'string' && (SUBJECT_TYPES as readonly string[]).includes(value)
 }
 
 function checkFilterPattern(document: PositionedDocument, path: PathSegment[], text: string): Diagnostic[] {
   try {
-    compileFilterPattern(text)
-    return []
+    const {selectors} = compileFilterPattern(text)
+    return selectors.flatMap((selector) => checkSelectorField(document, path, selector))
   } catch (error) {
     return [at(document, path, `${displayFieldPath(path)}: invalid CloudWatch Logs filter pattern: ${(error as Error).message}`, PATTERN_CODE)]
   }

@@ -99,6 +99,19 @@ describe('field names are checked against the subject document (policies validat
     ])
   })
 
+  it('checks the fields a CloudWatch Logs filter pattern reads, array indexes looked through', () => {
+    const {file} = policyDir(
+      'filter-fields',
+      'event',
+      ['forbid:', `  - '{ $.userIdentity.typ = "Root" && $.requestParameters.anything[0].below = 1 }'`, `  - '{ $.resources[0].ARN = "arn:aws:s3:::b" || $.resources[0].arn = "x" }'`].join('\n'),
+    )
+    const errors = errorLines(output(trailgate(['policies', 'validate', file])))
+    expect(errors.map((line) => line.replace(/^.*?\.yaml:/, ''))).toEqual([
+      `8:5: error: forbid[0]: unknown field 'userIdentity.typ' in the event document (did you mean 'userIdentity.type'?)`,
+      `9:5: error: forbid[1]: unknown field 'resources.arn' in the event document (did you mean 'resources.ARN'?)`,
+    ])
+  })
+
   it('says when a list of values stands where the document has a mapping, which would never match', () => {
     const {file} = policyDir('tags-exist', 'trail', ['forbid:', '  Status: [{exists: false}]', '  Name:', '    first: [a]'].join('\n'))
     const errors = errorLines(output(trailgate(['policies', 'validate', file])))
