@@ -5,14 +5,18 @@ import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/report/types.js'
-import {trailgate} from './cli.js'
+import {startFakeAws, type FakeAws} from '../live/fake-aws/server.js'
+import {trailgate, trailgateAsync} from './cli.js'
 
 const MISSPELLED = 'fixtures/policies/misspelled-fields'
 const MIXED = 'fixtures/evidence/mixed-account'
 
 const scratch: string[] = []
-afterEach(() => {
+let fake: FakeAws | undefined
+afterEach(async () => {
   for (const dir of scratch.splice(0)) rmSync(dir, {recursive: true, force: true})
+  await fake?.close()
+  fake = undefined
 })
 
 /** A folder holding one policy file `<id>.yaml` with the given subject and clauses. */
@@ -147,5 +151,22 @@ describe('a misspelled field stops every run that loads the policy', () => {
     const run = trailgate(['policies', 'test', dir])
     expect(run.status).not.toBe(0)
     expect(errorLines(run.stdout + run.stderr)).toContainEqual(expect.stringContaining(`${file.split('/').pop()}:8:3: error: forbid["Status.IsLoging"]: unknown field`))
+  })
+
+  it('audit: against an account with a stopped trail, the misspelled policy is an error and nothing passes', async () => {
+    fake = await startFakeAws({regions: ['us-east-1'], accounts: {'111122223333': {accessKeyIds: ['AKIAFIELDS'], trails: [{Name: 'main', HomeRegion: 'us-east-1', S3BucketName: 'logs', status: {IsLogging: false}}]}}}, {rateLimits: false})
+    const nowhere = join(tmpdir(), 'trailgate-no-aws-config')
+    const env = {AWS_ACCESS_KEY_ID: 'AKIAFIELDS', AWS_SECRET_ACCESS_KEY: 'fake-secret', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, AWS_EC2_METADATA_DISABLED: 'true'}
+    const args = ['audit', '--endpoint-url', fake.url, '--regions', 'us-east-1', '--only', 'no-stopped-trail', '--format', 'json']
+    const run = await trailgateAsync([...args, '--policies', `${MISSPELLED}/no-stopped-trail.yaml`], {env})
+    const report = JSON.parse(run.stdout) as Report
+    expect(run.status).toBe(2)
+    expect(report.results.filter((result) => result.status === 'pass')).toEqual([])
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({severity: 'error', file: `${MISSPELLED}/no-stopped-trail.yaml`, line: 8, column: 3}))
+
+    const {dir} = policyDir('no-stopped-trail', 'trail', ['forbid:', '  Status.IsLogging: [false]'].join('\n'))
+    const right = await trailgateAsync([...args, '--policies', dir], {env})
+    expect((JSON.parse(right.stdout) as Report).results.map((result) => `${result.policy} ${result.status}`)).toEqual(['no-stopped-trail fail'])
+    expect(right.status).toBe(1)
   })
 })
