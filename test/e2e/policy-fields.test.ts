@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {startFakeAws, type FakeAws} from '../live/fake-aws/server.js'
 import {trailgate, trailgateAsync} from './cli.js'
 
