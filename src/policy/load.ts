@@ -4,8 +4,9 @@ import {fileURLToPath} from 'node:url'
 import {isDeepStrictEqual} from 'node:util'
 
 import {compileFilterPattern} from './filter-pattern.js'
-import type {Diagnostic, Location, Severity, SubjectType} from '../model/types.js'
+import {SUBJECT_TYPES, type Diagnostic, type Location, type Severity, type SubjectType} from '../model/types.js'
 import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
+import {checkPatternFields} from './fields.js'
 import {substituteParams} from './params.js'
 import {PatternError, validatePattern} from './pattern.js'
 import {checkParamValue} from './resolve-params.js'
@@ -36,6 +37,7 @@ export interface BuiltinPack {
 
 const SCHEMA_CODE = 'policy-schema'
 const PATTERN_CODE = 'policy-pattern'
+const FIELD_CODE = 'policy-field'
 const CLAUSE_KEYS = ['when', 'unless', 'require', 'forbid'] as const
 type ClauseKey = (typeof CLAUSE_KEYS)[number]
 /** A string that is exactly `${name}` is replaced by the param's value; nothing else is. */
@@ -296,16 +298,38 @@ function checkClauses(document: PositionedDocument, raw: Record<string, unknown>
         diagnostics.push(...checkFilterPattern(document, path, clause))
       } else if (isRecord(clause)) {
         diagnostics.push(...checkPattern(document, path, clause, params))
+        if (isSubjectType(subject)) diagnostics.push(...checkFieldNames(document, path, clause, subject))
       }
     }
   }
   return diagnostics
 }
 
+/** Each key of the pattern must be a field the subject's document can have (schemas/subjects/). */
+function checkFieldNames(document: PositionedDocument, path: PathSegment[], pattern: Pattern, subject: SubjectType): Diagnostic[] {
+  return checkPatternFields(pattern, subject, path).map((problem) => {
+    const location = document.locateKey(problem.path)
+    return {severity: 'error', code: FIELD_CODE, message: `${displayFieldPath(problem.path)}: ${problem.message}`, file: location.file, line: location.line, column: location.column}
+  })
+}
+
+/** A filter pattern's selector (`userIdentity.type`, `resources.0.ARN`) names a field of the record; indexes are looked through as arrays are. */
+function checkSelectorField(document: PositionedDocument, path: PathSegment[], selector: string): Diagnostic[] {
+  const key = selector
+    .split('.')
+    .filter((step) => !/^\d+$/.test(step))
+    .join('.')
+  return checkPatternFields({[key]: {}}, 'event', []).map((problem) => at(document, path, `${displayFieldPath(path)}: ${problem.message}`, FIELD_CODE, true))
+}
+
+function isSubjectType(value: unknown): value is SubjectType {
+  return typeof value === 'string' && (SUBJECT_TYPES as readonly string[]).includes(value)
+}
+
 function checkFilterPattern(document: PositionedDocument, path: PathSegment[], text: string): Diagnostic[] {
   try {
-    compileFilterPattern(text)
-    return []
+    const {selectors} = compileFilterPattern(text)
+    return selectors.flatMap((selector) => checkSelectorField(document, path, selector))
   } catch (error) {
     return [at(document, path, `${displayFieldPath(path)}: invalid CloudWatch Logs filter pattern: ${(error as Error).message}`, PATTERN_CODE)]
   }

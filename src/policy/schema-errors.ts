@@ -12,7 +12,10 @@ export type SchemaName = 'policy' | 'policy-tests' | 'config'
 
 function specOf(name: SchemaName): ValidatorSpec<'validate'> {
   // verbose: the messages need the failing value and the schema around it (allowed keys, descriptions).
-  return {module: name, schema: `${name}.schema.json`, verbose: true, formats: ['date', 'uri'], validators: {validate: ''}}
+  // A policy is read with the policy file's part of its schema: the patterns of each subject kind, the
+  // rest of the schema, are checked by the matcher and the field check, in EventBridge's terms.
+  const pointer = name === 'policy' ? '/$defs/policy' : ''
+  return {module: name, schema: `${name}.schema.json`, verbose: true, formats: ['date', 'uri'], validators: {validate: pointer}}
 }
 
 /** The validators of trailgate's own files, generated at build time or compiled on first use. */

@@ -38,18 +38,18 @@ describe('pattern errors at the line and column of the policy file', () => {
   it('checks a pattern after putting in the params\' defaults', () => {
     const ok = loadPolicyFile(join(FIXTURES, 'good/office-ip-allowlist.yaml'), {builtin: false})
     expect(ok.diagnostics).toEqual([])
-    const file = policyFile(['params:', '  max: {type: integer, default: 5}', 'require:', '  Facts.TrailCount: [{numeric: ["<<", "${max}"]}]'])
+    const file = policyFile(['params:', '  max: {type: integer, default: 5}', 'require:', '  Facts.EventSelectorCount: [{numeric: ["<<", "${max}"]}]'])
     const {diagnostics} = loadPolicyFile(file, {builtin: false})
     expect(diagnostics).toHaveLength(1)
-    expect(diagnostics[0]).toMatchObject({severity: 'error', code: 'policy-pattern', line: 10, column: 33})
+    expect(diagnostics[0]).toMatchObject({severity: 'error', code: 'policy-pattern', line: 10, column: 41})
     expect(diagnostics[0]?.message).toMatch(/^require\[?.*numeric.*: .*<</)
   })
 
   it('leaves a pattern whose param has no default to be checked once its value is known', () => {
-    const file = policyFile(['params:', '  max: {type: integer}', 'require:', '  Facts.TrailCount: [{numeric: ["<=", "${max}"]}]'])
+    const file = policyFile(['params:', '  max: {type: integer}', 'require:', '  Facts.EventSelectorCount: [{numeric: ["<=", "${max}"]}]'])
     const {policy, diagnostics} = loadPolicyFile(file, {builtin: false})
     expect(diagnostics).toEqual([])
-    expect(policy?.require).toEqual([{'Facts.TrailCount': [{numeric: ['<=', '${max}']}]}])
+    expect(policy?.require).toEqual([{'Facts.EventSelectorCount': [{numeric: ['<=', '${max}']}]}])
   })
 
   it('warns that a param inside a longer string is not replaced', () => {
