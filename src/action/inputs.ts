@@ -7,6 +7,7 @@ export const ACTION_INPUTS = [
   'policies',
   'config',
   'fail-on',
+  'fail-on-unknown',
   'sarif-file',
   'junit-file',
   'json-file',
@@ -33,6 +34,8 @@ export interface ActionInputs {
   config?: string
   /** Undefined leaves the threshold to the config file (default `low`). */
   failOn?: FailOn
+  /** Undefined leaves it to the config file (default false). */
+  failOnUnknown?: boolean
   sarifFile?: string
   junitFile?: string
   jsonFile?: string
@@ -120,6 +123,8 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
     else problems.push({input: 'fail-on', message: `fail-on: expected one of ${FAIL_ON_CHOICES.join(', ')}, got "${readInput(env, 'fail-on')}"`})
   }
 
+  const failOnUnknown = readInput(env, 'fail-on-unknown') === '' ? undefined : flag('fail-on-unknown', false)
+
   const paths = list('paths')
   if (mode === 'check' && paths.length === 0) problems.push({input: 'paths', message: 'paths: give the files or folders to check (for example cdk.out or plan.json), one per line'})
 
@@ -134,6 +139,7 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
     policies: list('policies'),
     ...optional('config', text('config')),
     ...(failOn !== undefined ? {failOn} : {}),
+    ...(failOnUnknown !== undefined ? {failOnUnknown} : {}),
     ...optional('sarifFile', text('sarif-file')),
     ...optional('junitFile', text('junit-file')),
     ...optional('jsonFile', text('json-file')),

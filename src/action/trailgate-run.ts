@@ -21,6 +21,7 @@ export function checkOptions(inputs: ActionInputs, cwd: string): CheckOptions {
     ...policyOptions(inputs, cwd),
     paths: inputs.paths,
     ...(inputs.failOn !== undefined ? {failOn: inputs.failOn} : {}),
+    ...(inputs.failOnUnknown !== undefined ? {failOnUnknown: inputs.failOnUnknown} : {}),
     ...(inputs.regions.length > 0 ? {regions: inputs.regions} : {}),
   }
 }
@@ -31,6 +32,7 @@ export function auditOptions(inputs: ActionInputs, cwd: string): AuditOptions {
   return {
     ...policyOptions(inputs, cwd),
     ...(inputs.failOn !== undefined ? {failOn: inputs.failOn} : {}),
+    ...(inputs.failOnUnknown !== undefined ? {failOnUnknown: inputs.failOnUnknown} : {}),
     ...(inputs.regions.length > 0 ? {regions: inputs.regions} : {}),
     ...(inputs.org ? {org: true} : {}),
     ...(inputs.roleName !== undefined ? {roleName: inputs.roleName} : {}),

@@ -14,6 +14,7 @@ export const policyFlags = {
   skip: Flags.string({summary: 'Skip these policies: ids, globs or tags; comma-separated or repeated.', ...list, helpGroup: 'POLICY'}),
   param: Flags.string({summary: 'Override a policy parameter: policy-id.name=value (value read as YAML). Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'POLICY'}),
   'fail-on': Flags.option({summary: 'Exit 1 when a failure is at or above this severity (none: never).', options: FAIL_ON_CHOICES as FailOn[], helpGroup: 'POLICY'})(),
+  'fail-on-unknown': Flags.boolean({summary: 'Exit 2 when a result at or above --fail-on is unknown (default: the config\'s failOnUnknown, else unknowns never change the exit code).', allowNo: true, helpGroup: 'POLICY'}),
 }
 
 /** Flags about what is written where; shared by `check` and `audit`. */

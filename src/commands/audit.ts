@@ -59,6 +59,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     const {report} = await runAudit({
       ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],
+      failOnUnknown: flags['fail-on-unknown'],
       profile: flags.profile,
       region: flags.region,
       regions: flags.regions,

@@ -32,7 +32,8 @@ Every input is accounted for: read, skipped (and why) or failed (file:line:colum
 Exit codes:
   0  no failure at or above --fail-on
   1  a failure at or above --fail-on (default: low)
-  2  the run cannot be trusted: an input, a policy or the config could not be read`
+  2  the run cannot be trusted: an input, a policy or the config could not be read, no input was
+     read or no policy is left, or (--fail-on-unknown) a result at or above --fail-on is unknown`
 
   static override examples = [
     {description: 'Check AWS CLI evidence collected into a folder', command: '<%= config.bin %> <%= command.id %> ./evidence'},
@@ -70,6 +71,7 @@ Exit codes:
       paths: argv as string[],
       ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],
+      failOnUnknown: flags['fail-on-unknown'],
       account: flags.account,
       regions: flags.regions,
       ...(Object.keys(cfnParams).length > 0 ? {cfnParams} : {}),

@@ -15,6 +15,8 @@ import {preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} f
 export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credentials'> {
   credentials?: LiveOptions['credentials']
   failOn?: FailOn
+  /** `--fail-on-unknown`; otherwise the config's `failOnUnknown`. */
+  failOnUnknown?: boolean
   /** Write the collected snapshot here; results then point into it, as `check` on it would. */
   saveSnapshot?: string
   /** Also judge the caller account's recent management events (LookupEvents) since this time. */
@@ -61,7 +63,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const events = options.eventsSince ? await recentEvents(options, prepared) : undefined
 
   const scope = live.snapshot.organization?.id ?? (live.snapshot.accounts.map((a) => a.accountId).join('+') || 'none')
-  const report = reportRun({inventory, prepared, now: options.now ?? startedAt, ...(events ? {events} : {})}, {command: 'audit', category: `trailgate/audit/${scope}/`, cwd: options.cwd, failOn: options.failOn, startedAt})
+  const report = reportRun({inventory, prepared, now: options.now ?? startedAt, ...(events ? {events} : {})}, {command: 'audit', category: `trailgate/audit/${scope}/`, cwd: options.cwd, failOn: options.failOn, failOnUnknown: options.failOnUnknown, startedAt})
   return {report, stats: live.stats, snapshot: live.snapshot}
 }
 

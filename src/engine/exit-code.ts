@@ -10,12 +10,20 @@ export function atOrAbove(severity: Severity, threshold: FailOn): boolean {
   return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold)
 }
 
+/** Unknown results that `--fail-on-unknown` counts: those a failure of the same severity would fail the run on. */
+export function blockingUnknowns(results: Result[], failOn: FailOn): Result[] {
+  return results.filter((r) => r.status === 'unknown' && atOrAbove(r.severity, failOn))
+}
+
 /**
- * 2 when the run cannot be trusted (an input or policy failed, a result could not be evaluated),
- * else 1 when a failure is at or above the threshold, else 0. Suppressed and unknown results never fail a run.
+ * 2 when the run cannot be trusted (an input or policy failed, a result could not be evaluated, or
+ * with `failOnUnknown` a result at or above the threshold could not be decided), else 1 when a
+ * failure is at or above the threshold, else 0. Suppressed results never fail a run; unknown ones
+ * only with `failOnUnknown`.
  */
-export function exitCodeFor(results: Result[], diagnostics: Diagnostic[], inputs: InputRecord[], failOn: FailOn): 0 | 1 | 2 {
+export function exitCodeFor(results: Result[], diagnostics: Diagnostic[], inputs: InputRecord[], failOn: FailOn, failOnUnknown = false): 0 | 1 | 2 {
   if (diagnostics.some((d) => d.severity === 'error') || inputs.some((i) => i.fate === 'failed') || results.some((r) => r.status === 'error')) return 2
+  if (failOnUnknown && blockingUnknowns(results, failOn).length > 0) return 2
   if (results.some((r) => r.status === 'fail' && atOrAbove(r.severity, failOn))) return 1
   return 0
 }

@@ -19,9 +19,12 @@ export function locateResult(subject: Subject<object>, details: Detail[], trails
   for (const detail of details) {
     const nested = /^Trails\.(\d+)\.(.+)$/.exec(detail.path)
     if (nested && (subject.type === 'region' || subject.type === 'account')) {
+      const position = Number(nested[1])
       const trails = (subject.document as {Trails?: {TrailARN?: unknown}[]}).Trails
-      const arn = trails?.[Number(nested[1])]?.TrailARN
-      const trail = typeof arn === 'string' ? trailsById.get(arn) : undefined
+      const arn = trails?.[position]?.TrailARN
+      // Planned trails often have no ARN yet: the view records which trail each entry is.
+      const id = subject.provenance.trails?.[position] ?? (typeof arn === 'string' ? arn : undefined)
+      const trail = id !== undefined ? trailsById.get(id) : undefined
       if (trail) return fieldLocation(trail, nested[2]) ?? trail.provenance.location
       continue
     }

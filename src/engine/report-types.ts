@@ -29,6 +29,8 @@ export interface Report {
   configFile?: string
   /** The `--fail-on` threshold; `none` never fails the run on findings. */
   failOn: Severity | 'none'
+  /** True when unknown results at or above failOn make the run exit 2. */
+  failOnUnknown?: boolean
   exitCode: 0 | 1 | 2
   summary: {
     results: number

@@ -15,6 +15,7 @@ export interface ReportParts {
   workingDirectory: string
   configFile?: string
   failOn: FailOn
+  failOnUnknown?: boolean
   policies: Policy[]
   notApplicable: Record<string, number>
   results: Result[]
@@ -34,7 +35,8 @@ export function buildReport(parts: ReportParts): Report {
     counts[result.status as Status]++
     if (result.status === 'fail') failuresBySeverity[result.severity]++
   }
-  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn)
+  const failOnUnknown = parts.failOnUnknown ?? false
+  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn, failOnUnknown)
   return {
     schemaVersion: 1,
     tool: {name: 'trailgate', version: parts.version, informationUri: TOOL_INFORMATION_URI},
@@ -45,6 +47,7 @@ export function buildReport(parts: ReportParts): Report {
     workingDirectory: parts.workingDirectory,
     ...(parts.configFile ? {configFile: parts.configFile} : {}),
     failOn: parts.failOn,
+    failOnUnknown,
     exitCode,
     summary: {
       results: parts.results.length,

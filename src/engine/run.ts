@@ -2,7 +2,7 @@ import {dirname, resolve} from 'node:path'
 
 import {readInputs} from '../inputs/index.js'
 import type {ReadOptions} from '../inputs/types.js'
-import type {Diagnostic, Inventory} from '../model/types.js'
+import type {Diagnostic, InputRecord, Inventory} from '../model/types.js'
 import {loadConfig} from '../policy/config.js'
 import {loadPolicies} from '../policy/load.js'
 import {checkParamTargets, parseParamFlag, resolveParams} from '../policy/resolve-params.js'
@@ -33,6 +33,8 @@ export interface PolicyOptions {
 export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   paths: string[]
   failOn?: FailOn
+  /** `--fail-on-unknown`; otherwise the config's `failOnUnknown`. */
+  failOnUnknown?: boolean
   now?: Date
   onEventProgress?: (progress: ScanProgress) => void
 }
@@ -67,6 +69,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const skip = [...config.policies.skip, ...(options.skip ?? [])]
   const {selected, diagnostics: selectionDiagnostics} = selectPolicies(regraded, {only, skip})
   diagnostics.push(...selectionDiagnostics)
+  if (selected.length === 0) diagnostics.push(noPolicyLeft(loaded.policies.length, options.builtin ?? true))
 
   const flagValues: Record<string, Record<string, unknown>> = {}
   const flagTargets: {policy: string; name: string}[] = []
@@ -99,8 +102,31 @@ export interface EvaluatedRun {
   events?: EventScanResult
 }
 
+/** A run with nothing to apply judges nothing: that is never a pass. */
+function noPolicyLeft(loaded: number, builtin: boolean): Diagnostic {
+  const why =
+    loaded === 0
+      ? builtin
+        ? 'no policy was loaded'
+        : '--no-builtin was given and no --policies folder (or config policies.paths) added a policy'
+      : `the selection (--only, --skip, or the config's policies.only and policies.skip) leaves none of the ${loaded} policies loaded`
+  return {severity: 'error', code: 'no-policy', message: `no policy is left to run, so nothing was judged: ${why}`}
+}
+
+/** A check in which no input could be read judged nothing, whatever the policies say: one sentence of why. */
+export function nothingReadDiagnostic(inputs: InputRecord[], paths: string[]): Diagnostic | undefined {
+  if (inputs.some((input) => input.fate === 'read')) return undefined
+  const why =
+    inputs.length === 0
+      ? `${paths.join(', ')} ${paths.length === 1 ? 'holds' : 'hold'} no file`
+      : inputs.length === 1
+        ? `${inputs[0]?.path}: ${inputs[0]?.detail}`
+        : `${inputs.length} inputs, ${inputs.filter((input) => input.fate === 'skipped').length} skipped and ${inputs.filter((input) => input.fate === 'failed').length} failed (see inputs)`
+  return {severity: 'error', code: 'nothing-read', message: `no input was read, so nothing was judged: ${why}`}
+}
+
 /** Evaluates prepared policies over an inventory and puts everything into one report. */
-export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit'; category: string; cwd: string; failOn?: FailOn; startedAt: Date}): Report {
+export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit'; category: string; cwd: string; failOn?: FailOn; failOnUnknown?: boolean; startedAt: Date; extraDiagnostics?: Diagnostic[]}): Report {
   const {inventory, prepared, now} = run
   const events = run.events
   const evaluateOptions: EvaluateOptions = {params: prepared.params, waivers: prepared.config.waivers, now, ...(events ? {streamedResults: events.results} : {})}
@@ -114,11 +140,12 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     workingDirectory: options.cwd,
     configFile: prepared.configFile,
     failOn: options.failOn ?? prepared.config.failOn ?? 'low',
+    failOnUnknown: options.failOnUnknown ?? prepared.config.failOnUnknown ?? false,
     policies: prepared.policies,
     notApplicable: evaluation.notApplicable,
     results: evaluation.results,
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
-    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics],
+    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(options.extraDiagnostics ?? [])],
     notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
     ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
   })
@@ -138,7 +165,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
   const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options) : undefined
-  return reportRun({inventory, prepared, now, ...(events ? {events} : {})}, {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, startedAt})
+  const nothingRead = nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths)
+  return reportRun(
+    {inventory, prepared, now, ...(events ? {events} : {})},
+    {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, failOnUnknown: options.failOnUnknown, startedAt, ...(nothingRead ? {extraDiagnostics: [nothingRead]} : {})},
+  )
 }
 
 async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions): Promise<EventScanResult> {

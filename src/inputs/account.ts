@@ -1,4 +1,5 @@
 import type {Diagnostic} from '../model/types.js'
+import {TARGET_ACCOUNT} from '../model/views.js'
 import {parseTrailArn} from './arn.js'
 import type {ReadOptions, TrailEvidence} from './types.js'
 
@@ -14,12 +15,16 @@ export interface AccountResolution {
 /**
  * Whose evidence this is. A snapshot says so itself; AWS CLI output does not, so the account is
  * `--account`, else the owner of the trails that are not organization trails (they can only be
- * the account's own), else the snapshot's account when there is exactly one. Reports say which.
+ * the account's own), else the one account a snapshot or listing names. Evidence that names no
+ * account at all (IaC without an environment, a listing without ARNs) is judged as one target
+ * account, so account and region policies still give verdicts. Reports say which.
  */
 export function resolveAccount(coverage: {account: string}[], evidence: TrailEvidence[], options: ReadOptions): AccountResolution {
   const snapshotAccounts = unique([...coverage.map((entry) => entry.account), ...evidence.map((trail) => trail.account ?? '')].filter((account) => account !== ''))
   const unattributed = evidence.filter((trail) => trail.account === undefined)
   const needsAccount = unattributed.length > 0 || coverage.some((entry) => entry.account === '')
+  // Accounts known from deployed evidence; a template environment says nothing about other templates.
+  const deployedAccounts = unique([...coverage.map((entry) => entry.account), ...evidence.filter((trail) => trail.planned !== true).map((trail) => trail.account ?? '')].filter((account) => account !== ''))
   const notes: string[] = []
   const diagnostics: Diagnostic[] = []
   const namedElsewhere = snapshotAccounts.filter((account) => account !== options.account)
@@ -41,14 +46,11 @@ export function resolveAccount(coverage: {account: string}[], evidence: TrailEvi
           message: `the trails belong to several accounts (${tally}); the evidence is judged as account ${inferred.account}'s, the most frequent. Pass --account to say which`,
         })
       }
-    } else if (snapshotAccounts.length === 1) {
-      evidenceAccount = snapshotAccounts[0]
-    } else if (unattributed.length > 0 || coverage.some((entry) => entry.account === '')) {
-      diagnostics.push({
-        severity: 'warning',
-        code: 'account-unknown',
-        message: 'cannot tell which account some trails belong to (no ARN, template environment or snapshot names it); pass --account to have their regions and account judged',
-      })
+    } else if (deployedAccounts.length === 1) {
+      evidenceAccount = deployedAccounts[0]
+    } else {
+      evidenceAccount = TARGET_ACCOUNT
+      notes.push('evidence that names no account: its trails are judged together as one target account (pass --account to name it)')
     }
   }
   return {...(evidenceAccount ? {evidenceAccount} : {}), evidenceAccounts: unique([...snapshotAccounts, ...(evidenceAccount ? [evidenceAccount] : [])]), notes, diagnostics}

@@ -1,13 +1,15 @@
-import {readFile} from 'node:fs/promises'
-import {resolve} from 'node:path'
+import {readdir, readFile, stat} from 'node:fs/promises'
+import {basename, resolve} from 'node:path'
 
 import type {Diagnostic, Inventory} from '../model/types.js'
 import {assembleEntries, type AssemblyEntry} from './assemble.js'
+import {cliOutputRefusal} from './cli-output.js'
 import {contentOf, detectReader, headOf, isGzipped, unrecognizedReason} from './detect.js'
-import {walkInputs} from './files.js'
+import {displayPath, walkInputs} from './files.js'
 import {readHead} from './head.js'
 import {sniffEventFile} from '../events/sniff.js'
 import {readers as registeredReaders} from './registry.js'
+import {decodeText, type TextEncoding} from './text-encoding.js'
 import type {InputFile, ReadOptions, Reader, ReaderOutput} from './types.js'
 
 export type {ReadOptions} from './types.js'
@@ -38,8 +40,9 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
   const cwd = options.cwd ?? process.cwd()
   const walked = await walkInputs(paths, cwd)
   const entries: AssemblyEntry[] = walked.map(() => ({}))
-  const pending: {index: number; reader: Reader; file: InputFile}[] = []
+  const pending: {index: number; reader: Reader; file: InputFile; encoding?: TextEncoding}[] = []
   const unrecognized: {index: number; file: InputFile; detail: string}[] = []
+  const unsynthesized = await unsynthesizedAssemblies(paths, cwd)
 
   for (const [index, item] of walked.entries()) {
     if (item.type === 'settled') {
@@ -54,9 +57,10 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
       continue
     }
     let content: Buffer
+    let encoding: TextEncoding | undefined
     try {
       const bytes = await readFile(item.absolutePath)
-      content = contentOf(bytes)
+      ;({content, encoding} = decodeText(contentOf(bytes)))
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const gzip = await readFile(item.absolutePath).then(isGzipped, () => false)
@@ -68,10 +72,13 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
     const contentHead = headOf(content)
     const reader = detectReader(file, contentHead, readers)
     if (!reader) {
-      unrecognized.push({index, file, detail: unrecognizedReason(content, contentHead)})
+      const reason = unrecognizedReason(content, contentHead)
+      const refusal = cliOutputRefusal(item.path, contentHead, reason, encoding)
+      if (refusal) entries[index] = failedEntry(item.path, refusal)
+      else unrecognized.push({index, file, detail: reason})
       continue
     }
-    pending.push({index, reader, file})
+    pending.push({index, reader, file, ...(encoding ? {encoding} : {})})
   }
 
   // Readers that claim other files (an assembly and its templates) read first, so nothing is read twice.
@@ -79,7 +86,7 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
   // Within a priority, the outermost file first: a cdk.out manifest claims its nested assemblies' manifests.
   const depth = (file: InputFile) => file.path.split('/').length
   const order = [...pending].sort((a, b) => a.reader.priority - b.reader.priority || depth(a.file) - depth(b.file) || a.index - b.index)
-  for (const {index, reader, file} of order) {
+  for (const {index, reader, file, encoding} of order) {
     const claimer = claimedBy.get(file.absolutePath)
     if (claimer) {
       entries[index] = {file: file.path, record: {path: file.path, kind: reader.kind, fate: 'read', detail: `read as part of ${claimer}`}}
@@ -94,6 +101,7 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
       continue
     }
     for (const claimed of output.claimedFiles ?? []) claimedBy.set(resolve(cwd, claimed), file.path)
+    if (encoding) output.detail = `${output.detail} (read as ${encoding})`
     entries[index] = {file: file.path, output}
   }
   for (const {index, file, detail} of unrecognized) {
@@ -102,7 +110,21 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
       ? {file: file.path, record: {path: file.path, fate: 'read', detail: `read as part of ${claimer}`}}
       : {file: file.path, record: {path: file.path, fate: 'skipped', detail}}
   }
-  return entries.filter((entry) => !entry.deferred)
+  return [...unsynthesized, ...entries.filter((entry) => !entry.deferred)]
+}
+
+/** A `cdk.out` folder without its manifest was never synthesized: there is nothing of the app to check. */
+async function unsynthesizedAssemblies(paths: string[], cwd: string): Promise<AssemblyEntry[]> {
+  const found: AssemblyEntry[] = []
+  for (const path of paths) {
+    const absolute = resolve(cwd, path)
+    if (basename(absolute) !== 'cdk.out') continue
+    const isFolder = await stat(absolute).then((info) => info.isDirectory(), () => false)
+    if (!isFolder) continue
+    const names = await readdir(absolute).catch(() => [] as string[])
+    if (!names.includes('manifest.json')) found.push(failedEntry(displayPath(absolute, cwd), 'no manifest.json in this cloud assembly: the CDK app was never synthesized; run `cdk synth` first'))
+  }
+  return found
 }
 
 function failedEntry(path: string, detail: string, kind?: Reader['kind']): AssemblyEntry {

@@ -68,6 +68,8 @@ export interface Provenance {
   constructPath?: string
   /** Source files that contributed to the subject besides `location.file` (status, selectors, tags). */
   files?: string[]
+  /** Region and account subjects: the trail subject id of each entry of `document.Trails`, in order. */
+  trails?: string[]
 }
 
 export interface SubjectRef {

@@ -6,6 +6,13 @@ import type {
   TrailSubject,
 } from './types.js'
 
+/** The account of evidence that names none (IaC without an environment): judged as one account, never skipped. */
+export const TARGET_ACCOUNT = 'target-account'
+
+function accountLabel(account: string): string {
+  return account === TARGET_ACCOUNT ? 'target account' : account
+}
+
 /** Accounts and regions the evidence covers, as readers report them. */
 export interface Coverage {
   account: string
@@ -50,7 +57,7 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
       regions.push({
         type: 'region',
         id: `${account}/${region}`,
-        label: `${account}/${region}`,
+        label: `${accountLabel(account)}/${region}`,
         account,
         region,
         document: {
@@ -63,14 +70,14 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
             OrganizationTrailCount: copies.filter((copy) => copy.IsOrganizationTrail === true).length,
           },
         },
-        provenance: covered.provenanceByRegion.get(region) ?? covered.provenance ?? firstProvenance(present) ?? {kind: 'aws-cli/describe-trails'},
+        provenance: {...(covered.provenanceByRegion.get(region) ?? covered.provenance ?? firstProvenance(present) ?? {kind: 'aws-cli/describe-trails'}), trails: present.map((trail) => trail.id)},
       })
     }
     const accountTrails = visible.map((trail) => copyFor(trail, account, undefined))
     accounts.push({
       type: 'account',
       id: account,
-      label: account,
+      label: accountLabel(account),
       account,
       document: {
         AccountId: account,
@@ -82,7 +89,7 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
           LoggingTrailCount: accountTrails.filter((trail) => trail.Status?.IsLogging === true).length,
         },
       },
-      provenance: covered.provenance ?? firstProvenance(visible) ?? {kind: 'aws-cli/describe-trails'},
+      provenance: {...(covered.provenance ?? firstProvenance(visible) ?? {kind: 'aws-cli/describe-trails'}), trails: visible.map((trail) => trail.id)},
     })
   }
   return {regions, accounts}

@@ -87,6 +87,7 @@ function fillConfig(config: TrailgateConfig, document: PositionedDocument, baseD
     })
   }
   if (isSeverity(root.failOn)) config.failOn = root.failOn
+  if (typeof root.failOnUnknown === 'boolean') config.failOnUnknown = root.failOnUnknown
 }
 
 function isCalendarDate(text: string): boolean {

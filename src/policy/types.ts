@@ -85,4 +85,6 @@ export interface TrailgateConfig {
   params: Record<string, Record<string, unknown>>
   waivers: Waiver[]
   failOn?: Severity
+  /** Unknown results at or above failOn make the run exit 2. */
+  failOnUnknown?: boolean
 }

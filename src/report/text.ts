@@ -2,6 +2,7 @@ import pc from 'picocolors'
 
 import type {Location, Result, Status} from '../model/types.js'
 import type {PolicySummary, Report} from '../engine/report-types.js'
+import {severityRank} from './order.js'
 
 export interface TextOptions {
   color: boolean
@@ -95,7 +96,7 @@ function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, 
 }
 
 const NOTHING_TO_JUDGE: Record<string, string> = {
-  trail: 'no trail among the inputs',
+  trail: 'no trail in these inputs',
   region: 'no region among the inputs',
   account: 'no account among the inputs',
   event: 'no CloudTrail records among the inputs',
@@ -127,11 +128,25 @@ function summaryLine(report: Report, c: Colors): string {
   ]
   const verdict =
     report.exitCode === 2
-      ? c.red('exit 2: the run cannot be trusted (see inputs and diagnostics)')
+      ? c.red(`exit 2: ${untrustedBecause(report)}`)
       : report.exitCode === 1
         ? c.red(`exit 1: failures at or above ${report.failOn}`)
         : c.green(`exit 0${k.fail ? `: no failure at or above ${report.failOn}` : ''}`)
-  return `${c.bold('Summary:')} ${parts.join(', ')} ${c.dim('·')} ${verdict}`
+  const noTrail = report.summary.inputs.read > 0 && report.policies.some((p) => p.subject !== 'event') && report.results.every((r) => r.subject.type === 'event')
+  return `${c.bold('Summary:')} ${parts.join(', ')}${noTrail ? ' · no trail in these inputs' : ''} ${c.dim('·')} ${verdict}`
+}
+
+/** Why exit 2, in one sentence: a run that judged nothing says so, undecided results are counted. */
+function untrustedBecause(report: Report): string {
+  const nothingJudged = report.diagnostics.find((d) => d.code === 'nothing-read' || d.code === 'no-policy')
+  if (nothingJudged) return nothingJudged.message
+  const otherwiseTrusted = report.summary.diagnostics.errors === 0 && report.summary.inputs.failed === 0 && report.summary.counts.error === 0
+  if (otherwiseTrusted && report.failOnUnknown && report.failOn !== 'none') {
+    const threshold = severityRank(report.failOn)
+    const undecided = report.results.filter((r) => r.status === 'unknown' && severityRank(r.severity) <= threshold).length
+    return `${undecided} result${undecided === 1 ? '' : 's'} could not be decided (--fail-on-unknown)`
+  }
+  return 'the run cannot be trusted (see inputs and diagnostics)'
 }
 
 export function formatLocation(location: Location): string {

@@ -200,8 +200,8 @@ describe('AWS CLI output that cannot be read fails, with what to do', () => {
   it('fails --output text and --output table output, whatever its name', () => {
     const dir = folder({'trails.txt': TEXT_OUTPUT, 'describe-trails.json': TABLE_OUTPUT})
     const {status, report} = jsonCheck(['.'], dir)
-    expect(report.inputs.find((i) => i.path === 'trails.txt')).toMatchObject({fate: 'failed', detail: expect.stringMatching(/--output text.*run the command with --output json/)})
-    expect(report.inputs.find((i) => i.path === 'describe-trails.json')).toMatchObject({fate: 'failed', detail: expect.stringMatching(/--output table.*--output json/)})
+    expect(report.inputs.find((i) => i.path === 'trails.txt')).toMatchObject({fate: 'failed', detail: expect.stringMatching(/`--output text` output; run the command with `--output json`/)})
+    expect(report.inputs.find((i) => i.path === 'describe-trails.json')).toMatchObject({fate: 'failed', detail: expect.stringMatching(/`--output table` output; run the command with `--output json`/)})
     expect(status).toBe(2)
   })
 
@@ -261,7 +261,7 @@ Resources:
   })
 
   it('takes failOnUnknown from the config file', () => {
-    const dir = folder({'template.yaml': TEMPLATE, '.trailgate.yaml': 'failOnUnknown: true\n'})
+    const dir = folder({'template.yaml': TEMPLATE, '.trailgate.yaml': 'version: 1\nfailOnUnknown: true\n'})
     expect(trailgate(['check', 'template.yaml', '--only', 'management-events-read-write'], {cwd: dir}).status).toBe(2)
     expect(trailgate(['check', 'template.yaml', '--only', 'management-events-read-write', '--no-fail-on-unknown'], {cwd: dir}).status).toBe(0)
   })

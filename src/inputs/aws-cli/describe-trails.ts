@@ -40,11 +40,11 @@ export const describeTrailsReader: Reader = {
         ...(region ? {seenInRegion: region} : {}),
       })
     })
-    if (region) {
-      // '' stands for the account this evidence belongs to, settled when all inputs are joined.
-      const coverage: Coverage = {account: '', regions: [region], provenance: {kind: KIND, location: doc.locate([])}}
-      output.coverage.push(coverage)
-    }
+    // '' stands for the account this evidence belongs to, settled when all inputs are joined. A listing
+    // is evidence of an account even when it lists no trail: that account then has none.
+    const empty = root.trailList.length === 0
+    const coverage: Coverage = {account: '', regions: region ? [region] : [], ...(region || empty ? {provenance: {kind: KIND, location: doc.locate([])}} : {})}
+    output.coverage.push(coverage)
     const where = region ? ` in ${region}` : ''
     const dropped = leftOut > 0 ? ` (${leftOut} left out, see diagnostics)` : ''
     output.detail = `describe-trails: ${plural(output.trails.length, 'trail')}${where}${dropped}`

@@ -60,6 +60,13 @@ export const terraformPlanReader: Reader = {
 
     const configuration = child(root, 'configuration')
     const region = providerRegion(configuration) ?? options.regions?.[0]
+    const account = options.account ?? providerAccount(configuration)
+    const changes = child(root, 'resource_changes')
+    if (changes !== undefined && changes.kind !== 'seq') {
+      output.diagnostics.push({severity: 'error', code: 'wrong-type', file: file.path, ...index.position(changes.start), message: 'resource_changes must be an array of planned changes: the plan was not read'})
+      output.detail = 'resource_changes is not an array'
+      return output
+    }
     const planFolder = options.tfDir !== undefined ? path.resolve(options.cwd ?? process.cwd(), options.tfDir) : path.dirname(file.absolutePath)
     const shown = (absolute: string): string => displayPath(absolute, options.cwd ?? process.cwd())
     const moduleFolders = localModuleFolders(configuration, planFolder)
@@ -75,7 +82,7 @@ export const terraformPlanReader: Reader = {
         continue
       }
       const attributes = withUnknowns(instance.values ? plain(instance.values) : {}, instance.afterUnknown, referencesOf(configuration, instance)) as Attributes
-      const document = normalizeTerraformTrail(attributes, {region, account: options.account})
+      const document = normalizeTerraformTrail(attributes, {region, account})
 
       let fields = planFields(instance, index)
       let location = index.span(instance.node.start, instance.node.end)
@@ -92,7 +99,7 @@ export const terraformPlanReader: Reader = {
         document,
         provenance: {kind: 'terraform/plan', location, fields, address: instance.address, ...(location.file !== file.path ? {files: [file.path]} : {})},
         planned: true,
-        ...(options.account !== undefined ? {account: options.account} : {}),
+        ...(account !== undefined ? {account} : {}),
       }
       output.trails.push(evidence)
     }
@@ -218,6 +225,22 @@ function referencesOf(configuration: PNode | undefined, instance: Instance): Map
 function providerRegion(configuration: PNode | undefined): string | undefined {
   const region = plain(child(child(child(child(child(configuration, 'provider_config'), 'aws'), 'expressions'), 'region'), 'constant_value') ?? {kind: 'scalar', value: null, start: 0, end: 0})
   return typeof region === 'string' ? region : undefined
+}
+
+/**
+ * The account the aws provider deploys into, when the configuration pins it: a single
+ * `allowed_account_ids` entry, else the account of a constant `assume_role` role ARN.
+ */
+function providerAccount(configuration: PNode | undefined): string | undefined {
+  const expressions = child(child(child(configuration, 'provider_config'), 'aws'), 'expressions')
+  const constant = (node: PNode | undefined): unknown => (node ? plain(child(node, 'constant_value') ?? {kind: 'scalar', value: null, start: 0, end: 0}) : undefined)
+  const allowed = constant(child(expressions, 'allowed_account_ids'))
+  if (Array.isArray(allowed) && allowed.length === 1 && typeof allowed[0] === 'string' && /^\d{12}$/.test(allowed[0])) return allowed[0]
+  const assumeRole = child(expressions, 'assume_role')
+  const firstRole = assumeRole?.kind === 'seq' ? assumeRole.items[0] : assumeRole
+  const roleArn = constant(child(firstRole, 'role_arn'))
+  const match = typeof roleArn === 'string' ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(roleArn) : null
+  return match?.[1]
 }
 
 /** Folder of every module whose source is a local path, by module address (`module.audit`). */

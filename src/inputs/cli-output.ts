@@ -1,0 +1,37 @@
+import {basename} from 'node:path'
+
+/** File names the AWS CLI collection recipes use (docs/inputs.md): such a file is meant to be read. */
+const CLI_OUTPUT_NAMES: {pattern: RegExp; command: string}[] = [
+  {pattern: /^describe-trails\b.*\.json(\.gz)?$/i, command: 'describe-trails'},
+  {pattern: /^get-trail-status\b.*\.json(\.gz)?$/i, command: 'get-trail-status'},
+  {pattern: /\.status\.json(\.gz)?$/i, command: 'get-trail-status'},
+  {pattern: /^get-event-selectors\b.*\.json(\.gz)?$/i, command: 'get-event-selectors'},
+  {pattern: /^get-insight-selectors\b.*\.json(\.gz)?$/i, command: 'get-insight-selectors'},
+  {pattern: /^list-tags\b.*\.json(\.gz)?$/i, command: 'list-tags'},
+]
+
+/** `aws ... --output text`: lines of an upper-case key (`TRAILLIST`, `EVENTSELECTORS`) and tab-separated values. */
+function looksLikeTextOutput(head: string): boolean {
+  const first = head.split('\n').find((line) => line.trim() !== '')
+  return first !== undefined && /^[A-Z][A-Z0-9_]*\t/.test(first)
+}
+
+/** `aws ... --output table`: a dashed rule, then the operation's name framed in `|`. */
+function looksLikeTableOutput(head: string): boolean {
+  const [first, second] = head.split('\n').filter((line) => line.trim() !== '')
+  return first !== undefined && second !== undefined && /^-{5,}\s*$/.test(first) && /^\|\s+\w[\w ]*\s+\|\s*$/.test(second)
+}
+
+/**
+ * Why a file that no reader took is a failure rather than a skip: it is AWS CLI output by its look
+ * (text or table output) or by its name, so the user meant it to be read. Undefined for other files.
+ */
+export function cliOutputRefusal(path: string, head: string, unrecognized: string, encoding: string | undefined): string | undefined {
+  if (looksLikeTextOutput(head)) return 'this is AWS CLI `--output text` output; run the command with `--output json`'
+  if (looksLikeTableOutput(head)) return 'this is AWS CLI `--output table` output; run the command with `--output json`'
+  const decoded = encoding ? ` (read as ${encoding})` : ''
+  const named = CLI_OUTPUT_NAMES.find(({pattern}) => pattern.test(basename(path)))
+  if (named) return `named like \`aws cloudtrail ${named.command}\` output, but ${unrecognized}${decoded}: save the command's \`--output json\` output`
+  if (encoding && encoding !== 'UTF-8 with BOM') return `${encoding} text, but ${unrecognized} once decoded`
+  return undefined
+}
