@@ -1,4 +1,4 @@
-import {atOrAbove} from '../engine/exit-code.js'
+import {atOrAbove, blockingUnknowns} from '../engine/exit-code.js'
 import type {Report} from '../engine/report-types.js'
 
 function plural(count: number, word: string): string {
@@ -9,10 +9,14 @@ function plural(count: number, word: string): string {
 export function verdict(report: Report, exitCode: number): string {
   const {counts, inputs, diagnostics} = report.summary
   if (exitCode === 2) {
+    const nothingJudged = report.diagnostics.find((d) => d.code === 'nothing-read' || d.code === 'no-policy')
+    if (nothingJudged) return `trailgate: ${nothingJudged.message}`
+    const undecided = report.failOnUnknown ? blockingUnknowns(report.results, report.failOn).length : 0
     const reasons = [
       diagnostics.errors > 0 ? plural(diagnostics.errors, 'error diagnostic') : undefined,
       inputs.failed > 0 ? plural(inputs.failed, 'input') + ' failed' : undefined,
       counts.error > 0 ? plural(counts.error, 'result') + ' could not be evaluated' : undefined,
+      undecided > 0 ? `${plural(undecided, 'result')} at or above fail-on ${report.failOn} unknown (fail-on-unknown)` : undefined,
     ].filter((reason) => reason !== undefined)
     const why = reasons.length > 0 ? reasons.join(', ') : 'a report file could not be written'
     return `trailgate: the run cannot be trusted (${why}); see the report above and the job summary`

@@ -1,6 +1,10 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {inputVariable, parseInputs, splitList, splitParams} from '../../src/action/inputs.js'
+import {runReport} from '../../src/action/trailgate-run.js'
 
 describe('action inputs', () => {
   it('reads INPUT_<NAME> the way the runner names it: upper case, spaces to underscores, dashes kept', () => {
@@ -37,5 +41,19 @@ describe('action inputs', () => {
   it('needs paths only to check, not to audit', () => {
     expect(parseInputs({}).problems.map((p) => p.input)).toEqual(['paths'])
     expect(parseInputs({INPUT_MODE: 'audit'}).problems).toEqual([])
+  })
+
+  it('fails the run on an unknown result with fail-on-unknown, and leaves it to the failures without', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'trailgate-action-unknown-'))
+    writeFileSync(
+      join(cwd, 'template.yaml'),
+      'Resources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      IsLogging: true\n      S3BucketName: logs\n      EventSelectors:\n        - ReadWriteType: !ImportValue Shared\n',
+    )
+    const base = {INPUT_PATHS: 'template.yaml', INPUT_ONLY: 'management-events-read-write'}
+    const strict = parseInputs({...base, 'INPUT_FAIL-ON-UNKNOWN': 'true'})
+    expect(strict.problems).toEqual([])
+    expect(strict.inputs.failOnUnknown).toBe(true)
+    expect((await runReport(strict.inputs, cwd)).exitCode).toBe(2)
+    expect((await runReport(parseInputs(base).inputs, cwd)).exitCode).toBe(0)
   })
 })
