@@ -48,6 +48,8 @@ export interface PreparedPolicies {
   available: Policy[]
   params: Record<string, Record<string, unknown>>
   diagnostics: Diagnostic[]
+  /** Set when no policy is left to run: a check or audit then judges nothing and must say so. */
+  nothingToRun?: Diagnostic
 }
 
 /** Config, policies, selection and params: everything about "what to check", shared by check and audit. */
@@ -69,7 +71,6 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const skip = [...config.policies.skip, ...(options.skip ?? [])]
   const {selected, diagnostics: selectionDiagnostics} = selectPolicies(regraded, {only, skip})
   diagnostics.push(...selectionDiagnostics)
-  if (selected.length === 0) diagnostics.push(noPolicyLeft(loaded.policies.length, options.builtin ?? true))
 
   const flagValues: Record<string, Record<string, unknown>> = {}
   const flagTargets: {policy: string; name: string}[] = []
@@ -91,7 +92,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
     if (selected.includes(policy)) diagnostics.push(...resolved.diagnostics)
   }
   const configFile = config.file ? displayPath(resolve(options.cwd, config.file), options.cwd) : undefined
-  return {config, configFile, policies: selected, available: regraded, params, diagnostics}
+  return {config, configFile, policies: selected, available: regraded, params, diagnostics, ...(selected.length === 0 ? {nothingToRun: noPolicyLeft(loaded.policies.length, options.builtin ?? true)} : {})}
 }
 
 export interface EvaluatedRun {
@@ -145,7 +146,7 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     notApplicable: evaluation.notApplicable,
     results: evaluation.results,
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
-    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(options.extraDiagnostics ?? [])],
+    diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(prepared.nothingToRun ? [prepared.nothingToRun] : []), ...(options.extraDiagnostics ?? [])],
     notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
     ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
   })
