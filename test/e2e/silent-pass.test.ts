@@ -7,6 +7,9 @@ import {describe, expect, it} from 'vitest'
 import type {Report} from '../../src/report/types.js'
 import {trailgate} from './cli.js'
 
+/** Tests that run the CLI more than once: each run is a fresh node process on a shared machine. */
+const SEVERAL_RUNS = 90_000
+
 function folder(files: Record<string, string | Buffer> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'trailgate-silent-'))
   for (const [name, content] of Object.entries(files)) {
@@ -126,7 +129,7 @@ describe('every seed policy judges every input', () => {
       expect(multiRegion?.location?.file).toBe('describe-trails.json')
       expect(status).toBe(1)
     }
-  })
+  }, SEVERAL_RUNS)
 })
 
 describe('a run that judged nothing fails', () => {
@@ -155,7 +158,7 @@ describe('a run that judged nothing fails', () => {
     const started = Date.now()
     nothingRead(['/dev/zero'], dir)
     expect(Date.now() - started).toBeLessThan(30_000)
-  })
+  }, SEVERAL_RUNS)
 
   it('exits 2 for a cdk.out that was never synthesized', () => {
     const dir = folder({'cdk.out/cdk.context.json': '{}\n'})
@@ -179,7 +182,7 @@ describe('a run that judged nothing fails', () => {
       expect(run.status).toBe(2)
       expect(run.stdout).toMatch(/exit 2: no policy is left to run/)
     }
-  })
+  }, SEVERAL_RUNS)
 })
 
 const TEXT_OUTPUT = 'TRAILLIST\tarn:aws:cloudtrail:us-east-1:111122223333:trail/audit\tTrue\tus-east-1\tTrue\tTrue\tFalse\taudit\taudit-logs\n'
@@ -258,11 +261,11 @@ Resources:
     expect(strict.stdout).toMatch(/exit 2: 1 result could not be decided \(--fail-on-unknown\)/)
     // Below the threshold an unknown does not count, as a failure would not.
     expect(trailgate(['check', 'template.yaml', '--only', 'management-events-read-write', '--fail-on-unknown', '--fail-on', 'high'], {cwd: dir}).status).toBe(0)
-  })
+  }, SEVERAL_RUNS)
 
   it('takes failOnUnknown from the config file', () => {
     const dir = folder({'template.yaml': TEMPLATE, '.trailgate.yaml': 'version: 1\nfailOnUnknown: true\n'})
     expect(trailgate(['check', 'template.yaml', '--only', 'management-events-read-write'], {cwd: dir}).status).toBe(2)
     expect(trailgate(['check', 'template.yaml', '--only', 'management-events-read-write', '--no-fail-on-unknown'], {cwd: dir}).status).toBe(0)
-  })
+  }, SEVERAL_RUNS)
 })
