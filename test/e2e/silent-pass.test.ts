@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {trailgate} from './cli.js'
 
 /** Tests that run the CLI more than once: each run is a fresh node process on a shared machine. */
