@@ -47,7 +47,7 @@ describe('CallRunner', () => {
       return 'trails'
     })
     expect(answer).toBe('trails')
-    expect(calls.counters).toEqual({calls: 3, callsByOperation: {DescribeTrails: 3}, throttles: 2, retries: 2})
+    expect(calls.counters).toEqual({calls: 3, callsByOperation: {DescribeTrails: 3}, throttles: 2, serverErrors: 0, renewals: 0, retries: 2})
   })
 
   it('gives up after the last attempt and says how many there were', async () => {

@@ -267,6 +267,7 @@ export function loadModel(service) {
     metadata: model.metadata,
     operations: Object.keys(model.operations),
     paginated: Object.keys(paginators),
+    paginator: (operation) => paginators[operation],
     hasOperation: (operation) => model.operations[operation] !== undefined,
     readRequest,
     writeAnswer,

@@ -81,6 +81,8 @@ export interface FakeRequest {
   status: number
   error?: string
   input: Record<string, unknown> | undefined
+  /** The page token answered, when the service model pages the operation and more pages remain. */
+  nextToken?: string
 }
 
 export interface FakeAws {
@@ -101,5 +103,7 @@ export interface OrganizationWorldOptions {
 }
 
 export function cloudTrailRateClass(operation: string): RateClass
+/** Operations the vendored service model of `service` declares a paginator for, with the token names. */
+export function modelPaginators(service: 'cloudtrail' | 'organizations' | 'sts'): Record<string, {input_token: string; output_token: string; result_key: string; limit_key?: string}>
 export function startFakeAws(world: FakeWorld, options?: FakeServerOptions): Promise<FakeAws>
 export function organizationWorld(options: OrganizationWorldOptions): FakeWorld

@@ -16,6 +16,11 @@ const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_r
 /** How long a call that is made to time out hangs (the client gives up long before). */
 const HANG_MS = 120_000
 
+/** @param {'cloudtrail' | 'organizations' | 'sts'} service */
+export function modelPaginators(service) {
+  return Object.fromEntries(MODELS[service].paginated.map((operation) => [operation, MODELS[service].paginator(operation)]))
+}
+
 /** @param {string} operation */
 export function cloudTrailRateClass(operation) {
   if (operation === 'LookupEvents') return 'lookup'
@@ -417,6 +422,8 @@ export async function startFakeAws(world, options = {}) {
         throw new ServiceError(400, service === 'organizations' ? 'InvalidInputException' : 'InvalidNextTokenException', error.message)
       }
       record.status = 200
+      const paginator = model.paginator(operation)
+      if (paginator !== undefined && output[paginator.output_token] !== undefined) record.nextToken = output[paginator.output_token]
       return {status: 200, ...model.writeAnswer(operation, output, `req-${++requestCounter}`)}
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error
