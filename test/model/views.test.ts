@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {trailFacts} from '../../src/model/facts.js'
-import type {TrailDocument, TrailSubject} from '../../src/model/types.js'
+import {isUnknown, type TrailDocument, type TrailSubject, type UnknownValue} from '../../src/model/types.js'
 import {buildViews} from '../../src/model/views.js'
 
 const ACCOUNT = '111122223333'
@@ -28,7 +28,8 @@ function subject(name: string, home: string, options: {multi?: boolean; org?: bo
   }
 }
 
-const names = (trails: TrailDocument[]) => trails.map((trail) => `${String(trail.Name)}${trail.Facts.IsShadow ? ' (shadow)' : ''}${trail.Facts.IsOtherAccount ? ' (other account)' : ''}`)
+/** Trail names of a view; an unread view (unknown trails) has none to name. */
+const names = (trails: TrailDocument[] | UnknownValue) => (isUnknown(trails) ? [] : trails).map((trail) => `${String(trail.Name)}${trail.Facts.IsShadow ? ' (shadow)' : ''}${trail.Facts.IsOtherAccount ? ' (other account)' : ''}`)
 
 describe('region views', () => {
   it('count home trails, shadow copies of multi-region trails and organization trails, as AWS counts them', () => {

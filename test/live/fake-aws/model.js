@@ -5,6 +5,7 @@
 // another: a shape the fake answers wrongly is the fake's bug, and it fails loudly.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {URLSearchParams} from 'node:url'
 
 const MODELS = join(import.meta.dirname, 'models')
 

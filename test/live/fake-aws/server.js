@@ -5,6 +5,7 @@
 // paginated operations paged by AWS's own service models (model.js). Plain JavaScript so that both
 // the vitest suites and `scripts/bench-audit.js` (plain node) can start it.
 import http from 'node:http'
+import {URLSearchParams} from 'node:url'
 
 import {loadModel, ShapeError} from './model.js'
 
