@@ -211,8 +211,8 @@ export interface RegionDocument {
 export interface AccountDocument {
   AccountId: string
   Regions: string[]
-  /** Each trail once; unknown when no region's listing could be read. */
-  Trails: TrailDocument[] | UnknownValue
+  /** Each trail once, and one unknown for each region whose listing could not be read; unknown when none could. */
+  Trails: (TrailDocument | UnknownValue)[] | UnknownValue
   Facts: {TrailCount: number; MultiRegionTrailCount: number; LoggingTrailCount: number}
   [key: string]: unknown
 }

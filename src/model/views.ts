@@ -79,7 +79,10 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
       })
     }
     const accountTrails = visible.map((trail) => copyFor(trail, account, undefined))
-    const noneRead = sortedRegions.length > 0 && accountTrails.length === 0 && sortedRegions.every((region) => covered.unread.has(region))
+    const unreadRegions = sortedRegions.filter((region) => covered.unread.has(region) && covered.regionTrails[region] === undefined)
+    const noneRead = unreadRegions.length > 0 && accountTrails.length === 0 && unreadRegions.length === sortedRegions.length
+    // A trail homed in a region that could not be listed is unseen, not absent: it stands in the list as unknown.
+    const unseen = unreadRegions.map((region) => unknown(`not read: the trails homed in ${region} (${covered.unread.get(region)})`))
     accounts.push({
       type: 'account',
       id: account,
@@ -90,7 +93,7 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
         Regions: sortedRegions,
         ...(noneRead
           ? {Trails: unknown(`not read: no region's trail listing could be read (${covered.unread.get(sortedRegions[0] as string)})`)}
-          : {Trails: accountTrails}),
+          : {Trails: [...accountTrails, ...unseen]}),
         Facts: {
           TrailCount: accountTrails.length,
           MultiRegionTrailCount: accountTrails.filter((trail) => trail.IsMultiRegionTrail === true).length,
