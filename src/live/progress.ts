@@ -66,6 +66,7 @@ export function formatProgress(progress: LiveProgress): string {
     `${progress.calls} calls`,
   ]
   if (progress.throttles > 0) parts.push(`${progress.throttles} throttled (retried)`)
-  if ((progress.serverErrors ?? 0) > 0) parts.push(`${progress.serverErrors} server errors (retried)`)
+  const serverErrors = progress.serverErrors ?? 0
+  if (serverErrors > 0) parts.push(`${serverErrors} server error${serverErrors === 1 ? '' : 's'} (retried)`)
   return parts.join(' · ')
 }
