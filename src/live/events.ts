@@ -81,6 +81,13 @@ export async function lookupRecentEvents(options: LookupEventsOptions): Promise<
             }
             nextToken = page.NextToken
           } while (nextToken !== undefined && (options.maxEventsPerRegion === undefined || count < options.maxEventsPerRegion))
+          if (nextToken !== undefined) {
+            diagnostics.push({
+              severity: 'warning',
+              code: 'live-events-truncated',
+              message: `account ${caller.accountId}, ${region}: stopped after ${count} events (maxEventsPerRegion); later events were not judged`,
+            })
+          }
         } catch (error) {
           if (!asked && isOptInRegion(region) && isRegionNotEnabled(error)) return
           const reason = error instanceof CallFailure ? `${error.code}: ${error.message}` : String(error)
