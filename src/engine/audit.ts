@@ -1,10 +1,11 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
+import {parseTrailArn} from '../inputs/arn.js'
 import {assemble} from '../inputs/index.js'
 import {snapshotReader} from '../inputs/snapshot/reader.js'
 import type {InputFile, ReadOptions} from '../inputs/types.js'
-import type {LiveOptions, LiveStats, SnapshotDocument} from '../live/index.js'
+import type {LiveOptions, LiveStats, SnapshotDocument, SnapshotError} from '../live/index.js'
 import type {InputRecord, Inventory} from '../model/types.js'
 import type {EventScanResult, RecordBatch} from '../events/scan.js'
 import {displayPath} from '../util/paths.js'
@@ -57,8 +58,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const inventory = assemble([{file: file.path, output}], readOptions)
   if (!options.saveSnapshot) forgetLocations(inventory)
   inventory.inputs = accountRegionInputs(live.snapshot)
+  // Each snapshot error is already one live diagnostic (with its code): reading it back must not say it again.
+  inventory.diagnostics = inventory.diagnostics.filter((diagnostic) => diagnostic.code !== 'collection-error')
   inventory.diagnostics.push(...live.diagnostics)
-  inventory.notes.push(`${live.stats.calls} AWS calls for ${live.stats.accounts} account${live.stats.accounts === 1 ? '' : 's'} × regions (${live.stats.regions} account-regions), ${live.stats.throttles} throttled and retried, in ${(live.stats.ms / 1000).toFixed(1)} s`)
+  inventory.notes.push(callsNote(live.stats))
 
   const events = options.eventsSince ? await recentEvents(options, prepared) : undefined
 
@@ -125,26 +128,50 @@ function forgetLocations(inventory: Inventory): void {
   }
 }
 
-/** Every account and region asked for is an input: read, or failed with what went wrong. */
+function callsNote(stats: LiveStats): string {
+  const retried = [`${stats.throttles} throttled and retried`, `${stats.serverErrors} server error${stats.serverErrors === 1 ? '' : 's'} retried`]
+  if (stats.renewals > 0) retried.push(`${stats.renewals} sent again with renewed credentials`)
+  const accounts = `${stats.accounts} account${stats.accounts === 1 ? '' : 's'}`
+  return `${stats.calls} AWS calls for ${accounts} × regions (${stats.regions} account-regions), ${retried.join(', ')}, in ${(stats.ms / 1000).toFixed(1)} s`
+}
+
+const errorText = (error: SnapshotError): string => `${error.operation}: ${error.code === undefined ? '' : `${error.code}: `}${error.message}`
+
+/**
+ * Every account and region asked for is an input: read, or failed with what went wrong. So is a
+ * region the account's trails live in that the audit never examined (outside --regions): not
+ * audited, so not judged.
+ */
 function accountRegionInputs(snapshot: SnapshotDocument): InputRecord[] {
   const records: InputRecord[] = []
   for (const account of snapshot.accounts) {
     const errors = account.errors ?? []
     const accountWide = errors.filter((e) => !e.region)
     if (account.regions.length === 0 && accountWide.length > 0) {
-      records.push({path: `aws://${account.accountId}`, kind: 'live', fate: 'failed', detail: accountWide.map((e) => `${e.operation}: ${e.message}`).join('; ')})
+      records.push({path: `aws://${account.accountId}`, kind: 'live', fate: 'failed', detail: `not audited: ${accountWide.map(errorText).join('; ')}`})
       continue
+    }
+    const examined = new Set(account.regions)
+    const homedElsewhere = new Map<string, string[]>()
+    for (const trail of account.trails) {
+      const home = trail.HomeRegion
+      if (home === undefined || examined.has(home) || parseTrailArn(trail.TrailARN)?.account !== account.accountId) continue
+      homedElsewhere.set(home, [...(homedElsewhere.get(home) ?? []), trail.Name ?? String(trail.TrailARN)])
+    }
+    for (const [region, names] of [...homedElsewhere].sort(([a], [b]) => a.localeCompare(b))) {
+      const which = names.length === 1 ? `trail ${names[0]} is` : `trails ${names.join(', ')} are`
+      records.push({path: `aws://${account.accountId}/${region}`, kind: 'live', fate: 'skipped', detail: `not audited: not among the regions examined (--regions); ${which} homed there`})
     }
     for (const region of account.regions) {
       const failed = errors.filter((e) => e.region === region)
       const visible = account.regionTrails?.[region]?.length
       records.push(
         failed.length > 0
-          ? {path: `aws://${account.accountId}/${region}`, kind: 'live', fate: 'failed', detail: failed.map((e) => `${e.operation}: ${e.message}`).join('; ')}
+          ? {path: `aws://${account.accountId}/${region}`, kind: 'live', fate: 'failed', detail: failed.map(errorText).join('; ')}
           : {path: `aws://${account.accountId}/${region}`, kind: 'live', fate: 'read', detail: visible === undefined ? 'read' : `${visible} trail${visible === 1 ? '' : 's'} visible`},
       )
     }
-    for (const error of accountWide) records.push({path: `aws://${account.accountId}`, kind: 'live', fate: 'failed', detail: `${error.operation}: ${error.message}`})
+    for (const error of accountWide) records.push({path: `aws://${account.accountId}`, kind: 'live', fate: 'failed', detail: errorText(error)})
   }
   return records
 }

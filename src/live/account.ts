@@ -1,4 +1,4 @@
-import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {CloudTrailClient, ResourceTag} from '@aws-sdk/client-cloudtrail'
 import type {Diagnostic} from '../model/types.js'
 import {loadCloudTrail, type AwsClients, type CredentialSource} from './aws-clients.js'
 import {CallFailure, type CallRunner} from './call.js'
@@ -24,6 +24,8 @@ export interface AccountTarget {
   partition: string
   /** Undefined: the clients' own default credential chain (profile, environment, SSO, web identity). */
   credentials: CredentialSource | undefined
+  /** Assumed roles: renew the credentials when the service says they expired. */
+  renewCredentials?: (since: number) => void
 }
 
 export interface RegionPlan {
@@ -83,9 +85,24 @@ export async function collectAccount(context: CollectionContext, target: Account
 
   const call = async <T>(region: string, operation: string, send: (client: CloudTrailClient, abortSignal: AbortSignal) => Promise<T>) => {
     const client = await context.clients.cloudTrail(accountId, region, target.credentials)
-    return context.runner.run({operation, account: accountId, region, rateLimited: true}, (abortSignal) => send(client, abortSignal))
+    const renew = target.renewCredentials === undefined ? {} : {renewCredentials: target.renewCredentials}
+    return context.runner.run({operation, account: accountId, region, rateLimited: true, ...renew}, (abortSignal) => send(client, abortSignal))
   }
   const fail = (error: unknown, about?: string) => recordFailure(context, errors, accountId, error, about)
+  // CloudTrail's model pages ListTags (NextToken): every page is read, or the tags would be cut short.
+  const listTags = async (region: string, ids: string[]) => {
+    const entries: ResourceTag[] = []
+    let nextToken: string | undefined
+    do {
+      const token = nextToken
+      const page = await call(region, 'ListTags', (client, abortSignal) =>
+        client.send(new sdk.ListTagsCommand({ResourceIdList: ids, ...(token === undefined ? {} : {NextToken: token})}), {abortSignal}),
+      )
+      for (const entry of page.ResourceTagList ?? []) entries.push(entry)
+      nextToken = page.NextToken
+    } while (nextToken !== undefined && nextToken !== '')
+    return entries
+  }
 
   await Promise.all(
     plan.map(async ({region, optional}) => {
@@ -165,9 +182,9 @@ export async function collectAccount(context: CollectionContext, target: Account
       const batch = homed.slice(start, start + LIST_TAGS_BATCH)
       const ids = batch.map((trail) => trail.TrailARN as string)
       tagBatches.push(
-        call(home, 'ListTags', (client, abortSignal) => client.send(new sdk.ListTagsCommand({ResourceIdList: ids}), {abortSignal}))
-          .then((answer) => {
-            const byArn = new Map((answer.ResourceTagList ?? []).map((entry) => [entry.ResourceId, entry.TagsList ?? []]))
+        listTags(home, ids)
+          .then((entries) => {
+            const byArn = new Map(entries.map((entry) => [entry.ResourceId, entry.TagsList ?? []]))
             for (const trail of batch) {
               const tags = byArn.get(trail.TrailARN) ?? []
               trail.Tags = Object.fromEntries(tags.map((tag) => [tag.Key ?? '', tag.Value ?? '']))

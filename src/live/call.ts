@@ -1,4 +1,4 @@
-import {describeError, isRetryable, isThrottle, isTimeout, type ErrorFacts} from './errors.js'
+import {describeError, isExpiredCredentials, isRetryable, isServerError, isThrottle, isTimeout, type ErrorFacts} from './errors.js'
 import type {RateLimiter} from './rate-limiter.js'
 
 export interface RetryPolicy {
@@ -15,6 +15,10 @@ export interface CallCounters {
   calls: number
   callsByOperation: Record<string, number>
   throttles: number
+  /** HTTP 5xx answers received (each was retried while attempts remained). */
+  serverErrors: number
+  /** Calls sent again with renewed credentials after the service said they had expired. */
+  renewals: number
   retries: number
 }
 
@@ -24,6 +28,8 @@ export interface CallTarget {
   account?: string
   region?: string
   rateLimited?: boolean
+  /** Renews the credentials the call is signed with (assumed roles) unless renewed since `since`: once per call, when the service says they expired. */
+  renewCredentials?: (since: number) => void
 }
 
 /** A call that failed for good: retries exhausted, or an answer no retry can change. */
@@ -51,7 +57,7 @@ function sleep(ms: number): Promise<void> {
  * it all. Throttles are expected and absorbed here; only a call that still fails comes out.
  */
 export class CallRunner {
-  readonly counters: CallCounters = {calls: 0, callsByOperation: {}, throttles: 0, retries: 0}
+  readonly counters: CallCounters = {calls: 0, callsByOperation: {}, throttles: 0, serverErrors: 0, renewals: 0, retries: 0}
 
   constructor(
     private readonly limiter: RateLimiter,
@@ -60,16 +66,27 @@ export class CallRunner {
   ) {}
 
   async run<T>(target: CallTarget, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    let renewed = false
     for (let attempt = 1; ; attempt++) {
       const limited = target.rateLimited === true && target.account !== undefined && target.region !== undefined
       if (limited) await this.limiter.acquire(target.account as string, target.region as string, target.operation)
       this.count(target.operation)
+      const sentAt = Date.now()
       try {
         return await this.attempt(send)
       } catch (error) {
         if (isThrottle(error)) {
           this.counters.throttles++
           if (limited) this.limiter.drain(target.account as string, target.region as string, target.operation)
+        }
+        if (isServerError(error)) this.counters.serverErrors++
+        // Credentials can lapse before their stated expiry (clock skew, a shortened session): renew once, send again.
+        if (!renewed && target.renewCredentials !== undefined && isExpiredCredentials(error)) {
+          renewed = true
+          target.renewCredentials(sentAt)
+          this.counters.renewals++
+          this.onActivity()
+          continue
         }
         if (isTimeout(error)) {
           throw new CallFailure(target, {code: 'Timeout', message: `no answer within ${this.policy.timeoutMs} ms`}, error)

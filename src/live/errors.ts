@@ -60,6 +60,19 @@ export function isThrottle(error: unknown): boolean {
   return THROTTLE_CODES.has(code) || status === 429
 }
 
+/** An answer of 5xx: the service failed, not the request. */
+export function isServerError(error: unknown): boolean {
+  const {status} = describeError(error)
+  return status !== undefined && status >= 500
+}
+
+const EXPIRED_CODES = new Set(['ExpiredTokenException', 'ExpiredToken', 'RequestExpired', 'TokenRefreshRequired'])
+
+/** The service no longer honours the credentials the call was signed with. */
+export function isExpiredCredentials(error: unknown): boolean {
+  return EXPIRED_CODES.has(describeError(error).code)
+}
+
 export function isTimeout(error: unknown): boolean {
   const {name} = shape(error)
   return name === 'AbortError' || name === 'TimeoutError'

@@ -26,7 +26,7 @@ export interface LookedUpEvent {
 export interface LookupEventsResult {
   events: LookedUpEvent[]
   diagnostics: Diagnostic[]
-  stats: {calls: number; throttles: number; retries: number; ms: number}
+  stats: {calls: number; throttles: number; serverErrors: number; retries: number; ms: number}
 }
 
 /** LookupEvents answers at most 50 events per page. */
@@ -81,6 +81,13 @@ export async function lookupRecentEvents(options: LookupEventsOptions): Promise<
             }
             nextToken = page.NextToken
           } while (nextToken !== undefined && (options.maxEventsPerRegion === undefined || count < options.maxEventsPerRegion))
+          if (nextToken !== undefined) {
+            diagnostics.push({
+              severity: 'warning',
+              code: 'live-events-truncated',
+              message: `account ${caller.accountId}, ${region}: stopped after ${count} events (maxEventsPerRegion); later events were not judged`,
+            })
+          }
         } catch (error) {
           if (!asked && isOptInRegion(region) && isRegionNotEnabled(error)) return
           const reason = error instanceof CallFailure ? `${error.code}: ${error.message}` : String(error)
@@ -98,8 +105,8 @@ export async function lookupRecentEvents(options: LookupEventsOptions): Promise<
   } finally {
     session.close()
   }
-  const {calls, throttles, retries} = runner.counters
-  return {events, diagnostics, stats: {calls, throttles, retries, ms: Math.round(performance.now() - started)}}
+  const {calls, throttles, serverErrors, retries} = runner.counters
+  return {events, diagnostics, stats: {calls, throttles, serverErrors, retries, ms: Math.round(performance.now() - started)}}
 }
 
 function parseRecord(text: string | undefined): Record<string, unknown> | undefined {

@@ -55,6 +55,10 @@ export interface LiveStats {
   callsByOperation: Record<string, number>
   /** Throttling answers received (each was retried). */
   throttles: number
+  /** HTTP 5xx answers received (retried while attempts remained). */
+  serverErrors: number
+  /** Calls sent again with renewed credentials after the service said they had expired. */
+  renewals: number
   retries: number
   accounts: number
   /** Account × region pairs examined. */
@@ -139,6 +143,8 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
       calls: counters.calls,
       callsByOperation: {...counters.callsByOperation},
       throttles: counters.throttles,
+      serverErrors: counters.serverErrors,
+      renewals: counters.renewals,
       retries: counters.retries,
       accounts: accounts.length,
       regions: accounts.reduce((sum, account) => sum + account.regions.length, 0),
@@ -215,7 +221,7 @@ async function enterAccount(
   })
   try {
     await credentials()
-    return {accountId, partition: caller.partition, credentials}
+    return {accountId, partition: caller.partition, credentials, renewCredentials: credentials.renew}
   } catch (error) {
     const errors: SnapshotError[] = []
     recordFailure(context, errors, accountId, error, roleArn)

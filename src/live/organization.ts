@@ -63,14 +63,24 @@ export interface AssumeRoleRequest {
   sessionName: string
 }
 
+/** Credentials of an assumed role, with a way to drop them when the service no longer honours them. */
+export interface AssumedRoleCredentials {
+  (): Promise<AwsCredentials>
+  /** Tells the SDK that this provider keeps its own cache, so it is asked on every request. */
+  readonly memoized: true
+  /** Assume the role again on the next request, unless that already happened after `since` (ms since epoch). */
+  renew(since: number): void
+}
+
 /**
  * Credentials of a role in another account, assumed now and again whenever they come near their
- * expiry, so an audit longer than the session still succeeds.
+ * expiry (or the service says they expired), so an audit longer than the session still succeeds.
  */
-export function assumedRoleCredentials(runner: CallRunner, sts: STSClient, request: AssumeRoleRequest): () => Promise<AwsCredentials> {
+export function assumedRoleCredentials(runner: CallRunner, sts: STSClient, request: AssumeRoleRequest): AssumedRoleCredentials {
   const refreshMarginMs = 5 * 60_000
   let current: Promise<AwsCredentials> | undefined
   let expiresAt = 0
+  let assumedAt = 0
   const assume = async (): Promise<AwsCredentials> => {
     const {AssumeRoleCommand} = await loadSts()
     const input = {
@@ -91,9 +101,10 @@ export function assumedRoleCredentials(runner: CallRunner, sts: STSClient, reque
       ...(credentials.Expiration === undefined ? {} : {expiration: credentials.Expiration}),
     }
   }
-  return () => {
+  const provide = () => {
     if (current === undefined || Date.now() > expiresAt - refreshMarginMs) {
       expiresAt = Number.POSITIVE_INFINITY // until this attempt says otherwise, nobody starts another
+      assumedAt = Date.now()
       const attempt = assume()
       current = attempt
       // A failed attempt must not be cached: the next caller tries again.
@@ -103,4 +114,9 @@ export function assumedRoleCredentials(runner: CallRunner, sts: STSClient, reque
     }
     return current
   }
+  // Many calls fail at once when a session lapses: the first renewal serves them all.
+  const renew = (since: number) => {
+    if (assumedAt <= since) current = undefined
+  }
+  return Object.assign(provide, {memoized: true as const, renew})
 }

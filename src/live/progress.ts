@@ -7,6 +7,8 @@ export interface LiveProgress {
   regionsTotal: number
   calls: number
   throttles: number
+  /** HTTP 5xx answers (retried). */
+  serverErrors?: number
 }
 
 /** Keeps the running totals of a collection and tells the caller whenever they move. */
@@ -47,6 +49,7 @@ export class ProgressTracker {
       regionsTotal: this.regionsTotal,
       calls: this.counters.calls,
       throttles: this.counters.throttles,
+      serverErrors: this.counters.serverErrors,
     }
   }
 
@@ -63,5 +66,7 @@ export function formatProgress(progress: LiveProgress): string {
     `${progress.calls} calls`,
   ]
   if (progress.throttles > 0) parts.push(`${progress.throttles} throttled (retried)`)
+  const serverErrors = progress.serverErrors ?? 0
+  if (serverErrors > 0) parts.push(`${serverErrors} server error${serverErrors === 1 ? '' : 's'} (retried)`)
   return parts.join(' · ')
 }

@@ -204,17 +204,17 @@ export interface TrailDocument {
 export interface RegionDocument {
   AccountId: string
   Region: string
-  /** Every trail that logs in the region: its own, shadow copies of multi-region trails, organization trails. */
-  Trails: TrailDocument[]
-  Facts: {TrailCount: number; ShadowTrailCount: number; OrganizationTrailCount: number}
+  /** Every trail that logs in the region: its own, shadow copies of multi-region trails, organization trails. Unknown when the region's listing could not be read. */
+  Trails: TrailDocument[] | UnknownValue
+  Facts: {TrailCount: number | UnknownValue; ShadowTrailCount: number | UnknownValue; OrganizationTrailCount: number | UnknownValue}
   [key: string]: unknown
 }
 
 export interface AccountDocument {
   AccountId: string
   Regions: string[]
-  /** Each trail once. */
-  Trails: TrailDocument[]
+  /** Each trail once, and one unknown for each region whose listing could not be read; unknown when none could. */
+  Trails: (TrailDocument | UnknownValue)[] | UnknownValue
   Facts: {TrailCount: number; MultiRegionTrailCount: number; LoggingTrailCount: number}
   [key: string]: unknown
 }

@@ -1,3 +1,4 @@
+import {unknown} from './types.js'
 import type {
   AccountSubject,
   Provenance,
@@ -21,6 +22,10 @@ export interface Coverage {
   regionTrails?: Record<string, string[]>
   /** Where the evidence for these regions is (the listing or the snapshot account), for reports. */
   provenance?: Provenance
+  /** `regions` is every region examined (a snapshot): no other region of the account is judged. */
+  exhaustive?: boolean
+  /** Regions examined whose listing could not be read, with why: judged unknown, never as empty. */
+  unread?: Record<string, string>
 }
 
 /**
@@ -42,13 +47,20 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
   const accounts: AccountSubject[] = []
   for (const account of [...byAccount.keys()].sort()) {
     const covered = byAccount.get(account) as MergedCoverage
+    // Nothing of this account was examined (its role could not be assumed): nothing to judge, no verdict.
+    if (covered.exhaustive && covered.regions.size === 0) continue
     const visible = trails.filter((trail) => trail.account === account || isOrganizationTrail(trail))
     const regionNames = new Set([...covered.regions, ...Object.keys(covered.regionTrails)])
     for (const trail of visible) {
-      if (typeof trail.document.HomeRegion === 'string') regionNames.add(trail.document.HomeRegion)
+      if (typeof trail.document.HomeRegion === 'string' && !covered.exhaustive) regionNames.add(trail.document.HomeRegion)
     }
     const sortedRegions = [...regionNames].sort()
     for (const region of sortedRegions) {
+      const why = covered.unread.get(region)
+      if (why !== undefined && covered.regionTrails[region] === undefined) {
+        regions.push(unreadRegion(account, region, why, covered.provenanceByRegion.get(region) ?? covered.provenance ?? {kind: 'aws-cli/describe-trails'}))
+        continue
+      }
       const listed = covered.regionTrails[region]
       const present = listed
         ? listed.map((arn) => byId.get(arn)).filter((trail): trail is TrailSubject => trail !== undefined)
@@ -74,6 +86,10 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
       })
     }
     const accountTrails = visible.map((trail) => copyFor(trail, account, undefined))
+    const unreadRegions = sortedRegions.filter((region) => covered.unread.has(region) && covered.regionTrails[region] === undefined)
+    const noneRead = unreadRegions.length > 0 && accountTrails.length === 0 && unreadRegions.length === sortedRegions.length
+    // A trail homed in a region that could not be listed is unseen, not absent: it stands in the list as unknown.
+    const unseen = unreadRegions.map((region) => unknown(`not read: the trails homed in ${region} (${covered.unread.get(region)})`))
     accounts.push({
       type: 'account',
       id: account,
@@ -82,7 +98,9 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
       document: {
         AccountId: account,
         Regions: sortedRegions,
-        Trails: accountTrails,
+        ...(noneRead
+          ? {Trails: unknown(`not read: no region's trail listing could be read (${covered.unread.get(sortedRegions[0] as string)})`)}
+          : {Trails: [...accountTrails, ...unseen]}),
         Facts: {
           TrailCount: accountTrails.length,
           MultiRegionTrailCount: accountTrails.filter((trail) => trail.IsMultiRegionTrail === true).length,
@@ -98,20 +116,26 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
 interface MergedCoverage {
   regions: Set<string>
   regionTrails: Record<string, string[]>
+  exhaustive: boolean
+  unread: Map<string, string>
   provenance?: Provenance
   provenanceByRegion: Map<string, Provenance>
 }
 
 function emptyCoverage(_account: string): MergedCoverage {
-  return {regions: new Set(), regionTrails: {}, provenanceByRegion: new Map()}
+  return {regions: new Set(), regionTrails: {}, exhaustive: false, unread: new Map(), provenanceByRegion: new Map()}
 }
 
 function mergeCoverage(coverage: Coverage[]): Map<string, MergedCoverage> {
   const merged = new Map<string, MergedCoverage>()
   for (const entry of coverage) {
     if (entry.account === '') continue
-    const target = merged.get(entry.account) ?? emptyCoverage(entry.account)
+    const known = merged.get(entry.account)
+    const target = known ?? {...emptyCoverage(entry.account), exhaustive: entry.exhaustive === true}
     merged.set(entry.account, target)
+    // Only when every piece of evidence for the account is a complete list of its regions is that list the whole account.
+    if (known !== undefined && entry.exhaustive !== true) target.exhaustive = false
+    for (const [region, why] of Object.entries(entry.unread ?? {})) if (!target.unread.has(region)) target.unread.set(region, why)
     for (const region of entry.regions) {
       target.regions.add(region)
       if (entry.provenance && !target.provenanceByRegion.has(region)) target.provenanceByRegion.set(region, entry.provenance)
@@ -123,6 +147,25 @@ function mergeCoverage(coverage: Coverage[]): Map<string, MergedCoverage> {
     if (entry.provenance && entry.regions.length !== 1) target.provenance ??= entry.provenance
   }
   return merged
+}
+
+/** A region whose listing failed: every value a region policy reads is unknown, with why. */
+function unreadRegion(account: string, region: string, why: string, provenance: Provenance): RegionSubject {
+  const reason = `not read: ${why}`
+  return {
+    type: 'region',
+    id: `${account}/${region}`,
+    label: `${account}/${region}`,
+    account,
+    region,
+    document: {
+      AccountId: account,
+      Region: region,
+      Trails: unknown(reason),
+      Facts: {TrailCount: unknown(reason), ShadowTrailCount: unknown(reason), OrganizationTrailCount: unknown(reason)},
+    },
+    provenance,
+  }
 }
 
 function isOrganizationTrail(trail: TrailSubject): boolean {

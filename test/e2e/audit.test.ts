@@ -1,11 +1,13 @@
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {Ajv2020} from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/engine/report-types.js'
 import {organizationWorld, startFakeAws, type FakeAws, type FakeWorld} from '../live/fake-aws/server.js'
-import {trailgate, trailgateAsync} from './cli.js'
+import {ROOT, trailgate, trailgateAsync} from './cli.js'
 
 const ACCOUNT = '111122223333'
 const REGIONS = ['us-east-1', 'eu-west-1']
@@ -131,5 +133,111 @@ describe('trailgate audit against a local AWS endpoint (real SDK on the wire, bu
     expect(findings[0]?.subject.label).toContain('mallory')
     expect(report.policies.find((p) => p.id === 'trail-tampering')?.recordsPassed).toBe(1)
     expect(report.inputs.some((i) => i.path === `aws://${ACCOUNT}/us-east-1 (LookupEvents)` && i.fate === 'read')).toBe(true)
+  })
+})
+
+const snapshotSchema = (() => {
+  const ajv = new Ajv2020({allErrors: true, strict: true})
+  ;(addFormatsModule as unknown as (instance: Ajv2020) => void)(ajv)
+  return ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schemas', 'snapshot.schema.json'), 'utf8')) as object)
+})()
+
+const resultsFor = (report: Report, subjectId: string) => report.results.filter((r) => r.subject.id === subjectId)
+const errorsAbout = (report: Report, text: string) => report.diagnostics.filter((d) => d.severity === 'error' && d.message.includes(text))
+
+/** One account whose multi-region trail is homed in eu-west-1, the region that will not answer. */
+function homedInEurope(faults: FakeWorld['accounts'][string]['faults']): FakeWorld {
+  const world: FakeWorld = structuredClone(oneAccount)
+  const account = world.accounts[ACCOUNT]!
+  account.trails = [{...account.trails![0]!, Name: 'europe', HomeRegion: 'eu-west-1'}]
+  account.faults = faults
+  return world
+}
+
+describe('trailgate audit never turns what it could not read into a pass', () => {
+  it.each([
+    ['denied', {accessDenied: {regions: ['eu-west-1'], operations: ['DescribeTrails']}}, [], 'AccessDeniedException'],
+    ['timed out', {timeout: {regions: ['eu-west-1'], operations: ['DescribeTrails']}}, ['--call-timeout', '1'], 'Timeout'],
+  ] as const)('a region whose DescribeTrails was %s is unknown with the reason, and its trails stay judged', async (_how, faults, extra, reason) => {
+    const {status, report} = await audit(homedInEurope(structuredClone(faults) as never), 'AKIAONEACCOUNT', [...extra])
+    const region = resultsFor(report, `${ACCOUNT}/eu-west-1`)
+    expect(region.length).toBeGreaterThan(0)
+    expect(region.map((r) => r.status)).toEqual(region.map(() => 'unknown'))
+    expect(region[0]?.message).toContain(reason)
+    // The trail homed in the silent region is still seen (as the shadow copy us-east-1 lists) and judged.
+    const trail = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/europe`
+    expect(resultsFor(report, trail).length).toBeGreaterThan(0)
+    expect(resultsFor(report, `${ACCOUNT}/us-east-1`).map((r) => r.status)).toEqual(['pass'])
+    expect(errorsAbout(report, 'DescribeTrails')).toHaveLength(1)
+    expect(status).toBe(2)
+  })
+
+  it('gives no verdict on a region it never examined (outside --regions) and says it was not audited', async () => {
+    const world: FakeWorld = structuredClone(oneAccount)
+    world.regions = [...REGIONS, 'ap-south-1']
+    world.accounts[ACCOUNT]!.trails!.push({Name: 'mumbai', HomeRegion: 'ap-south-1', S3BucketName: 'mumbai-logs', IsMultiRegionTrail: true, LogFileValidationEnabled: true, status: {IsLogging: true}})
+    const {report} = await audit(world, 'AKIAONEACCOUNT', ['--only', 'trails-per-region-limit'])
+    expect(report.results.map((r) => r.subject.id).sort()).toEqual([`${ACCOUNT}/eu-west-1`, `${ACCOUNT}/us-east-1`])
+    expect(report.inputs).toContainEqual(expect.objectContaining({path: `aws://${ACCOUNT}/ap-south-1`, fate: 'skipped', detail: expect.stringContaining('not audited')}))
+  })
+
+  it('gives an account whose role cannot be assumed no verdicts at all, and reports it not audited in every format', async () => {
+    const world = organizationWorld({accounts: 3, regions: REGIONS, roleName: 'Auditor'})
+    world.accounts['200000000001']!.roles = {}
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-unassumable-'))
+    const {status, report} = await audit(world, 'AKIAMANAGEMENT', ['--org', '--role-name', 'Auditor', '--sarif', join(dir, 'r.sarif'), '--junit', join(dir, 'r.xml')])
+    expect(report.results.filter((r) => r.subject.account === '200000000001')).toEqual([])
+    expect(report.results.some((r) => r.subject.account === '200000000002' && r.policy === 'multi-region-trail')).toBe(true)
+    const notAudited = report.inputs.filter((i) => i.path.startsWith('aws://200000000001'))
+    expect(notAudited).toEqual([expect.objectContaining({path: 'aws://200000000001', fate: 'failed', detail: expect.stringMatching(/^not audited: .*AssumeRole.*AccessDenied/)})])
+    expect(errorsAbout(report, '200000000001')).toHaveLength(1)
+    const sarif = JSON.parse(readFileSync(join(dir, 'r.sarif'), 'utf8')) as {runs: {invocations: {toolExecutionNotifications: {message: {text: string}}[]}[]}[]}
+    const notes = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text)
+    expect(notes.filter((text) => text.includes('200000000001') && text.includes('not audited'))).toHaveLength(1)
+    expect(readFileSync(join(dir, 'r.xml'), 'utf8')).toMatch(/aws:\/\/200000000001[^]*not audited/)
+    expect(status).toBe(2)
+  })
+
+  it('saves a snapshot that passes its own schema when a region failed, and replays one failure as one error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-failed-snapshot-'))
+    const file = join(dir, 'snapshot.json')
+    const {report} = await audit(homedInEurope({accessDenied: {regions: ['eu-west-1'], operations: ['DescribeTrails']}}), 'AKIAONEACCOUNT', ['--save-snapshot', file])
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as object
+    snapshotSchema(saved)
+    expect(snapshotSchema.errors ?? []).toEqual([])
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toHaveLength(1)
+    const replay = JSON.parse(trailgate(['check', file, '--format', 'json']).stdout) as Report
+    expect(replay.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([expect.stringContaining('eu-west-1')])
+    expect(resultsFor(replay, `${ACCOUNT}/eu-west-1`).map((r) => r.status)).toEqual(['unknown'])
+  })
+
+  it('follows ListTags pages: no tag is dropped', async () => {
+    const world: FakeWorld = structuredClone(oneAccount)
+    world.accounts[ACCOUNT]!.trails![1] = {...world.accounts[ACCOUNT]!.trails![1]!, HomeRegion: 'us-east-1', tags: {team: 'legacy'}}
+    world.pageSize = {ListTags: 1}
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-tags-'))
+    const file = join(dir, 'snapshot.json')
+    await audit(world, 'AKIAONEACCOUNT', ['--save-snapshot', file])
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as {accounts: {trails: {Name: string; Tags?: unknown}[]}[]}
+    expect(saved.accounts[0]!.trails.map((t) => [t.Name, t.Tags])).toEqual([['legacy', {team: 'legacy'}], ['main', {owner: 'security'}]])
+  })
+
+  it('counts retried server errors (HTTP 500) and reports them with the throttles', async () => {
+    const world: FakeWorld = structuredClone(oneAccount)
+    world.accounts[ACCOUNT]!.faults = {internalError: {GetTrailStatus: 2}}
+    const {report} = await audit(world, 'AKIAONEACCOUNT', [])
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    expect(report.notes.find((n) => n.includes('AWS calls'))).toMatch(/2 server errors retried/)
+  })
+
+  it('assumes a role again when its credentials expire during the audit', async () => {
+    const world = organizationWorld({accounts: 3, regions: REGIONS, roleName: 'Auditor'})
+    // The service stops honouring each assumed session after 1 s; its Expiration says one hour (a skewed clock).
+    world.sessionLifetimeMs = 1_000
+    for (const id of ['200000000001', '200000000002']) world.accounts[id]!.faults = {delayMs: {'eu-west-1': 1_500}}
+    const {status, report} = await audit(world, 'AKIAMANAGEMENT', ['--org', '--role-name', 'Auditor'])
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    expect(report.inputs.filter((i) => i.fate !== 'read')).toEqual([])
+    expect(status).not.toBe(2)
   })
 })

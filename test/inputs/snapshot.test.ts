@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {readInputs} from '../../src/inputs/index.js'
+import type {TrailDocument} from '../../src/model/types.js'
 import {ACCOUNT, MANAGEMENT, readFolder, region, trailArn, trailNamed} from './helpers.js'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -58,7 +59,7 @@ describe('the trailgate snapshot', () => {
     ])
     const memberEurope = region(inventory, `${ACCOUNT}/eu-west-1`).document
     expect(memberEurope.Facts).toEqual({TrailCount: 2, ShadowTrailCount: 1, OrganizationTrailCount: 1})
-    expect(memberEurope.Trails.map((trail) => [trail.Name, trail.Facts.IsOtherAccount])).toEqual([
+    expect((memberEurope.Trails as TrailDocument[]).map((trail) => [trail.Name, trail.Facts.IsOtherAccount])).toEqual([
       ['app-trail', false],
       ['org-audit', true],
     ])

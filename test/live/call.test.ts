@@ -47,7 +47,7 @@ describe('CallRunner', () => {
       return 'trails'
     })
     expect(answer).toBe('trails')
-    expect(calls.counters).toEqual({calls: 3, callsByOperation: {DescribeTrails: 3}, throttles: 2, retries: 2})
+    expect(calls.counters).toEqual({calls: 3, callsByOperation: {DescribeTrails: 3}, throttles: 2, serverErrors: 0, renewals: 0, retries: 2})
   })
 
   it('gives up after the last attempt and says how many there were', async () => {
@@ -76,5 +76,40 @@ describe('CallRunner', () => {
     ).catch((error: unknown) => error)
     expect(failure).toMatchObject({code: 'Timeout', message: 'no answer within 20 ms', region: 'ap-south-1'})
     expect(calls.counters.calls).toBe(1)
+  })
+})
+
+describe('CallRunner and expired credentials', () => {
+  it('renews the credentials once and sends the call again; a second expiry is the call’s failure', async () => {
+    const calls = runner()
+    const renewals: number[] = []
+    let attempts = 0
+    const target = {operation: 'GetTrailStatus', renewCredentials: (since: number) => renewals.push(since)}
+    const answer = await calls.run(target, async () => {
+      if (++attempts === 1) throw awsError('ExpiredTokenException', 400, 'The security token included in the request is expired')
+      return 'status'
+    })
+    expect(answer).toBe('status')
+    expect(renewals).toHaveLength(1)
+    expect(calls.counters).toMatchObject({calls: 2, renewals: 1, retries: 0})
+
+    const failure = await calls
+      .run(target, async () => {
+        throw awsError('ExpiredTokenException', 400, 'The security token included in the request is expired')
+      })
+      .catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(CallFailure)
+    expect((failure as CallFailure).code).toBe('ExpiredTokenException')
+    expect(renewals).toHaveLength(2)
+  })
+
+  it('counts server errors apart from throttles', async () => {
+    const calls = runner()
+    let attempts = 0
+    await calls.run({operation: 'ListTags'}, async () => {
+      if (++attempts < 3) throw awsError('InternalFailure', 500)
+      return 'tags'
+    })
+    expect(calls.counters).toMatchObject({calls: 3, serverErrors: 2, throttles: 0, retries: 2})
   })
 })

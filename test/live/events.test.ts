@@ -57,4 +57,27 @@ describe('lookupRecentEvents', () => {
       await fake.close()
     }
   })
+
+  it('says so when it stops before the last page (maxEventsPerRegion)', async () => {
+    const fake = await startFakeAws({
+      accounts: {[ACCOUNT]: {accessKeyIds: ['AKIAEVENTS'], events: {'us-east-1': Array.from({length: 120}, (_, index) => event(index, 'us-east-1'))}}},
+    })
+    try {
+      const {events, diagnostics} = await lookupRecentEvents({
+        endpointUrl: fake.url,
+        region: 'us-east-1',
+        credentials: {accessKeyId: 'AKIAEVENTS', secretAccessKey: 'fake-secret'},
+        retry: {baseDelayMs: 1},
+        since: new Date('2024-05-01T00:00:00Z'),
+        regions: ['us-east-1'],
+        maxEventsPerRegion: 50,
+      })
+      expect(events).toHaveLength(50)
+      expect(diagnostics).toEqual([
+        expect.objectContaining({severity: 'warning', code: 'live-events-truncated', message: `account ${ACCOUNT}, us-east-1: stopped after 50 events (maxEventsPerRegion); later events were not judged`}),
+      ])
+    } finally {
+      await fake.close()
+    }
+  })
 })

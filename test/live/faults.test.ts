@@ -16,7 +16,7 @@ function faultyWorld(): FakeWorld {
   const world = organizationWorld({accounts: 8, regions: REGIONS, roleName: 'Auditor', pageSize: 2})
   world.accounts[NO_ROLE].roles = {}
   world.accounts[DENIED_IN_EU].faults = {accessDenied: {regions: ['eu-west-1']}}
-  world.accounts[SLOW_SYDNEY].faults = {delayMs: {'ap-southeast-2': 3_000}}
+  world.accounts[SLOW_SYDNEY].faults = {delayMs: {'ap-southeast-2': 4_000}}
   world.accounts[FLAKY].faults = {serverError: {GetTrailStatus: 2, DescribeTrails: 1}}
   world.accounts[BROKEN_SELECTORS].faults = {serverError: {GetEventSelectors: 50}}
   world.accounts[DENIED_EVERYWHERE].faults = {accessDenied: true}
@@ -35,7 +35,7 @@ describe('collectLive with faults', () => {
   beforeAll(async () => {
     fake = await startFakeAws(faultyWorld())
     result = await collectLive(
-      liveOptions(fake, 'AKIAMANAGEMENT', {org: true, roleName: 'Auditor', regions: REGIONS, callTimeoutMs: 400, retry: {maxAttempts: 3, baseDelayMs: 1}}),
+      liveOptions(fake, 'AKIAMANAGEMENT', {org: true, roleName: 'Auditor', regions: REGIONS, callTimeoutMs: 1_500, retry: {maxAttempts: 3, baseDelayMs: 1}}),
     )
   })
   afterAll(() => fake.close())
@@ -71,7 +71,7 @@ describe('collectLive with faults', () => {
 
   it('reports a region that does not answer in time', () => {
     const slow = account(SLOW_SYDNEY)
-    expect(slow.errors).toContainEqual({region: 'ap-southeast-2', operation: 'DescribeTrails', code: 'Timeout', message: 'no answer within 400 ms'})
+    expect(slow.errors).toContainEqual({region: 'ap-southeast-2', operation: 'DescribeTrails', code: 'Timeout', message: 'no answer within 1500 ms'})
     expect(slow.regionTrails['us-east-1']).toBeDefined()
     expect(slow.regionTrails['ap-southeast-2']).toBeUndefined()
     expect(result.diagnostics).toContainEqual(expect.objectContaining({code: 'live-timeout', message: expect.stringContaining(`account ${SLOW_SYDNEY}, ap-southeast-2`)}))

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {trailFacts} from '../../src/model/facts.js'
-import type {TrailDocument, TrailSubject} from '../../src/model/types.js'
+import {isUnknown, type TrailDocument, type TrailSubject, type UnknownValue} from '../../src/model/types.js'
 import {buildViews} from '../../src/model/views.js'
 
 const ACCOUNT = '111122223333'
@@ -28,7 +28,8 @@ function subject(name: string, home: string, options: {multi?: boolean; org?: bo
   }
 }
 
-const names = (trails: TrailDocument[]) => trails.map((trail) => `${String(trail.Name)}${trail.Facts.IsShadow ? ' (shadow)' : ''}${trail.Facts.IsOtherAccount ? ' (other account)' : ''}`)
+/** Trail names of a view; an unread view (unknown trails) has none to name. */
+const names = (trails: (TrailDocument | UnknownValue)[] | UnknownValue) => (isUnknown(trails) ? [] : trails.filter((trail): trail is TrailDocument => !isUnknown(trail))).map((trail) => `${String(trail.Name)}${trail.Facts.IsShadow ? ' (shadow)' : ''}${trail.Facts.IsOtherAccount ? ' (other account)' : ''}`)
 
 describe('region views', () => {
   it('count home trails, shadow copies of multi-region trails and organization trails, as AWS counts them', () => {
@@ -90,6 +91,31 @@ describe('account views', () => {
 
   it('gives no views to an account that only owns organization trails the evidence shows', () => {
     const {accounts} = buildViews([subject('org', 'us-east-1', {multi: true, org: true, account: MANAGEMENT})], [{account: ACCOUNT, regions: []}])
+    expect(accounts.map((view) => view.id)).toEqual([ACCOUNT])
+  })
+})
+
+describe('views of evidence that could not be read', () => {
+  const denied = 'DescribeTrails failed in eu-west-1: AccessDeniedException: not authorized'
+
+  it('make a region whose listing failed unknown, with why, and keep its unseen trails unknown in the account', () => {
+    const trails = [subject('main', 'us-east-1', {multi: true})]
+    const coverage = {account: ACCOUNT, regions: ['us-east-1', 'eu-west-1'], exhaustive: true, regionTrails: {'us-east-1': [trails[0]!.id]}, unread: {'eu-west-1': denied}}
+    const {regions, accounts} = buildViews(trails, [coverage])
+    const europe = regions.find((view) => view.region === 'eu-west-1')?.document
+    expect(europe?.Facts.TrailCount).toEqual({$unknown: `not read: ${denied}`})
+    expect(europe?.Trails).toEqual({$unknown: `not read: ${denied}`})
+    const listed = accounts[0]?.document.Trails
+    expect(Array.isArray(listed) ? listed.filter(isUnknown) : listed).toEqual([{$unknown: `not read: the trails homed in eu-west-1 (${denied})`}])
+  })
+
+  it('judge no region a complete list of regions leaves out, and no account with no region examined', () => {
+    const trails = [subject('mumbai', 'ap-south-1', {multi: true}), subject('org', 'us-east-1', {multi: true, org: true, account: MANAGEMENT})]
+    const {regions, accounts} = buildViews(trails, [
+      {account: ACCOUNT, regions: ['us-east-1'], exhaustive: true},
+      {account: '444455556666', regions: [], exhaustive: true},
+    ])
+    expect(regions.map((view) => view.id)).toEqual([`${ACCOUNT}/us-east-1`])
     expect(accounts.map((view) => view.id)).toEqual([ACCOUNT])
   })
 })

@@ -92,7 +92,8 @@ function readAccount(doc: PositionedDocument, account: Record<string, unknown>, 
       provenance: {kind: KIND, location: doc.locate(path), fields: fieldLocations(doc, path, checked.trail)},
     })
   })
-  const coverage: Coverage = {account: accountId, regions: account.regions as string[], provenance: {kind: KIND, location: doc.locate(base)}}
+  // A snapshot lists every region it examined: a region it did not is not judged as one without trails.
+  const coverage: Coverage = {account: accountId, regions: account.regions as string[], exhaustive: true, provenance: {kind: KIND, location: doc.locate(base)}}
   const regionTrailsValid = !problems.some((problem) => problem.path[2] === 'regionTrails')
   if (isRecord(account.regionTrails) && regionTrailsValid) {
     const regionTrails = account.regionTrails as Record<string, string[]>
@@ -110,8 +111,12 @@ function readAccount(doc: PositionedDocument, account: Record<string, unknown>, 
     account.errors.forEach((error, errorIndex) => {
       if (!isRecord(error) || typeof error.operation !== 'string') return
       const region = typeof error.region === 'string' ? ` in ${error.region}` : ''
-      const message = `account ${accountId}${region}: ${error.operation} could not be read: ${String(error.message)}`
+      const code = typeof error.code === 'string' ? `${error.code}: ` : ''
+      const message = `account ${accountId}${region}: ${error.operation} could not be read: ${code}${String(error.message)}`
       diagnostics.push(diagnosticAt(doc.locate([...base, 'errors', errorIndex]), message, 'collection-error'))
+      if (error.operation === 'DescribeTrails' && typeof error.region === 'string') {
+        coverage.unread = {...coverage.unread, [error.region]: `DescribeTrails failed in ${error.region}: ${code}${String(error.message)}`}
+      }
     })
   }
   return {trails, coverage, diagnostics}

@@ -15,15 +15,26 @@ export interface FakeTrail {
   tags?: Record<string, string>
 }
 
+/** Which requests a fault hits: those of these services, regions and operations (each: all when absent). */
+export interface FaultScope {
+  services?: ('cloudtrail' | 'organizations' | 'sts')[]
+  regions?: string[]
+  operations?: string[]
+}
+
 export interface FakeFaults {
-  /** AccessDeniedException on CloudTrail calls: everywhere, or only in these regions / operations. */
-  accessDenied?: true | {regions?: string[]; operations?: string[]}
+  /** Access denied (CloudTrail and Organizations unless `services` says otherwise). */
+  accessDenied?: true | FaultScope
+  /** These requests are never answered (the client's call timeout ends them). */
+  timeout?: true | FaultScope
   /** Extra delay per region for CloudTrail calls (a slow region). */
   delayMs?: Record<string, number>
   /** The first N requests of an operation answer ThrottlingException. */
   throttle?: Record<string, number>
   /** The first N requests of an operation answer 503 with an HTML body. */
   serverError?: Record<string, number>
+  /** The first N requests of an operation answer HTTP 500 InternalFailure. */
+  internalError?: Record<string, number>
 }
 
 export interface FakeAccount {
@@ -48,6 +59,10 @@ export interface FakeWorld {
   regions?: string[]
   organization?: {id: string; managementAccountId: string; delegatedAdministrators?: string[]; pageSize?: number}
   listTrailsPageSize?: number
+  /** Items per page of an operation the service model declares a paginator for (default: AWS's). */
+  pageSize?: Record<string, number>
+  /** The service stops honouring assumed-role credentials after this long, whatever their Expiration says. */
+  sessionLifetimeMs?: number
   accounts: Record<string, FakeAccount>
 }
 
@@ -66,6 +81,8 @@ export interface FakeRequest {
   status: number
   error?: string
   input: Record<string, unknown> | undefined
+  /** The page token answered, when the service model pages the operation and more pages remain. */
+  nextToken?: string
 }
 
 export interface FakeAws {
@@ -86,5 +103,7 @@ export interface OrganizationWorldOptions {
 }
 
 export function cloudTrailRateClass(operation: string): RateClass
+/** Operations the vendored service model of `service` declares a paginator for, with the token names. */
+export function modelPaginators(service: 'cloudtrail' | 'organizations' | 'sts'): Record<string, {input_token: string; output_token: string; result_key: string; limit_key?: string}>
 export function startFakeAws(world: FakeWorld, options?: FakeServerOptions): Promise<FakeAws>
 export function organizationWorld(options: OrganizationWorldOptions): FakeWorld

@@ -1,23 +1,26 @@
 // A local stand-in for the AWS endpoints trailgate's live collection uses: CloudTrail and
 // Organizations (JSON 1.1) and STS (query protocol, XML answers). It serves a described "world" of
 // accounts, regions and trails to the real AWS SDK clients, enforces CloudTrail's documented rate
-// limits, and injects the faults a real audit meets. Plain JavaScript so that both the vitest suites
-// and `scripts/bench-audit.js` (plain node) can start it.
+// limits, and injects the faults a real audit meets. Requests are checked, answers written and
+// paginated operations paged by AWS's own service models (model.js). Plain JavaScript so that both
+// the vitest suites and `scripts/bench-audit.js` (plain node) can start it.
 import http from 'node:http'
 import {URLSearchParams} from 'node:url'
 
-const ORGANIZATIONS_TARGET = 'AWSOrganizationsV20161128'
+import {loadModel, ShapeError} from './model.js'
+
+const MODELS = {cloudtrail: loadModel('cloudtrail'), organizations: loadModel('organizations'), sts: loadModel('sts')}
 const DEFAULT_RATE_LIMITS = {describe: 10, lookup: 2, other: 1}
-/** GetTrailStatus members that the wire carries as timestamps (epoch seconds). */
-const STATUS_TIMESTAMPS = new Set([
-  'LatestDeliveryTime',
-  'LatestNotificationTime',
-  'StartLoggingTime',
-  'StopLoggingTime',
-  'LatestCloudWatchLogsDeliveryTime',
-  'LatestDigestDeliveryTime',
-])
+/** Page sizes AWS uses when the caller asks for none. */
+const DEFAULT_PAGE_SIZES = {ListTrails: 50, LookupEvents: 50, ListAccounts: 20}
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/
+/** How long a call that is made to time out hangs (the client gives up long before). */
+const HANG_MS = 120_000
+
+/** @param {'cloudtrail' | 'organizations' | 'sts'} service */
+export function modelPaginators(service) {
+  return Object.fromEntries(MODELS[service].paginated.map((operation) => [operation, MODELS[service].paginator(operation)]))
+}
 
 /** @param {string} operation */
 export function cloudTrailRateClass(operation) {
@@ -33,17 +36,6 @@ class ServiceError extends Error {
     this.code = code
     this.html = extra.html === true
   }
-}
-
-/** @param {unknown} value */
-function epochSeconds(value) {
-  if (typeof value === 'number') return value
-  if (value instanceof Date) return value.getTime() / 1000
-  return Date.parse(String(value)) / 1000
-}
-
-function xmlEscape(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
 function sleep(ms) {
@@ -67,6 +59,17 @@ class TokenBucket {
   }
 }
 
+/** Does a fault that names regions, operations or services (all when absent) hit this request? */
+function hits(fault, {service, region, operation}, services = ['cloudtrail', 'organizations', 'sts']) {
+  if (fault === undefined || fault === false) return false
+  if (fault === true) return services.includes(service)
+  return (
+    (fault.services ?? services).includes(service) &&
+    (fault.regions === undefined || fault.regions.includes(region)) &&
+    (fault.operations === undefined || fault.operations.includes(operation))
+  )
+}
+
 /**
  * Start the fake AWS endpoint on 127.0.0.1 (a free port).
  * @param {import('./server.js').FakeWorld} world
@@ -80,6 +83,8 @@ export async function startFakeAws(world, options = {}) {
   const keys = new Map()
   /** @type {Map<string, string>} access key id → principal ARN */
   const principals = new Map()
+  /** @type {Map<string, number>} assumed access key id → when the service stops honouring it */
+  const sessionEnds = new Map()
   for (const [accountId, account] of Object.entries(world.accounts)) {
     for (const key of account.accessKeyIds ?? []) {
       keys.set(key, accountId)
@@ -95,6 +100,11 @@ export async function startFakeAws(world, options = {}) {
   let issued = 0
   let requestCounter = 0
 
+  const pageSize = (operation) => {
+    if (operation === 'ListAccounts' && world.organization?.pageSize !== undefined) return world.organization.pageSize
+    if (operation === 'ListTrails' && world.listTrailsPageSize !== undefined) return world.listTrailsPageSize
+    return world.pageSize?.[operation] ?? DEFAULT_PAGE_SIZES[operation]
+  }
   const trailArn = (accountId, trail) => `arn:${partition}:cloudtrail:${trail.HomeRegion}:${accountId}:trail/${trail.Name}`
   const organization = world.organization
   const inOrganization = (accountId) =>
@@ -152,6 +162,32 @@ export async function startFakeAws(world, options = {}) {
     return true
   }
 
+  /** The faults an account's requests meet, whatever the service: throttles, server errors, denials. */
+  function injectFaults(accountId, request) {
+    const {service, operation, region} = request
+    const faults = world.accounts[accountId].faults
+    if (takeFault(accountId, 'throttle', operation)) {
+      throw service === 'sts'
+        ? new ServiceError(400, 'Throttling', 'Rate exceeded')
+        : new ServiceError(400, service === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException', 'Rate exceeded')
+    }
+    if (takeFault(accountId, 'serverError', operation)) {
+      throw new ServiceError(503, 'ServiceUnavailable', '<html><body><h1>503 Service Unavailable</h1></body></html>', {html: true})
+    }
+    if (takeFault(accountId, 'internalError', operation)) {
+      throw new ServiceError(500, service === 'sts' ? 'InternalFailure' : 'InternalFailure', 'We encountered an internal error. Please try again.')
+    }
+    // CloudTrail and Organizations by default: denying STS would deny the audit its own identity.
+    if (hits(faults?.accessDenied, request, ['cloudtrail', 'organizations'])) {
+      const action = `${service === 'cloudtrail' ? 'cloudtrail' : service}:${operation}`
+      throw new ServiceError(
+        service === 'sts' ? 403 : 400,
+        service === 'sts' ? 'AccessDenied' : 'AccessDeniedException',
+        `User: arn:${partition}:sts::${accountId}:assumed-role/auditor is not authorized to perform: ${action}${region ? ` in ${region}` : ''}`,
+      )
+    }
+  }
+
   function cloudTrail(accountId, region, operation, input) {
     const account = world.accounts[accountId]
     if ((account.disabledRegions ?? []).includes(region) || !(world.regions ?? [region]).includes(region)) {
@@ -164,42 +200,19 @@ export async function startFakeAws(world, options = {}) {
       if (!bucket) buckets.set(key, (bucket = new TokenBucket(rateLimits[rateClass])))
       if (!bucket.take()) throw new ServiceError(400, 'ThrottlingException', 'Rate exceeded')
     }
-    if (takeFault(accountId, 'throttle', operation)) throw new ServiceError(400, 'ThrottlingException', 'Rate exceeded')
-    if (takeFault(accountId, 'serverError', operation)) {
-      throw new ServiceError(503, 'ServiceUnavailable', '<html><body><h1>503 Service Unavailable</h1></body></html>', {html: true})
-    }
-    const denied = account.faults?.accessDenied
-    if (
-      denied === true ||
-      (denied && (!denied.regions || denied.regions.includes(region)) && (!denied.operations || denied.operations.includes(operation)))
-    ) {
-      throw new ServiceError(
-        400,
-        'AccessDeniedException',
-        `User: arn:${partition}:sts::${accountId}:assumed-role/auditor is not authorized to perform: cloudtrail:${operation}`,
-      )
-    }
+    injectFaults(accountId, {service: 'cloudtrail', region, operation})
     switch (operation) {
       case 'DescribeTrails': {
         const shadows = input.includeShadowTrails !== false
         return {trailList: visibleTrails(accountId, region, shadows).map(({owner, trail}) => describeTrail(owner, trail))}
       }
-      case 'ListTrails': {
-        const all = visibleTrails(accountId, region, true)
-        const pageSize = world.listTrailsPageSize ?? 50
-        const start = Number(input.NextToken ?? 0)
-        const page = all.slice(start, start + pageSize).map(({owner, trail}) => ({
-          TrailARN: trailArn(owner, trail),
-          Name: trail.Name,
-          HomeRegion: trail.HomeRegion,
-        }))
-        return start + pageSize < all.length ? {Trails: page, NextToken: String(start + pageSize)} : {Trails: page}
-      }
+      case 'ListTrails':
+        return {
+          Trails: visibleTrails(accountId, region, true).map(({owner, trail}) => ({TrailARN: trailArn(owner, trail), Name: trail.Name, HomeRegion: trail.HomeRegion})),
+        }
       case 'GetTrailStatus': {
         const trail = ownTrail(accountId, region, input.Name)
-        const status = {IsLogging: true, ...(trail.status ?? {})}
-        for (const [key, value] of Object.entries(status)) if (STATUS_TIMESTAMPS.has(key)) status[key] = epochSeconds(value)
-        return status
+        return {IsLogging: true, ...(trail.status ?? {})}
       }
       case 'GetEventSelectors': {
         const trail = ownTrail(accountId, region, input.TrailName)
@@ -235,28 +248,26 @@ export async function startFakeAws(world, options = {}) {
           const time = Date.parse(event.eventTime)
           return (input.StartTime === undefined || time >= input.StartTime * 1000) && (input.EndTime === undefined || time <= input.EndTime * 1000)
         })
-        const pageSize = Math.min(input.MaxResults ?? 50, 50)
-        const start = Number(input.NextToken ?? 0)
-        const page = events.slice(start, start + pageSize).map((event) => ({
-          EventId: event.eventID,
-          EventName: event.eventName,
-          EventSource: event.eventSource,
-          EventTime: epochSeconds(event.eventTime),
-          CloudTrailEvent: JSON.stringify(event),
-        }))
-        return start + pageSize < events.length ? {Events: page, NextToken: String(start + pageSize)} : {Events: page}
+        return {
+          Events: events.map((event) => ({
+            EventId: event.eventID,
+            EventName: event.eventName,
+            EventSource: event.eventSource,
+            EventTime: event.eventTime,
+            CloudTrailEvent: JSON.stringify(event),
+          })),
+        }
       }
       default:
-        throw new ServiceError(400, 'UnknownOperationException', `Unknown operation ${operation}`)
+        throw new ServiceError(400, 'UnknownOperationException', `The fake does not serve ${operation}`)
     }
   }
 
-  function organizations(accountId, operation, input) {
-    const denied = world.accounts[accountId].faults?.accessDenied
+  function organizations(accountId, operation) {
     if (!organization || !inOrganization(accountId)) {
       throw new ServiceError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.')
     }
-    if (denied === true) throw new ServiceError(400, 'AccessDeniedException', `You don't have permissions to access this resource.`)
+    injectFaults(accountId, {service: 'organizations', region: '', operation})
     const organizationArn = `arn:${partition}:organizations::${organization.managementAccountId}:organization/${organization.id}`
     switch (operation) {
       case 'DescribeOrganization':
@@ -276,60 +287,54 @@ export async function startFakeAws(world, options = {}) {
           throw new ServiceError(400, 'AccessDeniedException', 'You don’t have permissions to access this resource.')
         }
         const members = Object.entries(world.accounts).filter(([id]) => inOrganization(id))
-        const pageSize = Math.min(input.MaxResults ?? 20, organization.pageSize ?? 20)
-        const start = Number(input.NextToken ?? 0)
-        const page = members.slice(start, start + pageSize).map(([id, account]) => ({
-          Id: id,
-          Arn: `arn:${partition}:organizations::${organization.managementAccountId}:account/${organization.id}/${id}`,
-          Email: `${id}@example.com`,
-          Name: account.name ?? `account-${id}`,
-          Status: account.status ?? 'ACTIVE',
-          JoinedMethod: id === organization.managementAccountId ? 'CREATED' : 'INVITED',
-          JoinedTimestamp: 1_600_000_000,
-        }))
-        return start + pageSize < members.length ? {Accounts: page, NextToken: String(start + pageSize)} : {Accounts: page}
+        return {
+          Accounts: members.map(([id, account]) => ({
+            Id: id,
+            Arn: `arn:${partition}:organizations::${organization.managementAccountId}:account/${organization.id}/${id}`,
+            Email: `${id}@example.com`,
+            Name: account.name ?? `account-${id}`,
+            Status: account.status ?? 'ACTIVE',
+            JoinedMethod: id === organization.managementAccountId ? 'CREATED' : 'INVITED',
+            JoinedTimestamp: 1_600_000_000,
+          })),
+        }
       }
       default:
-        throw new ServiceError(400, 'UnknownOperationException', `Unknown operation ${operation}`)
+        throw new ServiceError(400, 'UnknownOperationException', `The fake does not serve ${operation}`)
     }
   }
 
-  function sts(accessKeyId, accountId, operation, params) {
-    const requestId = `req-${++requestCounter}`
+  function sts(accessKeyId, accountId, operation, input) {
+    injectFaults(accountId, {service: 'sts', region: '', operation})
     switch (operation) {
       case 'GetCallerIdentity':
-        return (
-          `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-          `<Arn>${xmlEscape(principals.get(accessKeyId))}</Arn><UserId>AIDAFAKE${accountId}</UserId><Account>${accountId}</Account>` +
-          `</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
-        )
+        return {Arn: principals.get(accessKeyId), UserId: `AIDAFAKE${accountId}`, Account: accountId}
       case 'AssumeRole': {
-        const roleArn = params.get('RoleArn') ?? ''
+        const roleArn = input.RoleArn
         const match = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(roleArn)
         const target = match ? world.accounts[match[1]] : undefined
         const role = match ? target?.roles?.[match[2]] : undefined
-        const externalOk = role && (role.externalId === undefined || role.externalId === params.get('ExternalId'))
+        const externalOk = role && (role.externalId === undefined || role.externalId === input.ExternalId)
         if (!match || !role || !externalOk) {
-          throw new ServiceError(
-            403,
-            'AccessDenied',
-            `User: ${principals.get(accessKeyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
-          )
+          throw new ServiceError(403, 'AccessDenied', `User: ${principals.get(accessKeyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`)
         }
         const key = `ASIA${match[1]}${String(++issued).padStart(6, '0')}`
-        const session = params.get('RoleSessionName') ?? 'session'
+        const session = input.RoleSessionName
         keys.set(key, match[1])
         principals.set(key, `arn:${partition}:sts::${match[1]}:assumed-role/${match[2]}/${session}`)
-        return (
-          `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>` +
-          `<AccessKeyId>${key}</AccessKeyId><SecretAccessKey>fake-secret</SecretAccessKey><SessionToken>fake-token-${key}</SessionToken>` +
-          `<Expiration>${new Date(Date.now() + 3_600_000).toISOString()}</Expiration></Credentials>` +
-          `<AssumedRoleUser><Arn>${xmlEscape(principals.get(key))}</Arn><AssumedRoleId>AROAFAKE:${xmlEscape(session)}</AssumedRoleId></AssumedRoleUser>` +
-          `</AssumeRoleResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></AssumeRoleResponse>`
-        )
+        if (world.sessionLifetimeMs !== undefined) sessionEnds.set(key, Date.now() + world.sessionLifetimeMs)
+        return {
+          Credentials: {
+            AccessKeyId: key,
+            SecretAccessKey: 'fake-secret',
+            SessionToken: `fake-token-${key}`,
+            Expiration: new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000),
+          },
+          AssumedRoleUser: {Arn: principals.get(key), AssumedRoleId: `AROAFAKEROLEID:${session}`},
+        }
       }
       default:
-        throw new ServiceError(400, 'InvalidAction', `Could not find operation ${operation}`)
+        throw new ServiceError(400, 'InvalidAction', `The fake does not serve ${operation}`)
     }
   }
 
@@ -339,52 +344,94 @@ export async function startFakeAws(world, options = {}) {
     return setting[0] + Math.random() * (setting[1] - setting[0])
   }
 
-  async function handle(req, body) {
+  function serviceOf(target) {
+    if (typeof target !== 'string') return 'sts'
+    const prefix = target.slice(0, target.lastIndexOf('.'))
+    // AWS answers the model's full target prefix and its last segment alike (newer SDKs send the latter).
+    const found = Object.entries(MODELS).find(([, model]) => model.metadata.targetPrefix === prefix || model.metadata.targetPrefix.endsWith(`.${prefix}`))
+    return found ? found[0] : 'unknown'
+  }
+
+  function errorAnswer(service, error) {
+    if (error.html) return {status: error.status, type: 'text/html', body: error.message}
+    const status = MODELS[service]?.errorStatus(error.code) ?? error.status
+    if (service === 'sts') {
+      return {
+        status,
+        type: 'text/xml',
+        body:
+          `<ErrorResponse xmlns="${MODELS.sts.metadata.xmlNamespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+          `<Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>req-${++requestCounter}</RequestId></ErrorResponse>`,
+      }
+    }
+    const messageField = service === 'organizations' ? 'Message' : 'message'
+    return {status, type: 'application/x-amz-json-1.1', body: JSON.stringify({__type: error.code, [messageField]: error.message})}
+  }
+
+  async function handle(req, body, closed) {
     const scope = CREDENTIAL_SCOPE.exec(String(req.headers.authorization ?? ''))
     const accessKeyId = scope?.[1] ?? ''
     const region = scope?.[2] ?? ''
     const target = req.headers['x-amz-target']
-    const service = typeof target === 'string' ? (target.startsWith(ORGANIZATIONS_TARGET) ? 'organizations' : 'cloudtrail') : 'sts'
-    const params = service === 'sts' ? new URLSearchParams(body) : undefined
-    const operation = typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : (params.get('Action') ?? '')
+    const service = serviceOf(target)
+    const operation = typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : (new URLSearchParams(body).get('Action') ?? '')
     const accountId = keys.get(accessKeyId)
+    const expired = sessionEnds.has(accessKeyId) && Date.now() >= sessionEnds.get(accessKeyId)
     /** @type {import('./server.js').FakeRequest} */
     const record = {service, operation, region, account: accountId, status: 0, input: undefined}
     requests.push(record)
-    const delay = latency() + (accountId && service === 'cloudtrail' ? (world.accounts[accountId].faults?.delayMs?.[region] ?? 0) : 0)
+    const faults = accountId === undefined ? undefined : world.accounts[accountId].faults
+    const delay = latency() + (accountId && service === 'cloudtrail' ? (faults?.delayMs?.[region] ?? 0) : 0)
     if (delay > 0) await sleep(delay)
+    if (accountId !== undefined && hits(faults?.timeout, {service, region, operation})) {
+      record.error = 'hung'
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, HANG_MS).unref())])
+      return undefined
+    }
+    const model = MODELS[service]
     try {
+      if (model === undefined || !model.hasOperation(operation)) {
+        throw new ServiceError(400, service === 'sts' ? 'InvalidAction' : 'UnknownOperationException', `no such operation: ${String(target ?? operation)}`)
+      }
       if (accountId === undefined) {
         throw service === 'sts'
           ? new ServiceError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
           : new ServiceError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.')
       }
-      if (service === 'sts') {
-        const xml = sts(accessKeyId, accountId, operation, params)
-        record.status = 200
-        return {status: 200, type: 'text/xml', body: xml}
+      if (expired) throw new ServiceError(400, 'ExpiredTokenException', 'The security token included in the request is expired')
+      let input
+      try {
+        input = model.readRequest(operation, body)
+      } catch (error) {
+        if (error instanceof ShapeError || error instanceof SyntaxError) {
+          throw new ServiceError(400, service === 'sts' ? 'ValidationError' : 'ValidationException', error.message)
+        }
+        throw error
       }
-      const input = body ? JSON.parse(body) : {}
       record.input = input
-      const output = service === 'cloudtrail' ? cloudTrail(accountId, region, operation, input) : organizations(accountId, operation, input)
+      const full =
+        service === 'sts'
+          ? sts(accessKeyId, accountId, operation, input)
+          : service === 'cloudtrail'
+            ? cloudTrail(accountId, region, operation, input)
+            : organizations(accountId, operation, input)
+      let output
+      try {
+        output = model.page(operation, input, full, pageSize(operation))
+      } catch (error) {
+        if (!(error instanceof ShapeError)) throw error
+        throw new ServiceError(400, service === 'organizations' ? 'InvalidInputException' : 'InvalidNextTokenException', error.message)
+      }
       record.status = 200
-      return {status: 200, type: 'application/x-amz-json-1.1', body: JSON.stringify(output)}
+      const paginator = model.paginator(operation)
+      if (paginator !== undefined && output[paginator.output_token] !== undefined) record.nextToken = output[paginator.output_token]
+      return {status: 200, ...model.writeAnswer(operation, output, `req-${++requestCounter}`)}
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error
-      record.status = error.status
+      const answer = errorAnswer(service, error)
+      record.status = answer.status
       record.error = error.code
-      if (error.html) return {status: error.status, type: 'text/html', body: error.message}
-      if (service === 'sts') {
-        return {
-          status: error.status,
-          type: 'text/xml',
-          body:
-            `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>` +
-            `<Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>req-${++requestCounter}</RequestId></ErrorResponse>`,
-        }
-      }
-      const messageField = service === 'organizations' ? 'Message' : 'message'
-      return {status: error.status, type: 'application/x-amz-json-1.1', body: JSON.stringify({__type: error.code, [messageField]: error.message})}
+      return answer
     }
   }
 
@@ -393,16 +440,19 @@ export async function startFakeAws(world, options = {}) {
     req.setEncoding('utf8')
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
-      handle(req, body).then(
+      const closed = new Promise((resolve) => res.on('close', resolve))
+      handle(req, body, closed).then(
         (answer) => {
-          if (res.destroyed) return
+          if (res.destroyed || answer === undefined) return
           res.writeHead(answer.status, {'content-type': answer.type, 'x-amzn-requestid': `req-${++requestCounter}`})
           res.end(answer.body)
         },
         (error) => {
+          // A bug of the fake (an answer that does not fit the model) must fail the test that met it.
+          console.error(`fake AWS: ${error instanceof Error ? error.stack : String(error)}`)
           if (res.destroyed) return
           res.writeHead(500, {'content-type': 'application/x-amz-json-1.1'})
-          res.end(JSON.stringify({__type: 'InternalFailure', message: String(error)}))
+          res.end(JSON.stringify({__type: 'FakeAwsBug', message: String(error)}))
         },
       )
     })
@@ -421,6 +471,10 @@ export async function startFakeAws(world, options = {}) {
         server.close(() => resolve())
       }),
   }
+}
+
+function xmlEscape(text) {
+  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
 /**
