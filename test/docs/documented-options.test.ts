@@ -122,6 +122,9 @@ function segments(code: string): string[] {
     .filter((segment) => segment.trim() !== '')
 }
 
+/** The trailgate commands a page names, with their line. */
+const namedCommands: Array<{page: string; line: number; id: string}> = []
+
 function mentionsOf(page: string): Mention[] {
   const mentions: Mention[] = []
   const lines = read(page).split('\n')
@@ -131,6 +134,7 @@ function mentionsOf(page: string): Mention[] {
     const parts = inCode ? segments(text) : [text]
     for (const part of parts) {
       const owner = inCode ? ownerOf(part) : {kind: 'bare' as const}
+      if (owner.kind === 'command') namedCommands.push({page, line, id: owner.id})
       if (owner.kind === 'command' || owner.kind === 'script') context = [owner, ...context.filter((c) => JSON.stringify(c) !== JSON.stringify(owner))]
       for (const match of part.matchAll(FLAG)) mentions.push({page, line, flag: match[1]!, owner, context})
     }
@@ -310,6 +314,13 @@ describe('the docs mention only options the program accepts', () => {
     expect(all.some((m) => m.owner.kind === 'command' && m.owner.id === 'audit' && m.flag === 'org')).toBe(true)
     expect(all.some((m) => m.owner.kind === 'other' && m.flag === 'include-shadow-trails')).toBe(true)
     expect(all.filter((m) => m.owner.kind === 'bare').length).toBeGreaterThan(20)
+  })
+
+  it('every trailgate command the docs name exists', () => {
+    namedCommands.length = 0
+    PAGES.forEach(mentionsOf)
+    expect(namedCommands.length).toBeGreaterThan(10)
+    expect(namedCommands.filter(({id}) => !COMMANDS.has(id)).map(({page, line, id}) => `${page}:${line}: trailgate ${id.replace(':', ' ')}`)).toEqual([])
   })
 
   it('every flag in README and docs/ is accepted by the command it is documented for', () => {

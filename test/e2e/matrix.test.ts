@@ -89,6 +89,9 @@ const IAC_FILE: Partial<Record<TrailInputKind, string>> = {
   terraform: 'plan.json',
 }
 
+/** One CLI process on a busy machine. */
+const CLI_TIMEOUT = 90_000
+
 type Verdict = 'fail' | 'pass'
 const VERDICTS: Verdict[] = ['fail', 'pass']
 
@@ -164,7 +167,7 @@ describe('the matrix covers the whole pack', () => {
     expect(run.status).toBe(0)
     const listed = (JSON.parse(run.stdout) as Array<{id: string}>).map((policy) => policy.id).sort()
     expect(listed).toEqual(BUILTIN.map((policy) => policy.id).sort())
-  })
+  }, CLI_TIMEOUT)
 })
 
 describe.each(TRAIL_INPUT_KINDS)('trail, region and account policies on %s input', (kind) => {
@@ -244,14 +247,14 @@ describe('the opt-in source-ip-allowlist, once enabled, judges records', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailgate-allowlist-'))
     writeEventInput(dir, kind, [inside, outside])
     expectOutsideFails(trailgate(['check', dir, '--only', 'source-ip-allowlist', '--param', `source-ip-allowlist.allowedCidrs=[${OFFICE_CIDR}]`, '--format', 'json']))
-  })
+  }, CLI_TIMEOUT)
 
   it('by policies.only and params in .trailgate.yaml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailgate-allowlist-config-'))
     writeEventInput(dir, 'json-lines', [inside, outside])
     writeFileSync(join(dir, '.trailgate.yaml'), ['version: 1', 'policies:', '  only: [source-ip-allowlist]', 'params:', '  source-ip-allowlist:', `    allowedCidrs: [${OFFICE_CIDR}]`, ''].join('\n'))
     expectOutsideFails(trailgate(['check', '.', '--format', 'json'], {cwd: dir}))
-  })
+  }, CLI_TIMEOUT)
 })
 
 describe('a custom event policy with a filter-pattern clause', () => {
@@ -267,7 +270,7 @@ describe('a custom event policy with a filter-pattern clause', () => {
     expect(resultsOf(report, 'office-ip-allowlist').map((r) => `${r.status} ${r.subject.id}`)).toEqual([`fail ${ACCOUNT}/${away.eventID}`])
     expect(report.policies.find((p) => p.id === 'office-ip-allowlist')?.recordsPassed).toBe(1)
     expect(run.status).toBe(1)
-  })
+  }, CLI_TIMEOUT)
 
   it('does not break a run on an IaC input alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailgate-filter-pattern-iac-'))
@@ -277,5 +280,5 @@ describe('a custom event policy with a filter-pattern clause', () => {
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
     expect(resultsOf(report, 'kms-encryption').map((r) => r.status)).toEqual(['pass'])
     expect(run.status).toBe(0)
-  })
+  }, CLI_TIMEOUT)
 })
