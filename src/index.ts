@@ -5,6 +5,7 @@
 export {runCheck, type CheckOptions, type PolicyOptions} from './engine/run.js'
 export {runAudit, type AuditOptions, type AuditRun} from './engine/audit.js'
 export {exitCodeFor, FAIL_ON_CHOICES, type FailOn} from './engine/exit-code.js'
+export {scanEvents, type EventScanOptions, type EventScanResult} from './events/scan.js'
 
 export {renderText, type TextOptions} from './report/text.js'
 export {renderJson} from './report/json.js'

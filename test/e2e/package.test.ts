@@ -96,6 +96,22 @@ describe('the packed package', () => {
     })
   }, 120_000)
 
+  it('scans CloudTrail records with scanEvents to the same findings as the installed command', () => {
+    const fixture = join(ROOT, 'fixtures', 'events', 'lookup-events')
+    const script = `
+      import {loadPolicies, scanEvents} from 'trailgate'
+      const policies = loadPolicies({builtin: true, paths: []}).policies.filter((policy) => policy.subject === 'event')
+      const scan = await scanEvents([${JSON.stringify(fixture)}], {policies, params: {}, workers: 0})
+      console.log(JSON.stringify(scan.results.map((r) => r.policy + ' ' + r.status + ' ' + r.subject.id).sort()))
+    `
+    const library = node(['--input-type=module', '--eval', script])
+    expect(library.stderr).toBe('')
+    const cli = spawnSync(join(app, 'node_modules', '.bin', 'trailgate'), ['check', fixture, '--format', 'json'], {cwd: app, encoding: 'utf8', timeout: 60_000})
+    const fromCli = (JSON.parse(cli.stdout) as {results: Array<{policy: string; status: string; subject: {id: string}}>}).results.map((r) => `${r.policy} ${r.status} ${r.subject.id}`).sort()
+    expect(fromCli.length).toBeGreaterThan(0)
+    expect(JSON.parse(library.stdout)).toEqual(fromCli)
+  }, 120_000)
+
   it('gives TypeScript users the types through the package exports', () => {
     writeFileSync(
       join(app, 'use.ts'),
