@@ -327,6 +327,30 @@ describe('the docs mention only options the program accepts', () => {
     expect(problems()).toEqual([])
   })
 
+  it('the values the docs list for a flag (`--format a|b|c`) are its choices', () => {
+    const choices = new Map<string, Set<string>>()
+    const manifest = JSON.parse(read('oclif.manifest.json')) as {commands: Record<string, {flags: Record<string, {options?: string[]}>}>}
+    for (const command of Object.values(manifest.commands)) {
+      for (const [name, flag] of Object.entries(command.flags)) if (flag.options) choices.set(name, new Set([...(choices.get(name) ?? []), ...flag.options]))
+    }
+    const listed: string[] = []
+    const wrong: string[] = []
+    for (const page of PAGES) {
+      read(page)
+        .split('\n')
+        .forEach((text, index) => {
+          for (const match of text.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)[ =]([a-z0-9-]+(?:\\?\|[a-z0-9-]+)+)/g)) {
+            const values = match[2]!.split(/\\?\|/)
+            listed.push(match[1]!)
+            const known = choices.get(match[1]!)
+            for (const value of values) if (!known?.has(value)) wrong.push(`${page}:${index + 1}: --${match[1]} ${value} is not one of its choices`)
+          }
+        })
+    }
+    expect(listed).toContain('format')
+    expect(wrong).toEqual([])
+  })
+
   it('every config key in README and docs/ is in the config schema', () => {
     expect(configKeyProblems()).toEqual([])
   })
