@@ -12,7 +12,7 @@ export {renderJson} from './report/json.js'
 export {renderSarif, type SarifOptions} from './report/sarif.js'
 export {renderJunit} from './report/junit.js'
 export {renderMarkdown, type MarkdownOptions} from './report/markdown.js'
-export type {Counts, PolicySummary, Report} from './report/types.js'
+export type {Counts, PolicySummary, Report} from './engine/report-types.js'
 
 export {loadPolicies} from './policy/load.js'
 export {loadConfig} from './policy/config.js'

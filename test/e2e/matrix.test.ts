@@ -11,7 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
 import type {Result} from '../../src/model/types.js'
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {type CliRun, ROOT, trailgate, trailgateAsync} from './cli.js'
 import {
   ACCOUNT,
