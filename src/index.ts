@@ -49,4 +49,4 @@ export type {
 } from './model/types.js'
 export type {SnapshotAccount, SnapshotDocument, SnapshotError, SnapshotTrail} from './live/index.js'
 
-export {VERSION} from './version.js'
+export {VERSION} from './util/version.js'
