@@ -143,7 +143,7 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     failOn: options.failOn ?? prepared.config.failOn ?? 'low',
     failOnUnknown: options.failOnUnknown ?? prepared.config.failOnUnknown ?? false,
     policies: prepared.policies,
-    notApplicable: evaluation.notApplicable,
+    notApplicable: {...evaluation.notApplicable, ...(events?.notApplicable ?? {})},
     results: evaluation.results,
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
     diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(prepared.nothingToRun ? [prepared.nothingToRun] : []), ...(options.extraDiagnostics ?? [])],

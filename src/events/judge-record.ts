@@ -11,6 +11,8 @@ export class RecordJudge {
   private readonly plan: PolicyPlan
   /** Per policy (by index): records judged that did not pass (failed, unknown or not applicable). */
   readonly notPassed: number[]
+  /** Per policy (by index): records its `when` left out or an `unless` exempted. */
+  readonly exempted: number[]
   /** Records judged. Passes per policy are `judged - notPassed[i]`: a record a policy skips costs nothing. */
   judged = 0
 
@@ -18,6 +20,7 @@ export class RecordJudge {
     this.policies = policies
     this.plan = planFor(policies)
     this.notPassed = new Array<number>(policies.length).fill(0)
+    this.exempted = new Array<number>(policies.length).fill(0)
   }
 
   /** Judges one record; `onFinding` receives each fail or unknown, in policy order. */
@@ -30,10 +33,19 @@ export class RecordJudge {
       const verdict = quickVerdict(compiled, record)
       if (verdict === 'pass') continue
       this.notPassed[policyIndex]!++
-      if (verdict === 'not-applicable') continue
-      const result = finding(compiled, record, index, location, fallbackAccount)
+      const result = verdict === 'not-applicable' ? undefined : finding(compiled, record, index, location, fallbackAccount)
       if (result) onFinding(result)
+      else this.exempted[policyIndex]!++
     }
+  }
+
+  /** Records each policy did not apply to, per policy id: every judged record is a pass, a finding or this. */
+  notApplicable(): Record<string, number> {
+    const counts: Record<string, number> = Object.create(null) as Record<string, number>
+    this.policies.forEach((compiled, policyIndex) => {
+      counts[compiled.policy.id] = this.exempted[policyIndex]!
+    })
+    return counts
   }
 
   /** Records judged and not matching, per policy id. */

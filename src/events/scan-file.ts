@@ -14,6 +14,8 @@ export interface FileOutcome {
   input: InputRecord
   results: Result[]
   passes: Record<string, number>
+  /** Records each policy did not apply to (`when`, `unless`), per policy id. */
+  notApplicable: Record<string, number>
   diagnostics: Diagnostic[]
   coverage: CoverageEvidence[]
   records: number
@@ -46,6 +48,7 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
       input: {path: file.path, fate: 'failed', detail: message},
       results,
       passes: {},
+      notApplicable: {},
       diagnostics: [{severity: 'error', code: 'read', file: file.path, message}],
       coverage: [],
       records: 0,
@@ -84,6 +87,7 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
     input: {path: file.path, ...(kind ? {kind} : {}), fate: decoded.status, detail},
     results,
     passes: judge.passes(),
+    notApplicable: judge.notApplicable(),
     diagnostics,
     coverage: coverage.evidence(),
     records: checked,

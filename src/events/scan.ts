@@ -36,6 +36,8 @@ export interface EventScanResult {
   results: Result[]
   /** Records judged and not matching, per policy id. */
   passes: Record<string, number>
+  /** Records each policy did not apply to (`when`, `unless`), per policy id. */
+  notApplicable: Record<string, number>
   inputs: InputRecord[]
   diagnostics: Diagnostic[]
   coverage: CoverageEvidence[]
@@ -134,6 +136,7 @@ function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
     input: {path: batch.source, kind: 'live', fate: 'read', detail: `LookupEvents: ${records} record${records === 1 ? '' : 's'} checked`},
     results,
     passes: judge.passes(),
+    notApplicable: judge.notApplicable(),
     diagnostics,
     coverage: coverage.evidence(),
     records,
@@ -151,6 +154,7 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
   const diagnostics: Diagnostic[] = []
   const inputs: InputRecord[] = []
   const passes: Record<string, number> = Object.fromEntries(compiled.map((c) => [c.policy.id, 0]))
+  const notApplicable: Record<string, number> = Object.fromEntries(compiled.map((c) => [c.policy.id, 0]))
   const coverage: CoverageEvidence[] = []
   const stats = {files: outcomes.length, records: 0, bytes: 0, ms: Math.round(ms)}
   for (const failure of failures) {
@@ -170,10 +174,11 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
     inputs.push(outcome.input)
     coverage.push(...outcome.coverage)
     for (const [id, count] of Object.entries(outcome.passes)) passes[id] = (passes[id] ?? 0) + count
+    for (const [id, count] of Object.entries(outcome.notApplicable)) notApplicable[id] = (notApplicable[id] ?? 0) + count
     stats.records += outcome.records
     stats.bytes += outcome.bytes
   }
-  return {results, passes, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
+  return {results, passes, notApplicable, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
 }
 
 /** Files in path order; folders are walked as every walk is (util/walk.ts). */
@@ -245,5 +250,5 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
 
 function crashedOutcome(file: EventFile, message: string): FileOutcome {
   const text = `could not be scanned: ${message}`
-  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], passes: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
+  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
 }

@@ -36,6 +36,16 @@ describe('one evaluation path (end to end, built CLI)', () => {
     expect(status).toBe(1)
   })
 
+  it('counts records an unless exempted as not applicable, never as nothing judged', () => {
+    const args = [RECORDS, '--only', 'source-ip-allowlist', '--param', 'source-ip-allowlist.allowedCidrs=[54.240.217.0/24]']
+    const {status, report} = jsonReport(args)
+    expect(report.policies.find((p) => p.id === 'source-ip-allowlist')).toMatchObject({notApplicable: 2, recordsPassed: 0})
+    expect(status).toBe(0)
+    const text = trailgate(['check', ...args])
+    expect(text.stdout).toMatch(/source-ip-allowlist[\s\S]*2 not applicable/)
+    expect(text.stdout).not.toMatch(/had nothing to judge/)
+  })
+
   it('runs the opt-in policy when policies.only in .trailgate.yaml names it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailgate-optin-'))
     writeFileSync(join(dir, '.trailgate.yaml'), 'version: 1\npolicies:\n  only: [source-ip-allowlist]\nparams:\n  source-ip-allowlist:\n    allowedCidrs: [127.0.0.0/8]\n')
