@@ -1,0 +1,61 @@
+// `npm run fuzz [-- --runs N] [--seconds S] [--seed N] [--cli-every N]`: the long property-based
+// fuzz run over every reader. Prints its figures and every distinct violation with the recipe that
+// replays it; exits 1 when any was found.
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {parseArgs} from 'node:util'
+
+import {ROOT} from '../e2e/cli.js'
+import {runCampaign} from './campaign.js'
+
+const {values} = parseArgs({
+  options: {
+    runs: {type: 'string'},
+    seconds: {type: 'string'},
+    seed: {type: 'string'},
+    'cli-every': {type: 'string', default: '10'},
+  },
+})
+
+const number = (name: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!Number.isSafeInteger(value) || value < 0) {
+    console.error(`--${name} ${text}: expected a whole number`)
+    process.exit(2)
+  }
+  return value
+}
+
+if (!existsSync(join(ROOT, 'dist', 'commands', 'check.js'))) {
+  console.error('No build found: run `npm run build` first (the CLI cases run bin/run.js).')
+  process.exit(2)
+}
+
+const seed = number('seed', values.seed) ?? Math.floor(Math.random() * 2 ** 31)
+const seconds = number('seconds', values.seconds)
+const runs = number('runs', values.runs) ?? (seconds ? Number.MAX_SAFE_INTEGER : 500)
+const cliEvery = Math.max(1, number('cli-every', values['cli-every']) ?? 10)
+
+console.log(`fuzz: seed ${seed}, ${runs === Number.MAX_SAFE_INTEGER ? 'no case limit' : `${runs} cases`}${seconds ? `, at most ${seconds} s` : ''}, every ${cliEvery}th case through bin/run.js`)
+const figures = await runCampaign({
+  seed,
+  runs,
+  cliEvery,
+  ...(seconds ? {seconds} : {}),
+  onCase: (done, found) => {
+    if (done % 50 === 0) process.stderr.write(`  ${done} cases, ${found} distinct violations\n`)
+  },
+})
+
+console.log(`\ncases run:   ${figures.cases} (${figures.cliCases} through bin/run.js, ${figures.cases - figures.cliCases} in process)`)
+console.log(`time:        ${figures.seconds.toFixed(1)} s (${(figures.cases / figures.seconds).toFixed(1)} cases/s)`)
+console.log(`by reader:   ${Object.entries(figures.casesByReader).map(([reader, n]) => `${reader} ${n}`).join(', ')}`)
+console.log(`failures:    ${figures.findings.length} distinct (${figures.findings.reduce((n, f) => n + f.count, 0)} violations)`)
+console.log(`seed:        ${seed}`)
+for (const finding of figures.findings) {
+  console.log(`\n- ${finding.signature}  (×${finding.count}, ${finding.driver})`)
+  console.log(`  recipe: ${JSON.stringify(finding.recipe)}`)
+  for (const violation of finding.violations) console.log(`  ${violation}`)
+}
+process.exit(figures.findings.length > 0 ? 1 : 0)
