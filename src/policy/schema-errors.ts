@@ -234,14 +234,16 @@ function formatName(format: string): string {
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Infinity
+  const tolerance = Math.max(1, Math.floor(word.length / 3))
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a hostile megabyte-long word costs nothing.
+    if (Math.abs(word.length - candidate.length) > tolerance) continue
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase())
     if (distance < bestDistance) {
       best = candidate
       bestDistance = distance
     }
   }
-  const tolerance = Math.max(1, Math.floor(word.length / 3))
   return bestDistance <= tolerance ? best : undefined
 }
 

@@ -1,6 +1,7 @@
 import {cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
+import {gunzipSync, gzipSync} from 'node:zlib'
 
 import {FIXTURES_DIR, fixtureById, type FuzzFixture} from './catalogue.js'
 import {applyRecipe, type Recipe} from './mutations.js'
@@ -38,8 +39,26 @@ function place(dir: string, name: string, bytes: Buffer): void {
 
 export function materialize(recipe: Recipe): FuzzCase {
   const fixture = fixtureById(recipe.fixture)
+  return layOut(fixture, applyRecipe(fixture, readFileSync(join(FIXTURES_DIR, fixture.file)), recipe), recipe)
+}
+
+/**
+ * A hand-written hostile variant of a fixture, laid out as a fuzz case: `edit` gets the fixture's
+ * text and returns the bytes to check. Regression cases use this so they keep testing the same input
+ * even when the fixture's node numbering changes.
+ */
+export function handWritten(fixtureId: string, edit: (text: string) => string | Buffer): FuzzCase {
+  const fixture = fixtureById(fixtureId)
+  const original = readFileSync(join(FIXTURES_DIR, fixture.file))
+  const gzipped = fixture.layout === 'gzip-json'
+  const edited = edit((gzipped ? gunzipSync(original) : original).toString('utf8'))
+  // A string is the document's text (compressed again for a gzipped fixture); a Buffer, the file's bytes.
+  const bytes = typeof edited !== 'string' ? edited : gzipped ? gzipSync(edited) : Buffer.from(edited)
+  return layOut(fixture, bytes, {fixture: fixtureId, mutations: []})
+}
+
+function layOut(fixture: FuzzFixture, bytes: Buffer, recipe: Recipe): FuzzCase {
   const dir = mkdtempSync(join(tmpdir(), 'trailgate-fuzz-'))
-  const bytes = applyRecipe(fixture, readFileSync(join(FIXTURES_DIR, fixture.file)), recipe)
   const base = {recipe, fixture, dir, bytes: bytes.length, policyPaths: [] as string[]}
 
   if (fixture.role === 'input' && fixture.folder) {

@@ -1,12 +1,15 @@
 // `npm run fuzz [-- --runs N] [--seconds S] [--seed N] [--cli-every N]`: the long property-based
 // fuzz run over every reader. Prints its figures and every distinct violation with the recipe that
-// replays it; exits 1 when any was found.
-import {existsSync} from 'node:fs'
+// replays it; exits 1 when any was found. `--replay RECIPE` runs one printed recipe through both
+// drivers; `--keep DIR` also writes its files there to be run by hand.
+import {cpSync, existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 
 import {ROOT} from '../e2e/cli.js'
-import {runCampaign} from './campaign.js'
+import {runCampaign, runRecipe} from './campaign.js'
+import {cliArgs, materialize} from './cases.js'
+import type {Recipe} from './mutations.js'
 
 const {values} = parseArgs({
   options: {
@@ -14,6 +17,8 @@ const {values} = parseArgs({
     seconds: {type: 'string'},
     seed: {type: 'string'},
     'cli-every': {type: 'string', default: '10'},
+    replay: {type: 'string'},
+    keep: {type: 'string'},
   },
 })
 
@@ -30,6 +35,20 @@ const number = (name: string, text: string | undefined): number | undefined => {
 if (!existsSync(join(ROOT, 'dist', 'commands', 'check.js'))) {
   console.error('No build found: run `npm run build` first (the CLI cases run bin/run.js).')
   process.exit(2)
+}
+
+if (values.replay) {
+  const recipe = JSON.parse(values.replay) as Recipe
+  if (values.keep) {
+    const kept = materialize(recipe)
+    cpSync(kept.dir, values.keep, {recursive: true})
+    console.log(`files in ${values.keep}: trailgate ${cliArgs(kept).join(' ')}`)
+  }
+  for (const driver of ['in-process', 'cli'] as const) {
+    const verdict = await runRecipe(recipe, driver)
+    console.log(`${driver}: exit ${String(verdict.exitCode)} in ${verdict.seconds.toFixed(1)} s, ${verdict.bytes} bytes${verdict.violations.map((v) => `\n  ${v}`).join('')}`)
+  }
+  process.exit(0)
 }
 
 const seed = number('seed', values.seed) ?? Math.floor(Math.random() * 2 ** 31)
