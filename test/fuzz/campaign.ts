@@ -3,13 +3,23 @@ import fc from 'fast-check'
 import {FUZZ_FIXTURES, fixtureById, type FuzzFixture} from './catalogue.js'
 import {cleanUp, materialize} from './cases.js'
 import {runChild, runInProcess, type Verdict} from './drivers.js'
-import {recipeArb, type Recipe} from './mutations.js'
+import {MAX_CASE_BYTES, OversizedRecipe, recipeArb, type Recipe, type Scale} from './mutations.js'
 
 export type Driver = 'in-process' | 'cli'
 
 /** Runs one recipe through one driver and removes its files. */
-export async function runRecipe(recipe: Recipe, driver: Driver): Promise<Verdict & {bytes: number}> {
-  const fuzzCase = materialize(recipe)
+export async function runRecipe(recipe: Recipe, driver: Driver): Promise<(Verdict & {bytes: number}) | 'oversized'> {
+  let fuzzCase
+  try {
+    fuzzCase = materialize(recipe)
+  } catch (error) {
+    if (error instanceof OversizedRecipe) return 'oversized'
+    throw error
+  }
+  if (fuzzCase.bytes > MAX_CASE_BYTES) {
+    cleanUp(fuzzCase)
+    return 'oversized'
+  }
   try {
     const verdict = driver === 'cli' ? runChild(fuzzCase) : await runInProcess(fuzzCase)
     return {...verdict, bytes: fuzzCase.bytes}
@@ -36,13 +46,18 @@ export interface CampaignOptions {
   /** Every Nth case runs through `bin/run.js` in a child process; the others in process. */
   cliEvery: number
   fixtures?: readonly FuzzFixture[]
+  scale?: Scale
   onCase?: (done: number, findings: number) => void
+  /** Told of each new distinct violation as it is found, so a run that dies still leaves its findings. */
+  onFinding?: (finding: Finding) => void
 }
 
 export interface CampaignFigures {
   seed: number
   cases: number
   cliCases: number
+  /** Recipes that would have built a file over MAX_CASE_BYTES: not run. */
+  oversized: number
   seconds: number
   casesByReader: Record<string, number>
   findings: Finding[]
@@ -62,18 +77,27 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
   const casesByReader: Record<string, number> = {}
   let cases = 0
   let cliCases = 0
-  const property = fc.asyncProperty(recipeArb(options.fixtures ?? FUZZ_FIXTURES), async (recipe) => {
+  let oversized = 0
+  const property = fc.asyncProperty(recipeArb(options.fixtures ?? FUZZ_FIXTURES, options.scale ?? 'full'), async (recipe) => {
     const driver: Driver = cases % options.cliEvery === options.cliEvery - 1 ? 'cli' : 'in-process'
     cases++
     if (driver === 'cli') cliCases++
     const reader = fixtureById(recipe.fixture).reader
     casesByReader[reader] = (casesByReader[reader] ?? 0) + 1
     const verdict = await runRecipe(recipe, driver)
+    if (verdict === 'oversized') {
+      oversized++
+      return true
+    }
     for (const violation of verdict.violations) {
       const signature = signatureOf(reader, violation)
       const known = findings.get(signature)
       if (known) known.count++
-      else findings.set(signature, {signature, reader, driver, recipe, violations: verdict.violations, count: 1})
+      else {
+        const finding = {signature, reader, driver, recipe, violations: verdict.violations, count: 1}
+        findings.set(signature, finding)
+        options.onFinding?.(finding)
+      }
     }
     options.onCase?.(cases, findings.size)
     return true
@@ -83,5 +107,5 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     numRuns: options.runs,
     ...(options.seconds ? {interruptAfterTimeLimit: options.seconds * 1000, markInterruptAsFailure: false} : {}),
   })
-  return {seed: options.seed, cases, cliCases, seconds: (performance.now() - started) / 1000, casesByReader, findings: [...findings.values()]}
+  return {seed: options.seed, cases, cliCases, oversized, seconds: (performance.now() - started) / 1000, casesByReader, findings: [...findings.values()]}
 }

@@ -46,6 +46,10 @@ if (values.replay) {
   }
   for (const driver of ['in-process', 'cli'] as const) {
     const verdict = await runRecipe(recipe, driver)
+    if (verdict === 'oversized') {
+      console.log(`${driver}: not run, the mutated file would exceed the fuzzer's case size`)
+      continue
+    }
     console.log(`${driver}: exit ${String(verdict.exitCode)} in ${verdict.seconds.toFixed(1)} s, ${verdict.bytes} bytes${verdict.violations.map((v) => `\n  ${v}`).join('')}`)
   }
   process.exit(0)
@@ -65,9 +69,10 @@ const figures = await runCampaign({
   onCase: (done, found) => {
     if (done % 50 === 0) process.stderr.write(`  ${done} cases, ${found} distinct violations\n`)
   },
+  onFinding: (finding) => process.stderr.write(`  found: ${finding.signature} (${finding.driver})\n    recipe: ${JSON.stringify(finding.recipe)}\n`),
 })
 
-console.log(`\ncases run:   ${figures.cases} (${figures.cliCases} through bin/run.js, ${figures.cases - figures.cliCases} in process)`)
+console.log(`\ncases run:   ${figures.cases - figures.oversized} (${figures.cliCases} through bin/run.js, the rest in process; ${figures.oversized} recipes over the case size not run)`)
 console.log(`time:        ${figures.seconds.toFixed(1)} s (${(figures.cases / figures.seconds).toFixed(1)} cases/s)`)
 console.log(`by reader:   ${Object.entries(figures.casesByReader).map(([reader, n]) => `${reader} ${n}`).join(', ')}`)
 console.log(`failures:    ${figures.findings.length} distinct (${figures.findings.reduce((n, f) => n + f.count, 0)} violations)`)

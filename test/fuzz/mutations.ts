@@ -42,52 +42,70 @@ export const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString'
 
 const permille = fc.integer({min: 0, max: 1000})
 
-export const replacementArb: fc.Arbitrary<Replacement> = fc.oneof(
-  fc.constantFrom<Replacement>(
-    {type: 'json', value: null},
-    {type: 'json', value: true},
-    {type: 'json', value: false},
-    {type: 'json', value: 0},
-    {type: 'json', value: -1},
-    {type: 'json', value: 1.5},
-    {type: 'json', value: ''},
-    {type: 'json', value: 'x'},
-    {type: 'json', value: []},
-    {type: 'json', value: {}},
-    {type: 'json', value: [null]},
-    {type: 'json', value: {$unknown: 'fuzz'}},
-    {type: 'json', value: '\u0000\u001b[31m\r\n'},
-    {type: 'json', value: '\ud800'},
-    {type: 'json', value: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x'},
-    {type: 'raw-number', text: '1e999'},
-    {type: 'raw-number', text: '-1e999'},
-    {type: 'raw-number', text: '-0'},
-    {type: 'raw-number', text: '1e-400'},
-    {type: 'raw-number', text: '123456789012345678901234567890'},
-    {type: 'invalid-utf8'},
-  ),
-  fc.record({type: fc.constant('huge-string' as const), kib: fc.integer({min: 64, max: 4096}), char: fc.constantFrom('a', 'é', '"', '\\', '\n', '💥')}),
-  fc.record({type: fc.constant('deep' as const), depth: fc.oneof(fc.integer({min: 50, max: 1000}), fc.integer({min: 1000, max: 100_000})), shape: fc.constantFrom('array' as const, 'object' as const)}),
-)
+/**
+ * How big the hostile values get. `quick` keeps each case to a fraction of a second for `npm test`;
+ * `full` reaches the sizes real attacks use, still within what one case may hold in memory.
+ */
+export type Scale = 'quick' | 'full'
+const SIZES = {
+  quick: {kib: [16, 256], depth: [10, 2000], times: [2, 50]},
+  full: {kib: [64, 2048], depth: [50, 100_000], times: [2, 2000]},
+} as const
+
+export function replacementArb(scale: Scale): fc.Arbitrary<Replacement> {
+  const size = SIZES[scale]
+  return fc.oneof(
+    fc.constantFrom<Replacement>(
+      {type: 'json', value: null},
+      {type: 'json', value: true},
+      {type: 'json', value: false},
+      {type: 'json', value: 0},
+      {type: 'json', value: -1},
+      {type: 'json', value: 1.5},
+      {type: 'json', value: ''},
+      {type: 'json', value: 'x'},
+      {type: 'json', value: []},
+      {type: 'json', value: {}},
+      {type: 'json', value: [null]},
+      {type: 'json', value: {$unknown: 'fuzz'}},
+      {type: 'json', value: '\u0000\u001b[31m\r\n'},
+      {type: 'json', value: '\ud800'},
+      {type: 'json', value: 'arn:aws:cloudtrail:us-east-1:123456789012:trail/x'},
+      {type: 'raw-number', text: '1e999'},
+      {type: 'raw-number', text: '-1e999'},
+      {type: 'raw-number', text: '-0'},
+      {type: 'raw-number', text: '1e-400'},
+      {type: 'raw-number', text: '123456789012345678901234567890'},
+      {type: 'invalid-utf8'},
+    ),
+    fc.record({type: fc.constant('huge-string' as const), kib: fc.integer({min: size.kib[0], max: size.kib[1]}), char: fc.constantFrom('a', 'é', '"', '\\', '\n', '💥')}),
+    fc.record({type: fc.constant('deep' as const), depth: fc.integer({min: size.depth[0], max: size.depth[1]}), shape: fc.constantFrom('array' as const, 'object' as const)}),
+  )
+}
 
 const nodeIndex = fc.nat({max: 10_000})
 
-export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  {weight: 2, arbitrary: fc.record({kind: fc.constant('truncate' as const), permille})},
-  {weight: 1, arbitrary: fc.record({kind: fc.constant('flip-byte' as const), permille, byte: fc.integer({min: 0, max: 255})})},
-  {weight: 2, arbitrary: fc.record({kind: fc.constant('encoding' as const), as: fc.constantFrom('utf8-bom' as const, 'utf16le-bom' as const, 'utf16be-bom' as const, 'utf16le' as const, 'invalid-utf8-at' as const, 'nul-byte-at' as const), permille})},
-  {weight: 5, arbitrary: fc.record({kind: fc.constant('replace' as const), node: nodeIndex, with: replacementArb})},
-  {weight: 3, arbitrary: fc.record({kind: fc.constant('hostile-key' as const), node: nodeIndex, key: fc.constantFrom(...HOSTILE_KEYS), with: replacementArb})},
-  {weight: 2, arbitrary: fc.record({kind: fc.constant('delete-key' as const), node: nodeIndex})},
-  {weight: 1, arbitrary: fc.record({kind: fc.constant('repeat' as const), node: nodeIndex, times: fc.oneof(fc.integer({min: 2, max: 50}), fc.integer({min: 1000, max: 20_000}))})},
-)
+export function mutationArb(scale: Scale): fc.Arbitrary<Mutation> {
+  const replacement = replacementArb(scale)
+  const times = SIZES[scale].times
+  return fc.oneof(
+    {weight: 2, arbitrary: fc.record({kind: fc.constant('truncate' as const), permille})},
+    {weight: 1, arbitrary: fc.record({kind: fc.constant('flip-byte' as const), permille, byte: fc.integer({min: 0, max: 255})})},
+    {weight: 2, arbitrary: fc.record({kind: fc.constant('encoding' as const), as: fc.constantFrom('utf8-bom' as const, 'utf16le-bom' as const, 'utf16be-bom' as const, 'utf16le' as const, 'invalid-utf8-at' as const, 'nul-byte-at' as const), permille})},
+    {weight: 5, arbitrary: fc.record({kind: fc.constant('replace' as const), node: nodeIndex, with: replacement})},
+    {weight: 3, arbitrary: fc.record({kind: fc.constant('hostile-key' as const), node: nodeIndex, key: fc.constantFrom(...HOSTILE_KEYS), with: replacement})},
+    {weight: 2, arbitrary: fc.record({kind: fc.constant('delete-key' as const), node: nodeIndex})},
+    {weight: 1, arbitrary: fc.record({kind: fc.constant('repeat' as const), node: nodeIndex, times: fc.integer({min: times[0], max: times[1]})})},
+  )
+}
 
-export function recipeArb(fixtures: readonly FuzzFixture[]): fc.Arbitrary<Recipe> {
+export function recipeArb(fixtures: readonly FuzzFixture[], scale: Scale = 'full'): fc.Arbitrary<Recipe> {
+  const mutation = mutationArb(scale)
   return fc.constantFrom(...fixtures).chain((fixture) =>
     fc.record(
       {
         fixture: fc.constant(fixture.id),
-        mutations: fc.array(mutationArb, {minLength: 1, maxLength: 3}),
+        mutations: fc.array(mutation, {minLength: 1, maxLength: 3}),
         ...(fixture.layout === 'jsonl' ? {line: fc.nat({max: 20})} : {}),
         ...(fixture.layout === 'gzip-json' ? {container: fc.constantFrom<Container>('gzip', 'gzip', 'gzip', 'gzip-truncated', 'gzip-trailing-garbage', 'gzip-two-members', 'not-gzip')} : {}),
       },
@@ -97,6 +115,16 @@ export function recipeArb(fixtures: readonly FuzzFixture[]): fc.Arbitrary<Recipe
 }
 
 // --- applying a recipe ----------------------------------------------------------------------------
+
+/** The most one mutated file may hold: hostile, yet a case the fuzzer can build and run many times. */
+export const MAX_CASE_BYTES = 16 * 2 ** 20
+
+export class OversizedRecipe extends Error {}
+
+/** A repeat of big items is cut short rather than building gigabytes in the fuzzer itself. */
+function repeatsWithin(itemBytes: number, times: number): number {
+  return Math.max(1, Math.min(times, Math.floor(MAX_CASE_BYTES / Math.max(1, itemBytes))))
+}
 
 const RAW = (n: number) => `@@FUZZRAW${n}@@`
 const INVALID_UTF8_MARK = '@@FUZZBYTES@@'
@@ -180,7 +208,7 @@ function mutateJsonValue(root: Json, mutation: Mutation, raws: string[]): Json {
       if (!list) return root
       const items = list.value as Json[]
       const copy = [...items]
-      for (let i = 1; i < mutation.times; i++) for (const item of copy) items.push(structuredClone(item))
+      for (let i = 1; i < repeatsWithin(JSON.stringify(copy).length, mutation.times); i++) for (const item of copy) items.push(structuredClone(item))
       return root
     }
     default:
@@ -222,7 +250,7 @@ function mutateYamlDocument(doc: Document, mutation: Mutation, raws: string[]): 
       const seq = pick(nodes.filter((n) => isSeq(n.node) && n.node.items.length > 0), mutation.node)
       if (!seq || !isSeq(seq.node)) return
       const copy = [...seq.node.items]
-      for (let i = 1; i < mutation.times; i++) for (const item of copy) seq.node.items.push(isScalar(item) ? item.clone() : (item as Node).clone())
+      for (let i = 1; i < repeatsWithin(String(seq.node).length, mutation.times); i++) for (const item of copy) seq.node.items.push(isScalar(item) ? item.clone() : (item as Node).clone())
       return
     }
     default:
@@ -259,11 +287,14 @@ function mutateText(text: string, layout: Layout, mutations: Mutation[], line: n
 }
 
 function spliceRaws(text: string, raws: string[]): string {
+  let size = text.length
+  for (const match of text.matchAll(/@@FUZZRAW(\d+)@@/g)) size += raws[Number(match[1])]?.length ?? 0
+  if (size > MAX_CASE_BYTES) throw new OversizedRecipe(`the mutated file would hold ${size} characters`)
   return text.replace(/["']?@@FUZZRAW(\d+)@@["']?/g, (_, n: string) => raws[Number(n)] ?? '')
 }
 
 function encode(text: string, mutations: Mutation[]): Buffer {
-  let bytes = Buffer.from(text, 'utf8')
+  let bytes: Buffer = Buffer.from(text, 'utf8')
   const mark = Buffer.from(`"${INVALID_UTF8_MARK}"`)
   for (let at = bytes.indexOf(mark); at >= 0; at = bytes.indexOf(mark)) bytes = Buffer.concat([bytes.subarray(0, at), INVALID_UTF8, bytes.subarray(at + mark.length)])
   const position = (p: number) => Math.floor((bytes.length * p) / 1000)
