@@ -94,7 +94,7 @@ function describe(record: unknown, error: ErrorObject): RecordProblem {
   }
   const path = segments.join('.')
   const value = valueAt(record, segments)
-  const shown = JSON.stringify(value)
+  const shown = shownValue(value)
   if (path === '') return {path, message: `a record must be a JSON object, found ${describeType(value)}`}
   if (typeof value === 'string' && value !== value.trim()) {
     return {path, message: `${path} ${shown} has leading or trailing whitespace`}
@@ -125,6 +125,13 @@ function valueAt(record: unknown, segments: string[]): unknown {
     current = (current as Record<string, unknown>)[segment]
   }
   return current
+}
+
+/** A value as quoted in a message: short, and never a walk of a hostile, deeply nested one. */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value)
+  if (value !== null && typeof value === 'object') return Array.isArray(value) ? '(an array)' : '(an object)'
+  return String(JSON.stringify(value))
 }
 
 function describeType(value: unknown): string {

@@ -17,6 +17,8 @@ export type Replacement =
   | {type: 'deep'; depth: number; shape: 'array' | 'object'}
   /** A string value whose bytes are not UTF-8. */
   | {type: 'invalid-utf8'}
+  /** Nested YAML aliases (a "billion laughs"): nine per level, `levels` deep; a syntax error in JSON. */
+  | {type: 'alias-bomb'; levels: number}
 
 export type Mutation =
   | {kind: 'truncate'; permille: number}
@@ -79,6 +81,7 @@ export function replacementArb(scale: Scale): fc.Arbitrary<Replacement> {
       {type: 'invalid-utf8'},
     ),
     fc.record({type: fc.constant('huge-string' as const), kib: fc.integer({min: size.kib[0], max: size.kib[1]}), char: fc.constantFrom('a', 'é', '"', '\\', '\n', '💥')}),
+    fc.record({type: fc.constant('alias-bomb' as const), levels: fc.integer({min: 2, max: 9})}),
     fc.record({type: fc.constant('deep' as const), depth: fc.integer({min: size.depth[0], max: size.depth[1]}), shape: fc.constantFrom('array' as const, 'object' as const)}),
   )
 }
@@ -142,6 +145,10 @@ function rawText(replacement: Replacement): string | undefined {
       return replacement.text
     case 'deep':
       return replacement.shape === 'array' ? `${'['.repeat(replacement.depth)}1${']'.repeat(replacement.depth)}` : `${'{"a":'.repeat(replacement.depth)}1${'}'.repeat(replacement.depth)}`
+    case 'alias-bomb': {
+      const levels = Array.from({length: replacement.levels}, (_, level) => `&fuzz${level} [${Array(9).fill(level === 0 ? 'lol' : `*fuzz${level - 1}`).join(', ')}]`)
+      return `[${levels.join(', ')}]`
+    }
     default:
       return undefined
   }
