@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import type {FuzzCase} from './cases.js'
 
 /** Stated bounds: a mutated fixture is at most a few MB, so a run far above these is a leak or a blow-up. */
