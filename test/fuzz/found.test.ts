@@ -30,6 +30,14 @@ describe('inputs the fuzzer found', () => {
     expect(contractHolds(fuzzCase)).toEqual([])
   }, 60_000)
 
+  it('a CloudTrail record whose matched field is a deeply nested array is judged, not a crash', () => {
+    // The matcher recursed once per nesting level of the data, not of the pattern.
+    const deep = `${'['.repeat(70_000)}"No"${']'.repeat(70_000)}`
+    const fuzzCase = handWritten('cloudtrail-json', (text) => text.replaceAll(/"MFAUsed": *"No"/g, `"MFAUsed": ${deep}`))
+    expect(fuzzCase.bytes).toBeGreaterThan(140_000)
+    expect(contractHolds(fuzzCase)).toEqual([])
+  }, 60_000)
+
   // The three below are rows of the hostile-input table whose fixes are made apart from the fuzzer:
   // they fail until the YAML alias cap and the `__proto__` location fix are in.
   const aliasBomb = `[${Array.from({length: 9}, (_, level) => `&lol${level} [${Array(9).fill(level === 0 ? 'lol' : `*lol${level - 1}`).join(', ')}]`).join(', ')}]`

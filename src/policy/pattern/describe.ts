@@ -14,12 +14,14 @@ export function unknownReason(value: {$unknown: unknown}): string {
 }
 
 /** How a document value reads in an explanation. */
-export function describeValue(value: unknown): string {
+export function describeValue(value: unknown, depth = 0): string {
   if (value === undefined) return 'missing'
   if (value === null || typeof value !== 'object') return formatScalar(value as string | number | boolean | null)
   if (isUnknown(value)) return unknownReason(value)
   if (Array.isArray(value)) {
-    const text = `[${value.map(describeValue).join(', ')}]`
+    // Hostile data nests arrays thousands deep; a few levels say enough and keep the stack small.
+    if (depth >= 8) return '[…]'
+    const text = `[${value.map((item) => describeValue(item, depth + 1)).join(', ')}]`
     return text.length > LONGEST_ACTUAL ? `${text.slice(0, LONGEST_ACTUAL - 2)}…]` : text
   }
   return 'an object'

@@ -26,6 +26,31 @@ function lookup(object: Json, child: Child): unknown {
 }
 
 /**
+ * Any element decides the node; nested arrays are walked with a stack, not recursion, because their
+ * depth is the data's (hostile input can nest thousands deep), not the pattern's.
+ */
+function testElements(node: PatternNode, array: unknown[]): Truth {
+  let result: Truth = false
+  const stack: {items: unknown[]; next: number}[] = [{items: array, next: 0}]
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!
+    if (top.next >= top.items.length) {
+      stack.pop()
+      continue
+    }
+    const item = top.items[top.next++]
+    if (Array.isArray(item) && item.length > 0) {
+      stack.push({items: item, next: 0})
+      continue
+    }
+    const truth = Array.isArray(item) ? node.absent : testNode(node, item)
+    if (truth === true) return true
+    if (truth === 'unknown') result = 'unknown'
+  }
+  return result
+}
+
+/**
  * Decides a node against a value. Arrays are any-of, and a whole node is decided within one array
  * element: that is EventBridge's array consistency (two fields matched in different elements of
  * the same array do not make a match). It holds for `exists: false` too, so
@@ -37,16 +62,7 @@ export function testNode(node: PatternNode, value: unknown): Truth {
     if (node.leaf !== null && !leafAccepts(node.leaf, value as Scalar)) return false
     return node.belowAbsent
   }
-  if (Array.isArray(value)) {
-    if (value.length === 0) return node.absent
-    let result: Truth = false
-    for (let index = 0; index < value.length; index++) {
-      const truth = testNode(node, value[index])
-      if (truth === true) return true
-      if (truth === 'unknown') result = 'unknown'
-    }
-    return result
-  }
+  if (Array.isArray(value)) return value.length === 0 ? node.absent : testElements(node, value)
   if ('$unknown' in value) return node.unknown
   // An object is not a leaf value: a value array here sees the path as absent.
   if (node.leaf !== null && !node.leaf.onAbsent) return false
