@@ -39,8 +39,11 @@ export function testNode(node: PatternNode, value: unknown): Truth {
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return node.absent
+    // An empty array or object beside values holds nothing: the path is present (`[[], 1]` is not absent).
+    const skipEmpty = value.length > 1 && value.some((item) => !holdsNothing(item))
     let result: Truth = false
     for (let index = 0; index < value.length; index++) {
+      if (skipEmpty && holdsNothing(value[index])) continue
       const truth = testNode(node, value[index])
       if (truth === true) return true
       if (truth === 'unknown') result = 'unknown'
@@ -72,6 +75,13 @@ export function testNode(node: PatternNode, value: unknown): Truth {
     if (groupTruth === 'unknown') result = 'unknown'
   }
   return result
+}
+
+/** An empty array or object (nested empties too): EventBridge sees no value in it. */
+function holdsNothing(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(holdsNothing)
+  if (typeof value === 'object' && value !== null && !('$unknown' in value)) return Object.keys(value).length === 0
+  return false
 }
 
 export interface Trace {
@@ -110,8 +120,10 @@ export function explainNode(node: PatternNode, value: unknown, path: string, tra
       record(trace, truth, {path, expected: node.leaf.text, actual: describeValue(hit)})
       return truth
     }
+    const skipEmpty = value.length > 1 && value.some((item) => !holdsNothing(item))
+    const kept = value.map((item, index) => ({item, index})).filter(({item}) => !(skipEmpty && holdsNothing(item)))
     return explainGroup(
-      value.map((item, index) => (sub: Trace) => explainNode(node, item, join(path, index), sub)),
+      kept.map(({item, index}) => (sub: Trace) => explainNode(node, item, join(path, index), sub)),
       'closest',
       trace,
     )
