@@ -1,4 +1,4 @@
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -366,6 +366,18 @@ describe('region names are AWS region names (end to end, built CLI)', () => {
     expect(bogus).toMatchObject({file: 'describe-trails.json', line: 20})
     expect(bogus?.message).toMatch(/not an AWS region/)
     expect(report.results.map((result) => result.subject.id)).toEqual([`${ACCOUNT}/us-east-1`])
+    expect(status).toBe(2)
+  })
+
+  it('reports a bogus region in a snapshot\'s regions as an error, and judges no such region', () => {
+    const snapshot = JSON.parse(readFileSync(join(ROOT, 'fixtures/evidence/snapshot-good.json'), 'utf8')) as {accounts: {regions: string[]}[]}
+    snapshot.accounts[0]!.regions = ['eu-west-1', 'us-east-1', 'zz-north-9']
+    const cwd = folder({'snapshot.json': snapshot})
+    const {status, report} = check(cwd, ['snapshot.json', '--only', 'trails-per-region-limit'])
+    const bogus = errors(report).find((diagnostic) => diagnostic.message.includes('zz-north-9'))
+    expect(bogus).toMatchObject({file: 'snapshot.json'})
+    expect(bogus?.message).toMatch(/not an AWS region/)
+    expect(report.results.map((result) => result.subject.id).sort()).toEqual([`${ACCOUNT}/eu-west-1`, `${ACCOUNT}/us-east-1`])
     expect(status).toBe(2)
   })
 })
