@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import type {Report} from '../../src/report/types.js'
+import type {Report} from '../../src/engine/report-types.js'
 import {ROOT, trailgate} from './cli.js'
 
 const ACCOUNT = '111122223333'
