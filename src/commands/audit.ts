@@ -3,6 +3,7 @@ import {Command, Flags} from '@oclif/core'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
+import {regionNameProblem} from '../util/region-name.js'
 import {parseSince, parseTime} from '../util/time.js'
 
 const list = {delimiter: ',' as const, multiple: true as const, multipleNonGreedy: true as const}
@@ -53,6 +54,11 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     const since = flags['events-since'] ? parseSince(flags['events-since']) : flags['events-start'] ? parseTime(flags['events-start']) : undefined
     const until = flags['events-end'] ? parseTime(flags['events-end']) : undefined
     if (since === null || until === null) this.error('--events-since takes a duration (24h, 7d, 90m) or an ISO time; --events-start/--events-end take ISO times', {exit: 2})
+    const named: [string, string][] = [...(flags.regions ?? []).map((region): [string, string] => ['--regions', region]), ...(flags.region === undefined ? [] : [['--region', flags.region] as [string, string]])]
+    for (const [flag, region] of named) {
+      const problem = regionNameProblem(region)
+      if (problem !== undefined) this.error(`${flag}: ${problem}`, {exit: 2})
+    }
     const showProgress = flags.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI)
     const {formatProgress} = await import('../live/index.js')
     let lastLine = ''

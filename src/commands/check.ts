@@ -3,6 +3,7 @@ import {Args, Command, Flags} from '@oclif/core'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
+import {regionNameProblem} from '../util/region-name.js'
 
 /** Progress only where a person watches: a terminal, outside CI. */
 function wantsProgress(): boolean {
@@ -66,6 +67,10 @@ Exit codes:
       const at = pair.indexOf('=')
       if (at < 1) this.error(`--cfn-param ${pair}: expected Name=Value`, {exit: 2})
       cfnParams[pair.slice(0, at)] = pair.slice(at + 1)
+    }
+    for (const region of flags.regions ?? []) {
+      const problem = regionNameProblem(region)
+      if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
     }
     const report = await runCheck({
       paths: argv as string[],

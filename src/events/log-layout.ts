@@ -1,3 +1,5 @@
+import {topLevelJsonKeys} from '../util/json-keys.js'
+
 /** What the S3 key of a CloudTrail object says about it. */
 
 export interface LogKey {
@@ -18,13 +20,26 @@ export function parseLogKey(path: string): LogKey | undefined {
   return {...(organizationId ? {organizationId} : {}), account: account!, region: region!, date: `${year}-${month}-${day}`}
 }
 
-/** Digest files sit under `CloudTrail-Digest/` and are named `<account>_CloudTrail-Digest_<region>_…`. */
+const DIGEST_FOLDER = /(?:^|\/)AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?\d{12}\/CloudTrail-Digest\/[a-z0-9-]+\/\d{4}\/\d{2}\/\d{2}\/[^/]+$/
+const DIGEST_NAME = /(?:^|\/)\d{12}_CloudTrail-Digest_[a-z0-9-]+_[^/]+\.json(?:\.gz)?$/i
+
+/**
+ * Digest files sit in the `AWSLogs/<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/` layout and are
+ * named `<account>_CloudTrail-Digest_<region>_…`: the layout, not a word anywhere in the path.
+ */
 export function isDigestPath(path: string): boolean {
   const normalized = path.replace(/\\/g, '/')
-  return normalized.includes('/CloudTrail-Digest/') || normalized.includes('_CloudTrail-Digest_')
+  return DIGEST_FOLDER.test(normalized) || DIGEST_NAME.test(normalized)
 }
 
-/** Digest file content: the fields only a digest has. */
+/**
+ * Digest file content: top-level keys only a digest has. Keys inside records do not count: a log
+ * file whose records hold these words (a request parameter, a session name) is still a log file.
+ */
 export function looksLikeDigest(head: string): boolean {
-  return head.includes('"digestPublicKeyFingerprint"') || (head.includes('"digestStartTime"') && head.includes('"logFiles"'))
+  // The cheap test keeps the key scan off the many log files that never mention a digest.
+  if (!head.includes('digest')) return false
+  const keys = topLevelJsonKeys(head)
+  if (keys === undefined || keys.has('Records')) return false
+  return keys.has('digestPublicKeyFingerprint') || (keys.has('digestStartTime') && keys.has('digestEndTime'))
 }

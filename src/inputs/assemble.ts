@@ -146,8 +146,11 @@ function mergeEvidence(evidence: TrailEvidence[], evidenceAccount: string | unde
   }
   const trails = new Map<string, TrailUnderConstruction>()
   for (const [id, group] of groups) {
-    // The home region's listing is the authority; copies from other regions only fill gaps.
-    const primary = group.find((trail) => trail.seenInRegion !== undefined && trail.seenInRegion === trail.document.HomeRegion) ?? (group[0] as TrailEvidence)
+    // The home region's listing is the authority: a field it leaves out (AWS omits KmsKeyId on an
+    // unencrypted trail) is unset, so another listing that has it disagrees. Without a home listing,
+    // copies fill each other's gaps.
+    const home = group.find((trail) => trail.seenInRegion !== undefined && trail.seenInRegion === trail.document.HomeRegion)
+    const primary = home ?? (group[0] as TrailEvidence)
     const document: TrailBody = {...primary.document}
     const fields: Record<string, Location> = {...(primary.provenance.fields ?? {})}
     const files = new Set<string>(primary.provenance.files ?? [])
@@ -157,7 +160,11 @@ function mergeEvidence(evidence: TrailEvidence[], evidenceAccount: string | unde
       if (otherFile) files.add(otherFile)
       for (const file of other.provenance.files ?? []) files.add(file)
       for (const [field, value] of Object.entries(other.document)) {
-        if (!(field in document)) {
+        if (!(field in document) && home !== undefined && other.seenInRegion !== undefined) {
+          const at = other.provenance.fields?.[field] ?? other.provenance.location
+          const message = `conflicting evidence for trail ${String(document.Name ?? id)}: ${field} is ${shortJson(value)} here but not set in the home region's listing at ${where(primary.provenance.location)}, which is used`
+          diagnosticsOfFile(otherFile).push(at ? diagnosticAt(at, message, 'conflicting-evidence') : {severity: 'error', code: 'conflicting-evidence', message})
+        } else if (!(field in document)) {
           document[field] = value
           const location = other.provenance.fields?.[field]
           if (location) fields[field] = location

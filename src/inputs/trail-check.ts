@@ -1,5 +1,6 @@
 import {unknown, type Diagnostic} from '../model/types.js'
 import type {PathSegment, PositionedDocument} from '../util/positions.js'
+import {regionNameProblem} from '../util/region-name.js'
 import {diagnosticAt, isRecord} from './locations.js'
 import {checkShape, type SchemaProblem, type ShapeName} from './schema.js'
 
@@ -63,6 +64,11 @@ export function checkTrailObject(raw: unknown, place: Place, what: string): Chec
     diagnostics.push(diagnosticAt(location, `${label}: ${problem.message}`, 'trail-field'))
     markUnknown(trail, String(field), member, problem.message)
   }
+  const badRegion = typeof trail.HomeRegion === 'string' ? regionNameProblem(trail.HomeRegion) : undefined
+  if (badRegion !== undefined) {
+    diagnostics.push(diagnosticAt(place.doc.locate([...place.path, 'HomeRegion']), `${label}: HomeRegion ${badRegion}`, 'trail-field'))
+    markUnknown(trail, 'HomeRegion', undefined, badRegion)
+  }
   return keep ? {trail, diagnostics} : {diagnostics}
 }
 
@@ -100,9 +106,23 @@ export function checkMembers(shape: ShapeName, items: unknown[], place: Place, w
   return {items: checked, diagnostics}
 }
 
+/** The GetTrailStatus fields of timestamp type in the CloudTrail service model. */
+const STATUS_TIMESTAMPS = ['LatestDeliveryTime', 'LatestNotificationTime', 'StartLoggingTime', 'StopLoggingTime', 'LatestCloudWatchLogsDeliveryTime', 'LatestDigestDeliveryTime']
+
+/**
+ * AWS CLI v1 prints timestamps as epoch seconds by default, and v2 does with
+ * `cli_timestamp_format = wire`; both mean the instant that ISO 8601 spells, which is what is kept.
+ */
+function isoFromEpoch(value: unknown): unknown {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value
+  const time = new Date(value * 1000)
+  return Number.isNaN(time.getTime()) ? value : time.toISOString()
+}
+
 /** Checks a GetTrailStatus answer; a field with a wrong type becomes unknown. */
 export function checkStatus(raw: Record<string, unknown>, place: Place, what: string): {status: Record<string, unknown>; diagnostics: Diagnostic[]} {
   const status = {...raw}
+  for (const field of STATUS_TIMESTAMPS) if (Object.hasOwn(status, field)) status[field] = isoFromEpoch(status[field])
   const diagnostics: Diagnostic[] = []
   for (const problem of checkShape('status', status)) {
     const location = locateProblem(place, problem)

@@ -111,9 +111,9 @@ function advancedCoverage(selector: Record<string, unknown>): Maybe<ManagementEv
 }
 
 /**
- * ReadWrite when one single selector logs both reads and writes; otherwise the first read-only or
- * write-only selector's coverage; None when no selector logs management events. A read-only and a
- * write-only selector are not added up: CIS and AWS Config ask for one selector that logs both.
+ * What the selectors log of management events together: AWS logs an event when any selector selects
+ * it, so a read-only and a write-only selector add up to ReadWrite. None when no selector logs
+ * management events.
  */
 function managementEvents(basic: Maybe<Record<string, unknown>[]>, advanced: Maybe<Record<string, unknown>[]>): Maybe<ManagementEventsCoverage> {
   if (isUnknown(basic)) return basic
@@ -125,8 +125,10 @@ function managementEvents(basic: Maybe<Record<string, unknown>[]>, advanced: May
   ]
   const unknownCoverage = coverages.find(isUnknown)
   if (unknownCoverage) return unknownCoverage
-  if (coverages.includes('ReadWrite')) return 'ReadWrite'
-  return (coverages.find((coverage) => coverage === 'ReadOnly' || coverage === 'WriteOnly') as ManagementEventsCoverage | undefined) ?? 'None'
+  const reads = coverages.includes('ReadWrite') || coverages.includes('ReadOnly')
+  const writes = coverages.includes('ReadWrite') || coverages.includes('WriteOnly')
+  if (reads && writes) return 'ReadWrite'
+  return reads ? 'ReadOnly' : writes ? 'WriteOnly' : 'None'
 }
 
 /**
@@ -147,12 +149,21 @@ function excludesSources(basic: Maybe<Record<string, unknown>[]>, advanced: Mayb
   return basicExcludes || advancedExcludes
 }
 
+/**
+ * The values that select every resource of a type (`arn:aws:s3`, `arn:aws:s3:::`, `arn:aws:lambda`,
+ * `arn:aws:dynamodb`, in any partition): AWS does not count them toward the 250 data resources.
+ */
+const ALL_RESOURCES = /^arn:[a-z-]+:(?:s3(?::::)?|lambda|dynamodb)$/
+
 function dataResourceCount(basic: Maybe<Record<string, unknown>[]>): Maybe<number> {
   if (isUnknown(basic)) return basic
   let count = 0
   for (const selector of basic) {
     const resources = Array.isArray(selector.DataResources) ? (selector.DataResources as Record<string, unknown>[]) : []
-    for (const resource of resources) count += Array.isArray(resource.Values) ? resource.Values.length : 0
+    for (const resource of resources) {
+      if (!Array.isArray(resource.Values)) continue
+      for (const value of resource.Values) if (typeof value !== 'string' || !ALL_RESOURCES.test(value)) count++
+    }
   }
   return count
 }

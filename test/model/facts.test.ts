@@ -25,9 +25,11 @@ describe('ManagementEvents', () => {
     expect(facts({EventSelectors: [basic({IncludeManagementEvents: false})]}).ManagementEvents).toBe('None')
   })
 
-  it('does not add a read-only and a write-only selector up to ReadWrite', () => {
+  it('adds a read-only and a write-only selector up to ReadWrite, as CloudTrail applies them', () => {
     const trail = {EventSelectors: [basic({ReadWriteType: 'ReadOnly'}), basic({ReadWriteType: 'WriteOnly'})]} as Omit<TrailDocument, 'Facts'>
-    expect(facts(trail).ManagementEvents).toBe('ReadOnly')
+    expect(facts(trail).ManagementEvents).toBe('ReadWrite')
+    const writesWithoutManagement = {EventSelectors: [basic({ReadWriteType: 'ReadOnly'}), basic({ReadWriteType: 'WriteOnly', IncludeManagementEvents: false})]} as Omit<TrailDocument, 'Facts'>
+    expect(facts(writesWithoutManagement).ManagementEvents).toBe('ReadOnly')
   })
 
   it('is ReadWrite when any single selector logs both', () => {
@@ -77,7 +79,8 @@ describe('the other trail facts', () => {
     } as Omit<TrailDocument, 'Facts'>
     const result = facts(trail)
     expect(result.EventSelectorCount).toBe(2)
-    expect(result.DataResourceCount).toBe(4)
+    // The all-resources values (arn:aws:lambda, arn:aws:dynamodb) do not count toward the quota.
+    expect(result.DataResourceCount).toBe(2)
     expect(result.LogsDataEvents).toEqual({S3: true, Lambda: true, DynamoDB: true, Other: false})
     const withAdvanced = facts({
       AdvancedEventSelectors: [

@@ -142,6 +142,16 @@ describe('exists', () => {
     expect(decide({a: [{exists: false}]}, {a: 'x'})).toBe(false)
     expect(decide({a: {b: {c: [{exists: false}]}}}, {x: 1})).toBe(true)
     expect(firstError({a: [{exists: 'yes'}]})).toBe('exists match pattern must be either true or false.')
+  })
+
+  it('sees a value beside an empty array or object: the field is present', () => {
+    expect(decide({f: [{exists: false}]}, {f: [[], 1]})).toBe(false)
+    expect(decide({f: [{exists: false}]}, {f: [{}, 'a']})).toBe(false)
+    expect(decide({f: [{exists: true}]}, {f: [[], 1]})).toBe(true)
+    expect(decide({f: [{exists: false}]}, {f: [[], {}]})).toBe(true)
+    expect(decide({f: [{exists: false}]}, {f: [[[]]]})).toBe(true)
+    expect(compilePattern({f: [{exists: false}]}).match({f: [[], 1]}).value).toBe(false)
+    expect(compilePattern({f: {g: [{exists: false}]}}).match({f: [{}, {g: 1}]}).value).toBe(false)
     expect(firstError({a: [{EXISTS: true}]})).toBe('Unrecognized match type EXISTS')
   })
 })
@@ -168,6 +178,14 @@ describe('cidr', () => {
 })
 
 describe('$or', () => {
+  it('rejects operator names as field names anywhere inside a branch, as EventBridge does', () => {
+    expect(firstError({$or: [{numeric: ['>', 0]}, {b: ['x']}]})).toBe('numeric is Ruler reserved fieldName which cannot be used inside $or.')
+    expect(firstError({a: {$or: [{b: {prefix: ['x']}}, {c: ['y']}]}})).toBe('prefix is Ruler reserved fieldName which cannot be used inside $or.')
+    expect(firstError({$or: [{b: {equals: ['x']}}, {c: ['y']}]})).toBe('equals is Ruler reserved fieldName which cannot be used inside $or.')
+    expect(firstError({numeric: ['x'], $or: [{b: ['x']}, {c: ['y']}]})).toBeUndefined()
+    expect(firstError({$or: [{'b.equals': ['x']}, {c: ['y']}]})).toBeUndefined()
+  })
+
   it('matches when any branch matches, at any depth', () => {
     const pattern = {detail: {$or: [{a: [1]}, {b: [2]}, {c: {$or: [{d: [3]}, {e: [4]}]}}]}}
     expect(decide(pattern, {detail: {b: 2}})).toBe(true)

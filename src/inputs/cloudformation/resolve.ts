@@ -79,7 +79,7 @@ export class Resolver {
   condition(name: string): Truth {
     const cached = this.conditionCache.get(name)
     if (cached !== undefined) return cached
-    if (!(name in this.scope.conditions) || this.evaluating.has(name)) return unknown(`condition ${name}`)
+    if (!Object.hasOwn(this.scope.conditions, name) || this.evaluating.has(name)) return unknown(`condition ${name}`)
     this.evaluating.add(name)
     const truth = this.truth(this.scope.conditions[name])
     this.evaluating.delete(name)
@@ -98,7 +98,7 @@ export class Resolver {
   private ref(target: string, original: unknown): unknown {
     if (target === 'AWS::NoValue') return NO_VALUE
     if ((PSEUDO_PARAMETERS as readonly string[]).includes(target)) return this.scope.pseudo[target as Pseudo] ?? unknown(render(original))
-    const parameter = this.scope.parameters[target]
+    const parameter = Object.hasOwn(this.scope.parameters, target) ? this.scope.parameters[target] : undefined
     if (typeof parameter === 'object' && parameter !== null) {
       const {Type: type, Default: fallback} = parameter as {Type?: unknown; Default?: unknown}
       if (typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`${render(original)} (an SSM parameter)`)
@@ -160,7 +160,7 @@ export class Resolver {
         const keys = args.slice(0, 3).map((item) => this.resolve(item))
         if (keys.some((key) => typeof key !== 'string' && typeof key !== 'number')) return opaque()
         const [mapName, top, second] = keys.map(String) as [string, string, string]
-        const found = (this.scope.mappings[mapName] as Record<string, Record<string, unknown>> | undefined)?.[top]?.[second]
+        const found = ownValue(ownValue(ownValue(this.scope.mappings, mapName), top), second)
         if (found !== undefined) return this.resolve(found)
         const fallback = (args[3] as {DefaultValue?: unknown} | undefined)?.DefaultValue
         return fallback !== undefined ? this.resolve(fallback) : opaque()
@@ -202,6 +202,11 @@ export class Resolver {
     })
     return opaque ? unknown(render(original)) : text
   }
+}
+
+/** A property of the object itself, never one inherited (`constructor`, `__proto__`). */
+function ownValue(object: unknown, key: string): unknown {
+  return typeof object === 'object' && object !== null && !Array.isArray(object) && Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined
 }
 
 function scalarText(value: unknown): string {

@@ -2,6 +2,7 @@ import {isUnknown, type Diagnostic, type InputKind} from '../../model/types.js'
 import type {TrailEvidence} from '../types.js'
 import {plain, child, type PNode} from './nodes.js'
 import {toLongForm} from './intrinsics.js'
+import {missingReferences, type ReferenceScope} from './references.js'
 import {pseudoParameters, Resolver} from './resolve.js'
 import {parseTemplate, type TemplateSource} from './source.js'
 import {normalizeTrail} from './trail.js'
@@ -31,9 +32,12 @@ export interface TemplateReading {
 export function readTemplate(text: string, context: TemplateContext): TemplateReading {
   const source = parseTemplate(text, context.file)
   const reading: TemplateReading = {trails: [], diagnostics: [...source.diagnostics], notes: [], resourceCount: source.resources.length, notDeployed: []}
+  const parameters = sectionValue(source, 'Parameters')
+  const mappings = sectionValue(source, 'Mappings')
+  const references: ReferenceScope = {parameters, mappings, resources: new Set(source.resources.map((resource) => resource.logicalId))}
   const resolver = new Resolver({
-    parameters: sectionValue(source, 'Parameters'),
-    mappings: sectionValue(source, 'Mappings'),
+    parameters,
+    mappings,
     conditions: sectionValue(source, 'Conditions'),
     resourceTypes: new Map(source.resources.map((resource) => [resource.logicalId, resource.type])),
     parameterValues: context.parameterValues ?? {},
@@ -51,6 +55,12 @@ export function readTemplate(text: string, context: TemplateContext): TemplateRe
   }
   for (const resource of source.resources) {
     if (resource.type !== TRAIL_TYPE || resource.node === undefined) continue
+    const missing = missingReferences(resource.node, references, source.index)
+    if (missing.length > 0) {
+      // CloudFormation would not deploy the template: there is no trail to judge.
+      reading.diagnostics.push(...missing)
+      continue
+    }
     const evidence = readTrail(resource.logicalId, resource.keyStart, resource.node, resolver, source, context, reading)
     if (evidence) reading.trails.push(evidence)
   }

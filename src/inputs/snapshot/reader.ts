@@ -1,6 +1,7 @@
 import type {Diagnostic} from '../../model/types.js'
 import type {Coverage} from '../../model/views.js'
 import type {PositionedDocument} from '../../util/positions.js'
+import {regionNameProblem} from '../../util/region-name.js'
 import {diagnosticAt, fieldLocations, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
 import {failedOutput, parseInputText, plural} from '../parse-input.js'
@@ -92,8 +93,14 @@ function readAccount(doc: PositionedDocument, account: Record<string, unknown>, 
       provenance: {kind: KIND, location: doc.locate(path), fields: fieldLocations(doc, path, checked.trail)},
     })
   })
+  // A region name that is no AWS region is an error, and no region view is made for it.
+  const regions = (account.regions as string[]).filter((region, regionIndex) => {
+    const problem = regionNameProblem(region)
+    if (problem !== undefined) diagnostics.push(diagnosticAt(doc.locate([...base, 'regions', regionIndex]), `snapshot: account ${accountId}: ${problem}`, 'snapshot-schema'))
+    return problem === undefined
+  })
   // A snapshot lists every region it examined: a region it did not is not judged as one without trails.
-  const coverage: Coverage = {account: accountId, regions: account.regions as string[], exhaustive: true, provenance: {kind: KIND, location: doc.locate(base)}}
+  const coverage: Coverage = {account: accountId, regions, exhaustive: true, provenance: {kind: KIND, location: doc.locate(base)}}
   const regionTrailsValid = !problems.some((problem) => problem.path[2] === 'regionTrails')
   if (isRecord(account.regionTrails) && regionTrailsValid) {
     const regionTrails = account.regionTrails as Record<string, string[]>

@@ -1,6 +1,6 @@
 import path from 'node:path'
 
-import {unknown, type Diagnostic, type Location} from '../../model/types.js'
+import {unknown, type Diagnostic, type Location, type UnknownValue} from '../../model/types.js'
 import {entry, child, JsonSyntaxError, SourceIndex, parseJsonNodes, plain, type PNode} from '../cloudformation/nodes.js'
 import {textOrRefusal} from '../cloudformation/text.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
@@ -81,7 +81,7 @@ export const terraformPlanReader: Reader = {
         ;(output.removedTrails ??= []).push({address: instance.address, ...before})
         continue
       }
-      const attributes = withUnknowns(instance.values ? plain(instance.values) : {}, instance.afterUnknown, referencesOf(configuration, instance)) as Attributes
+      const attributes = withUnknowns(instance.values ? plain(instance.values) : {}, instance.afterUnknown, referencesOf(configuration, instance)) as Attributes | UnknownValue
       const document = normalizeTerraformTrail(attributes, {region, account})
 
       let fields = planFields(instance, index)

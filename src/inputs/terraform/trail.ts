@@ -69,8 +69,18 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? (value.map((item) => (isUnknown(item) ? item : String(item))) as string[]) : []
 }
 
-/** The trail as DescribeTrails will show it once the plan is applied. */
-export function normalizeTerraformTrail(attributes: Attributes, environment: {region?: string; account?: string}): PlannedTrail {
+/** Every argument the normalization reads, for a resource whose whole planned object is unknown. */
+const ARGUMENTS = [
+  'name', 'arn', 'home_region', ...Object.keys(TEXT), 'sns_topic_name', 'cloud_watch_logs_group_arn', ...Object.keys(BOOLEANS), 'enable_logging',
+  'advanced_event_selector', 'event_selector', 'insight_selector', 'tags', 'tags_all',
+]
+
+/**
+ * The trail as DescribeTrails will show it once the plan is applied. When the plan marks the whole
+ * object unknown (`after_unknown: true`), each argument is unknown: no provider default stands in.
+ */
+export function normalizeTerraformTrail(given: Attributes | UnknownValue, environment: {region?: string; account?: string}): PlannedTrail {
+  const attributes: Attributes = isUnknown(given) ? Object.fromEntries(ARGUMENTS.map((argument) => [argument, given])) : given
   const document: PlannedTrail = {}
   const {region, account} = environment
   const partition = region === undefined ? 'aws' : partitionOf(region)

@@ -64,7 +64,22 @@ function countCombinations(node: PatternNode): number {
   return count
 }
 
+/**
+ * Names EventBridge keeps for its operators (event-ruler's RESERVED_FIELD_NAMES_IN_OR_RELATIONSHIP):
+ * a pattern that uses one as a field name anywhere inside a `$or` branch is rejected.
+ */
+const RESERVED_IN_OR = new Set([
+  'equals', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
+  '=', '<', '<=', '>', '>=',
+  'regex', 'not-wildcard', 'not-equals-ignore-case',
+  'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range',
+  'ip-address-in-range', 'ip-address-not-in-range',
+])
+
 class TreeCompiler {
+  /** How many `$or` branches enclose the object being compiled. */
+  private orDepth = 0
+
   constructor(private readonly errors: PatternError[]) {}
 
   private fail(message: string, path: PatternPath): undefined {
@@ -81,6 +96,10 @@ class TreeCompiler {
     for (const key of keys) {
       const value = pattern[key]
       const keyPath = [...path, key]
+      if (this.orDepth > 0 && RESERVED_IN_OR.has(key)) {
+        this.fail(`${key} is Ruler reserved fieldName which cannot be used inside $or.`, keyPath)
+        continue
+      }
       if (key === '$or') {
         this.or(value, keyPath, node)
       } else if (Array.isArray(value)) {
@@ -106,7 +125,9 @@ class TreeCompiler {
         return
       }
       const branchNode = emptyNode()
+      this.orDepth++
       this.object(branch, [...path, index], branchNode)
+      this.orDepth--
       branches.push(branchNode)
     })
     if (value.length < 2) this.fail('There must have at least 2 Objects in $or relationship.', path)

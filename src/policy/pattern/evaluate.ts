@@ -30,6 +30,8 @@ function lookup(object: Json, child: Child): unknown {
  * depth is the data's (hostile input can nest thousands deep), not the pattern's.
  */
 function testElements(node: PatternNode, array: unknown[]): Truth {
+  // An empty array or object beside values holds nothing: the path is present (`[[], 1]` is not absent).
+  const skipEmpty = array.length > 1 && !holdsNothing(array)
   let result: Truth = false
   const stack: {items: unknown[]; next: number}[] = [{items: array, next: 0}]
   while (stack.length > 0) {
@@ -39,6 +41,7 @@ function testElements(node: PatternNode, array: unknown[]): Truth {
       continue
     }
     const item = top.items[top.next++]
+    if (skipEmpty && isEmptyLeaf(item)) continue
     if (Array.isArray(item) && item.length > 0) {
       stack.push({items: item, next: 0})
       continue
@@ -90,6 +93,25 @@ export function testNode(node: PatternNode, value: unknown): Truth {
   return result
 }
 
+function isEmptyLeaf(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0
+  return typeof value === 'object' && value !== null && !('$unknown' in value) && Object.keys(value).length === 0
+}
+
+/** An empty array or object (nested empties too): EventBridge sees no value in it. Walked with a stack, like testElements. */
+function holdsNothing(value: unknown): boolean {
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const item = stack.pop()
+    if (Array.isArray(item)) {
+      for (let index = 0; index < item.length; index++) stack.push(item[index])
+    } else if (!isEmptyLeaf(item)) {
+      return false
+    }
+  }
+  return true
+}
+
 export interface Trace {
   failures: LeafReport[]
   matched: LeafReport[]
@@ -126,8 +148,10 @@ export function explainNode(node: PatternNode, value: unknown, path: string, tra
       record(trace, truth, {path, expected: node.leaf.text, actual: describeValue(hit)})
       return truth
     }
+    const skipEmpty = value.length > 1 && value.some((item) => !holdsNothing(item))
+    const kept = value.map((item, index) => ({item, index})).filter(({item}) => !(skipEmpty && holdsNothing(item)))
     return explainGroup(
-      value.map((item, index) => (sub: Trace) => explainNode(node, item, join(path, index), sub)),
+      kept.map(({item, index}) => (sub: Trace) => explainNode(node, item, join(path, index), sub)),
       'closest',
       trace,
     )
