@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {crashLine, crashReport} from '../../src/cli/crash.js'
+import {crashReport} from '../../src/cli/crash-report.js'
+import {crashLine} from '../../src/cli/crash.js'
 import {render} from '../../src/cli/output.js'
 
 const request = {format: 'text' as const, files: {}, color: false, verbose: false, sarifIncludeUnknown: false, sarifIncludeSuppressed: false}
