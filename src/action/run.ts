@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
+import {crashReport} from '../cli/crash-report.js'
 import {render, type Format, type OutputRequest} from '../cli/output.js'
 import type {Report} from '../engine/report-types.js'
 import {formatAnnotation, omittedNote, planAnnotations, ANNOTATION_LIMITS} from './annotations.js'
@@ -42,11 +43,13 @@ export async function runAction(context: ActionContext): Promise<number> {
   for (const warning of warnings) line(annotation('warning', warning, {title: 'trailgate: input ignored'}))
 
   let report: Report
+  const startedAt = new Date()
   try {
     report = await runReport(inputs, cwd)
   } catch (error) {
-    line(annotation('error', `trailgate could not run: ${(error as Error).message}`, {title: 'trailgate'}))
-    return finish(context, failedRunOutputs(2), 2)
+    // The report files, summary and outputs are still written: they say the run cannot be trusted.
+    line(annotation('error', `trailgate could not run: ${(error as Error).message.split('\n')[0] ?? ''}`, {title: 'trailgate'}))
+    report = crashReport(inputs.mode, error, startedAt, inputs.failOn)
   }
 
   const written: WrittenFiles = {}

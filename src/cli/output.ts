@@ -1,4 +1,4 @@
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, writeFileSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {renderJson} from '../report/json.js'
@@ -34,18 +34,65 @@ export function render(report: Report, format: Format, request: OutputRequest): 
   }
 }
 
-/** Every requested file from the same report, then the chosen format on standard output. */
-export function writeOutputs(report: Report, request: OutputRequest, stdout: (text: string) => void): void {
+/** A report that could not be rendered or written; the others were still written. */
+export interface OutputFailure {
+  format: Format
+  where: string
+  message: string
+}
+
+/**
+ * Every requested file from the same report, then the chosen format on standard output. A file that
+ * cannot be written (a folder, a full disk) fails alone: the other reports are still written.
+ */
+export function writeOutputs(report: Report, request: OutputRequest, stdout: (text: string) => void): OutputFailure[] {
+  const failures: OutputFailure[] = []
+  const attempt = (format: Format, where: string, write: () => void): void => {
+    try {
+      write()
+    } catch (error) {
+      failures.push({format, where, message: error instanceof Error ? error.message : String(error)})
+    }
+  }
   for (const [format, file] of Object.entries(request.files) as [Exclude<Format, 'text'>, string | undefined][]) {
     if (!file) continue
-    mkdirSync(dirname(file), {recursive: true})
-    const text = render(report, format, request)
-    if (format === 'sarif') warnIfTruncated(text, file)
-    writeFileSync(file, text)
+    attempt(format, file, () => {
+      mkdirSync(dirname(file), {recursive: true})
+      const text = render(report, format, request)
+      if (format === 'sarif') warnIfTruncated(text, file)
+      writeFileSync(file, text)
+    })
   }
-  const text = render(report, request.format, request)
-  if (request.format === 'sarif') warnIfTruncated(text, 'standard output')
-  stdout(text)
+  attempt(request.format, 'standard output', () => {
+    const text = render(report, request.format, request)
+    if (request.format === 'sarif') warnIfTruncated(text, 'standard output')
+    stdout(text)
+  })
+  return failures
+}
+
+/**
+ * Writes to standard output and throws when the text cannot be written (a full disk, a closed pipe),
+ * so the failure is known before the exit code is chosen, which `process.stdout.write` cannot tell.
+ */
+export function writeToStandardOutput(text: string): void {
+  const bytes = Buffer.from(text)
+  let written = 0
+  while (written < bytes.length) {
+    try {
+      written += writeSync(1, bytes, written)
+    } catch (error) {
+      // A non-blocking pipe that is full for a moment: wait for the reader.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5)
+    }
+  }
+}
+
+/** One line per report that could not be written, on standard error; exit 2 if there was any. */
+export function reportOutputFailures(failures: readonly OutputFailure[]): boolean {
+  for (const failure of failures) process.stderr.write(`error: cannot write the ${failure.format} report to ${failure.where}: ${failure.message}\n`)
+  return failures.length > 0
 }
 
 /** GitHub's limits can force results out of a SARIF file; a person must hear of it, not only the file. */

@@ -1,14 +1,15 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
-import {outputRequest, writeOutputs} from '../cli/output.js'
+import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {parseSince, parseTime} from '../util/time.js'
 
 const list = {delimiter: ',' as const, multiple: true as const, multipleNonGreedy: true as const}
 
-export default class Audit extends Command {
+export default class Audit extends TrailgateCommand {
   static override summary = 'Audit a live AWS account, or every account of an AWS Organization.'
 
   static override description = `Collects every trail the account can see in each region — with its status, event selectors,
@@ -62,6 +63,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     const showProgress = flags.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI)
     const {formatProgress} = await import('../live/index.js')
     let lastLine = ''
+    const startedAt = new Date()
     const {report} = await runAudit({
       ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],
@@ -90,9 +92,12 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
             },
           }
         : {}),
+    }).catch((error: unknown) => {
+      process.stderr.write(crashLine('trailgate audit failed', error))
+      return {report: crashReport('audit', error, startedAt, flags['fail-on'])}
     })
     if (showProgress && process.stderr.isTTY) process.stderr.write('\r\u001b[2K')
-    writeOutputs(report, outputRequest(flags), (text) => process.stdout.write(text))
-    process.exitCode = report.exitCode
+    const failed = reportOutputFailures(writeOutputs(report, outputRequest(flags), writeToStandardOutput))
+    process.exitCode = failed ? 2 : report.exitCode
   }
 }

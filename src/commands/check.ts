@@ -1,9 +1,11 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
+import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
-import {outputRequest, writeOutputs} from '../cli/output.js'
+import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
+import {dict} from '../util/dict.js'
 
 /** Progress only where a person watches: a terminal, outside CI. */
 function wantsProgress(): boolean {
@@ -20,7 +22,7 @@ function eventProgress(): (p: {files: number; records: number; bytes: number}) =
   }
 }
 
-export default class Check extends Command {
+export default class Check extends TrailgateCommand {
   static override summary = 'Check trail configurations, IaC and CloudTrail logs against policies.'
 
   static override description = `Reads every file and folder given, recognizing each by its content:
@@ -62,7 +64,7 @@ Exit codes:
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Check)
-    const cfnParams: Record<string, string> = {}
+    const cfnParams = dict<string>()
     for (const pair of flags['cfn-param'] ?? []) {
       const at = pair.indexOf('=')
       if (at < 1) this.error(`--cfn-param ${pair}: expected Name=Value`, {exit: 2})
@@ -72,6 +74,7 @@ Exit codes:
       const problem = regionNameProblem(region)
       if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
     }
+    const startedAt = new Date()
     const report = await runCheck({
       paths: argv as string[],
       ...policyOptionsFrom(flags),
@@ -83,9 +86,12 @@ Exit codes:
       tfDir: flags['tf-dir'],
       baseline: flags.baseline,
       ...(wantsProgress() ? {onEventProgress: eventProgress()} : {}),
+    }).catch((error: unknown) => {
+      process.stderr.write(crashLine('trailgate check failed', error))
+      return crashReport('check', error, startedAt, flags['fail-on'])
     })
     if (wantsProgress()) process.stderr.write('\r\u001b[2K')
-    writeOutputs(report, outputRequest(flags), (text) => process.stdout.write(text))
-    process.exitCode = report.exitCode
+    const failed = reportOutputFailures(writeOutputs(report, outputRequest(flags), writeToStandardOutput))
+    process.exitCode = failed ? 2 : report.exitCode
   }
 }

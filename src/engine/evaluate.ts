@@ -4,6 +4,7 @@ import {renderTemplate} from '../policy/template.js'
 import type {Policy, Waiver} from '../policy/types.js'
 import {locateResult} from './locate.js'
 import {applySuppressions, type WaiverUse} from './waivers.js'
+import {dict} from '../util/dict.js'
 
 export interface EvaluateOptions {
   /** Resolved params per policy id (defaults, config and flags already merged and validated). */
@@ -38,7 +39,7 @@ export function subjectsOf(inventory: Inventory, type: SubjectType): Subject<obj
 /** Every policy × every subject of its kind → results, with waivers and inline suppressions applied. */
 export function evaluate(inventory: Inventory, policies: Policy[], options: EvaluateOptions): Evaluation {
   const results: Result[] = []
-  const notApplicable: Record<string, number> = {}
+  const notApplicable = dict<number>()
   const diagnostics: Diagnostic[] = []
   const trailsById = new Map<string, TrailSubject>(inventory.trails.map((t) => [t.id, t]))
   const waiverUses: WaiverUse[] = options.waivers.map((waiver) => ({waiver, used: 0}))

@@ -1,4 +1,5 @@
 import type {Detail, Location, Subject, TrailSubject} from '../model/types.js'
+import {own} from '../util/dict.js'
 
 /** Facts are computed, so a failing fact points at the fields it was computed from. */
 const FACT_SOURCES: Record<string, string[]> = {
@@ -37,12 +38,12 @@ export function locateResult(subject: Subject<object>, details: Detail[], trails
 function fieldLocation(subject: Subject<object>, path: string): Location | undefined {
   const fields = subject.provenance.fields
   if (!fields) return undefined
-  const candidates = FACT_SOURCES[path] ?? [path]
+  const candidates = own(FACT_SOURCES, path) ?? [path]
   for (const candidate of candidates) {
     // The longest recorded prefix: `EventSelectors.0.DataResources.3` falls back to `EventSelectors`.
     const segments = candidate.split('.')
     for (let n = segments.length; n > 0; n--) {
-      const hit = fields[segments.slice(0, n).join('.')]
+      const hit = own(fields, segments.slice(0, n).join('.'))
       if (hit) return hit
     }
   }

@@ -5,6 +5,7 @@ import type {Counts, PolicySummary, Report} from './report-types.js'
 import {TOOL_INFORMATION_URI} from './report-types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 import {exitCodeFor, type FailOn} from './exit-code.js'
+import {own} from '../util/dict.js'
 
 export interface ReportParts {
   command: 'check' | 'audit'
@@ -63,7 +64,7 @@ export function buildReport(parts: ReportParts): Report {
         warnings: parts.diagnostics.filter((d) => d.severity === 'warning').length,
       },
     },
-    policies: parts.policies.map((p) => summarizePolicy(p, parts.notApplicable[p.id] ?? 0, parts.recordsPassed?.[p.id])),
+    policies: parts.policies.map((p) => summarizePolicy(p, own(parts.notApplicable, p.id) ?? 0, own(parts.recordsPassed, p.id))),
     results: parts.results,
     inputs: parts.inputs,
     diagnostics: parts.diagnostics,

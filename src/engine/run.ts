@@ -15,6 +15,7 @@ import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
 import {buildReport} from './report.js'
 import {selectPolicies} from './select.js'
+import {dict, own} from '../util/dict.js'
 
 export interface PolicyOptions {
   cwd: string
@@ -64,7 +65,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   diagnostics.push(...loaded.diagnostics)
 
   const regraded = loaded.policies.map((policy) => {
-    const severity = config.policies.severity[policy.id]
+    const severity = own(config.policies.severity, policy.id)
     return severity ? {...policy, severity} : policy
   })
   const only = options.only && options.only.length > 0 ? options.only : config.policies.only
@@ -72,7 +73,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const {selected, diagnostics: selectionDiagnostics} = selectPolicies(regraded, {only, skip})
   diagnostics.push(...selectionDiagnostics)
 
-  const flagValues: Record<string, Record<string, unknown>> = {}
+  const flagValues = dict<Record<string, unknown>>()
   const flagTargets: {policy: string; name: string}[] = []
   for (const flag of options.params ?? []) {
     const parsed = parseParamFlag(flag)
@@ -80,14 +81,14 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
       diagnostics.push({severity: 'error', code: 'param-flag', message: `--param ${flag}: ${parsed.error}`})
       continue
     }
-    ;(flagValues[parsed.policy] ??= {})[parsed.name] = parsed.value
+    ;(flagValues[parsed.policy] ??= dict())[parsed.name] = parsed.value
     flagTargets.push({policy: parsed.policy, name: parsed.name})
   }
   diagnostics.push(...checkParamTargets(loaded.policies, config, flagTargets))
 
-  const params: Record<string, Record<string, unknown>> = {}
+  const params = dict<Record<string, unknown>>()
   for (const policy of regraded) {
-    const resolved = resolveParams(policy, config.params[policy.id], flagValues[policy.id])
+    const resolved = resolveParams(policy, own(config.params, policy.id), own(flagValues, policy.id))
     params[policy.id] = resolved.values
     if (selected.includes(policy)) diagnostics.push(...resolved.diagnostics)
   }

@@ -1,6 +1,7 @@
 import type {Result, Subject} from '../model/types.js'
 import type {Waiver} from '../policy/types.js'
 import {matchesGlob} from '../util/glob.js'
+import {own} from '../util/dict.js'
 
 export interface WaiverUse {
   waiver: Waiver
@@ -39,13 +40,13 @@ export function applySuppressions(result: Result, subject: Subject<object>, uses
   }
 
   const tags = (subject.document as {Tags?: Record<string, unknown>}).Tags
-  const tagValue = tags?.[`${TAG_PREFIX}${result.policy}`]
+  const tagValue = own(tags, `${TAG_PREFIX}${result.policy}`)
   if (typeof tagValue === 'string') {
     const {until, reason} = parseTagValue(tagValue)
     if (until && until < today) {
       expiredNote = `tag ${TAG_PREFIX}${result.policy} expired on ${until}: ${reason}`
     } else {
-      const source = subject.provenance.fields?.[`Tags.${TAG_PREFIX}${result.policy}`] ?? subject.provenance.fields?.Tags
+      const source = own(subject.provenance.fields, `Tags.${TAG_PREFIX}${result.policy}`) ?? own(subject.provenance.fields, 'Tags')
       return {...result, status: 'suppressed', suppression: {kind: 'tag', reason, ...(until ? {expires: until} : {}), ...(source ? {source} : {})}}
     }
   }

@@ -232,17 +232,32 @@ function arrayLocator(text: string, lines: LineIndex): (index: number) => TextPo
   }
 }
 
+/** Lines looked at to tell JSON Lines from one broken JSON document. */
+const JSON_LINES_PROBE = 16
+
+/**
+ * JSON Lines: one record per line. A broken line, the first included, must not hide the records
+ * around it, so any of the first lines that is a whole JSON object on its own will do, as long as the
+ * text does not open like one `{"Records": [...]}` document.
+ */
 function isJsonLines(text: string): boolean {
   const firstBreak = text.indexOf('\n')
   if (firstBreak < 0) return false
   const first = text.slice(0, firstBreak).trim()
-  if (!first.startsWith('{')) return false
-  try {
-    JSON.parse(first)
-    return true
-  } catch {
-    return false
+  if (!first.startsWith('{') || first === '{' || /^\{\s*"(Records|Events)"\s*:/.test(first)) return false
+  let start = 0
+  for (let probed = 0; probed < JSON_LINES_PROBE && start < text.length; probed++) {
+    const end = text.indexOf('\n', start)
+    const line = text.slice(start, end < 0 ? text.length : end).trim()
+    start = end < 0 ? text.length : end + 1
+    if (!line.startsWith('{')) continue
+    try {
+      if (isObject(JSON.parse(line))) return true
+    } catch {
+      // A broken line: look at the next one.
+    }
   }
+  return false
 }
 
 function fromJsonLines(file: string, text: string): TextDecoded {

@@ -12,6 +12,7 @@ import {compileEventPolicy, type EventPolicy} from './event-policy.js'
 import {RecordJudge} from './judge-record.js'
 import {checkRecord} from './record-schema.js'
 import {scanFile, type EventFile, type FileOutcome} from './scan-file.js'
+import {dict} from '../util/dict.js'
 
 export interface ScanProgress {
   files: number
@@ -153,8 +154,8 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
   const results: Result[] = []
   const diagnostics: Diagnostic[] = []
   const inputs: InputRecord[] = []
-  const passes: Record<string, number> = Object.fromEntries(compiled.map((c) => [c.policy.id, 0]))
-  const notApplicable: Record<string, number> = Object.fromEntries(compiled.map((c) => [c.policy.id, 0]))
+  const passes = dict<number>(compiled.map((c) => [c.policy.id, 0]))
+  const notApplicable = dict<number>(compiled.map((c) => [c.policy.id, 0]))
   const coverage: CoverageEvidence[] = []
   const stats = {files: outcomes.length, records: 0, bytes: 0, ms: Math.round(ms)}
   for (const failure of failures) {

@@ -1,7 +1,7 @@
 import type {Diagnostic} from '../model/types.js'
 import {type ParseResult, type PathSegment, type PositionedDocument} from '../util/positions.js'
 import {LineIndex} from '../util/line-index.js'
-import {parseJsonNodes, SourceIndex, type PNode} from './cloudformation/nodes.js'
+import {JsonSyntaxError, parseJsonNodes, SourceIndex, type PNode} from './cloudformation/nodes.js'
 
 /**
  * Parses JSON keeping positions. JSON.parse decides validity first, so a syntax error gets the
@@ -19,8 +19,15 @@ export function parseJsonWithPositions(text: string, file: string): ParseResult 
   // The text is valid JSON: a small offset-keeping reader is many times faster than a YAML parser,
   // which matters for snapshots of whole organizations.
   let duplicate: {key: string; offset: number} | undefined
-  const root = parseJsonNodes(body, (key, offset) => (duplicate ??= {key, offset}))
   const index = new SourceIndex(file, body)
+  let root: PNode
+  try {
+    root = parseJsonNodes(body, (key, offset) => (duplicate ??= {key, offset}))
+  } catch (error) {
+    // Valid for JSON.parse, refused here: a number out of range.
+    if (!(error instanceof JsonSyntaxError)) throw error
+    return {diagnostics: [{severity: 'error', code: 'json-number-range', file, ...index.position(error.offset), message: error.message}]}
+  }
   if (duplicate) {
     return {diagnostics: [{severity: 'error', code: 'yaml-duplicate_key', file, ...index.position(duplicate.offset), message: 'Map keys must be unique'}]}
   }

@@ -1,5 +1,6 @@
 import type {Diagnostic, InputKind, Location} from '../model/types.js'
 import {parseWithPositions, type PositionedDocument} from '../util/positions.js'
+import {firstInvalidUtf8, positionOfByte} from '../util/utf8.js'
 import {parseJsonWithPositions} from './json-text.js'
 import {emptyReaderOutput, type InputFile, type ReaderOutput} from './types.js'
 
@@ -7,7 +8,26 @@ import {emptyReaderOutput, type InputFile, type ReaderOutput} from './types.js'
 export function parseInputText(file: InputFile): {document?: PositionedDocument; diagnostics: Diagnostic[]} {
   const text = file.bytes.toString('utf8')
   const start = text.replace(/^\ufeff/, '').trimStart()[0]
-  return start === '{' || start === '[' ? parseJsonWithPositions(text, file.path) : parseWithPositions(text, file.path)
+  const parsed = start === '{' || start === '[' ? parseJsonWithPositions(text, file.path) : parseWithPositions(text, file.path)
+  const invalid = invalidUtf8Diagnostic(file)
+  return invalid ? {...parsed, diagnostics: [invalid, ...parsed.diagnostics]} : parsed
+}
+
+/**
+ * AWS writes UTF-8; bytes that are not are damage or tampering. The file is still read, each bad
+ * sequence as U+FFFD (so the rest of it is judged), and the run says so and cannot be trusted.
+ */
+function invalidUtf8Diagnostic(file: InputFile): Diagnostic | undefined {
+  const offset = firstInvalidUtf8(file.bytes)
+  if (offset < 0) return undefined
+  const byte = file.bytes[offset]!.toString(16).toUpperCase().padStart(2, '0')
+  return {
+    severity: 'error',
+    code: 'invalid-utf8',
+    file: file.path,
+    ...positionOfByte(file.bytes, offset),
+    message: `invalid UTF-8 (byte 0x${byte}): the value is read with U+FFFD in its place, so it may not be what AWS holds`,
+  }
 }
 
 /** The output of a reader that could not use its file: the detail repeats the first problem. */

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 
 import type {Diagnostic, Location, Severity} from '../model/types.js'
@@ -6,6 +6,7 @@ import {SEVERITIES} from '../model/types.js'
 import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
 import {validateDocument} from './schema-errors.js'
 import type {TrailgateConfig, Waiver} from './types.js'
+import {dict} from '../util/dict.js'
 import {displayPath} from '../util/paths.js'
 
 export const CONFIG_FILE_NAMES: string[] = ['.trailgate.yaml', '.trailgate.yml']
@@ -18,7 +19,7 @@ const documents = new WeakMap<TrailgateConfig, PositionedDocument>()
 const paramOwners = new WeakMap<object, {config: TrailgateConfig; policy: string}>()
 
 export function defaultConfig(): TrailgateConfig {
-  return {policies: {paths: [], only: [], skip: [], severity: {}}, params: {}, waivers: []}
+  return {policies: {paths: [], only: [], skip: [], severity: dict()}, params: dict(), waivers: []}
 }
 
 /**
@@ -46,6 +47,8 @@ export function loadConfig(options: {file?: string; cwd: string}): {config: Trai
   const file = displayPath(absolute, options.cwd)
   let text: string
   try {
+    // A named pipe or a device (`/dev/zero`) would block or never end.
+    if (!statSync(absolute).isFile()) throw new Error('not a regular file')
     text = readFileSync(absolute, 'utf8')
   } catch (error) {
     return {config: defaultConfig(), diagnostics: [...diagnostics, {severity: 'error', code: 'config-unreadable', file, message: `cannot read the config file: ${(error as Error).message}`}]}

@@ -59,6 +59,8 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
   const shown = options.displayPath ?? displayPath(file, process.cwd())
   let text: string
   try {
+    // A named pipe or a device would block or never end; only regular files are policies.
+    if (!statSync(file).isFile()) throw new Error('not a regular file')
     text = readFileSync(file, 'utf8')
   } catch (error) {
     return {diagnostics: [{severity: 'error', code: 'policy-unreadable', file: shown, message: `cannot read the policy file: ${(error as Error).message}`}]}
@@ -249,13 +251,14 @@ function at(document: PositionedDocument, path: readonly PathSegment[], message:
 
 /** The param specs that passed the schema, so later checks do not trip over a broken one. */
 function validParams(value: unknown): Record<string, ParamSpec> {
-  const params: Record<string, ParamSpec> = {}
-  if (!isRecord(value)) return params
+  if (!isRecord(value)) return {}
   const types = new Set(['string', 'integer', 'number', 'boolean', 'array'])
-  for (const [name, spec] of Object.entries(value)) {
-    if (isRecord(spec) && typeof spec.type === 'string' && types.has(spec.type)) params[name] = spec as unknown as ParamSpec
-  }
-  return params
+  // fromEntries keeps a param named `__proto__` an own key (the policy is also kept as JSON, so no null prototype).
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, spec]) => isRecord(spec) && typeof spec.type === 'string' && types.has(spec.type))
+      .map(([name, spec]) => [name, spec as unknown as ParamSpec]),
+  )
 }
 
 /** What the schema cannot say: `items` and `format` fit the type, and the default fits the param. */
@@ -389,23 +392,23 @@ function paramReferences(value: unknown, path: PathSegment[]): ParamReference[] 
 }
 
 function normalize(raw: Record<string, unknown>, document: PositionedDocument, file: string, builtin: boolean): Policy {
-  const locations: Record<string, Location> = {}
-  for (const key of Object.keys(raw)) locations[key] = document.locate([key])
+  const located: [string, Location][] = Object.keys(raw).map((key) => [key, document.locate([key])])
   const clauses = (key: ClauseKey): Clause[] => {
     const value = raw[key]
     if (value === undefined) return []
     if (Array.isArray(value)) {
-      value.forEach((_, index) => (locations[`${key}.${index}`] = document.locate([key, index])))
+      value.forEach((_, index) => located.push([`${key}.${index}`, document.locate([key, index])]))
       return value as Clause[]
     }
     // `when: {}` is the documented way to say "every subject".
     if (key === 'when' && isRecord(value) && Object.keys(value).length === 0) return []
-    locations[`${key}.0`] = document.locate([key])
+    located.push([`${key}.0`, document.locate([key])])
     return [value as Clause]
   }
   const params = validParams(raw.params)
-  for (const name of Object.keys(params)) locations[`params.${name}`] = document.locate(['params', name])
+  for (const name of Object.keys(params)) located.push([`params.${name}`, document.locate(['params', name])])
 
+  const [when, unless, require, forbid] = [clauses('when'), clauses('unless'), clauses('require'), clauses('forbid')]
   const policy: Policy = {
     id: raw.id as string,
     title: raw.title as string,
@@ -417,12 +420,13 @@ function normalize(raw: Record<string, unknown>, document: PositionedDocument, f
     tags: (raw.tags ?? []) as string[],
     precision: (raw.precision ?? 'high') as Policy['precision'],
     params,
-    when: clauses('when'),
-    unless: clauses('unless'),
-    require: clauses('require'),
-    forbid: clauses('forbid'),
+    when,
+    unless,
+    require,
+    forbid,
     disabled: raw.disabled === true,
-    source: {file, builtin, locations},
+    // fromEntries keeps keys such as `params.__proto__` own keys.
+    source: {file, builtin, locations: Object.fromEntries(located)},
   }
   if (typeof raw.message === 'string') policy.message = raw.message
   return policy

@@ -6,6 +6,8 @@ import {locateConfigParam, locateInConfig} from './config.js'
 import type {ParamSpec, Policy, TrailgateConfig} from './types.js'
 import {parseCidr} from './pattern/cidr.js'
 import {describeValue, didYouMean} from './schema-errors.js'
+import {dict, own} from '../util/dict.js'
+import {MAX_ALIAS_COUNT} from '../util/positions.js'
 
 const PARAM_CODE = 'policy-param'
 
@@ -28,7 +30,12 @@ export function parseParamFlag(flag: string): {policy: string; name: string; val
     const reason = document.errors[0]!.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
     return {error: `the value '${text}' is not valid YAML: ${reason}`}
   }
-  return {policy, name, value: document.toJS() as unknown}
+  try {
+    return {policy, name, value: document.toJS({maxAliasCount: MAX_ALIAS_COUNT}) as unknown}
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error
+    return {error: `the value '${text}' expands its YAML aliases past ${MAX_ALIAS_COUNT} copies`}
+  }
 }
 
 /** Why `value` does not fit `spec`, or undefined when it does. */
@@ -86,7 +93,7 @@ export function resolveParams(
   fromConfig: Record<string, unknown> | undefined,
   fromFlags: Record<string, unknown> | undefined,
 ): {values: Record<string, unknown>; diagnostics: Diagnostic[]} {
-  const values: Record<string, unknown> = {}
+  const values = dict<unknown>()
   const diagnostics: Diagnostic[] = []
   for (const [name, spec] of Object.entries(policy.params)) {
     const label = `param '${name}' of policy '${policy.id}'`
@@ -102,7 +109,7 @@ export function resolveParams(
       else values[name] = fromFlags[name]
     }
     if (!Object.hasOwn(values, name)) {
-      const where = policy.source.locations[`params.${name}`]
+      const where = own(policy.source.locations, `params.${name}`)
       diagnostics.push({
         severity: 'error',
         code: PARAM_CODE,

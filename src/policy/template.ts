@@ -1,4 +1,5 @@
 import {isUnknown} from '../model/types.js'
+import {own} from '../util/dict.js'
 
 /**
  * Fills `{{Path}}` placeholders from the subject document (dotted paths, `Facts.*` included) and
@@ -6,7 +7,7 @@ import {isUnknown} from '../model/types.js'
  */
 export function renderTemplate(template: string, document: unknown, params: Record<string, unknown>): string {
   return template.replace(/\{\{\s*([\w.:-]+)\s*\}\}/g, (_whole, path: string) => {
-    const fromParams = path in params ? params[path] : undefined
+    const fromParams = own(params, path)
     const value = fromParams !== undefined ? fromParams : lookup(document, path)
     return display(value)
   })
@@ -16,7 +17,7 @@ export function lookup(document: unknown, path: string): unknown {
   let current: unknown = document
   for (const segment of path.split('.')) {
     if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<string, unknown>)[segment]
+    current = own(current as Record<string, unknown>, segment)
   }
   return current
 }

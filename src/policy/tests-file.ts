@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {basename, dirname, extname, join} from 'node:path'
 
 import type {Diagnostic} from '../model/types.js'
@@ -32,6 +32,8 @@ export function loadPolicyTests(file: string, options: {displayPath?: string} = 
   const shown = options.displayPath ?? file
   let text: string
   try {
+    // A named pipe or a device (`/dev/zero`) would block or never end.
+    if (!statSync(file).isFile()) throw new Error('not a regular file')
     text = readFileSync(file, 'utf8')
   } catch (error) {
     return {cases: [], diagnostics: [{severity: 'error', code: 'policy-tests-unreadable', file: shown, message: `cannot read the tests file: ${(error as Error).message}`}]}

@@ -10,6 +10,7 @@ import {
   type Node,
   type ParseOptions,
   type SchemaOptions,
+  visit,
 } from 'yaml'
 
 import type {Diagnostic, Location} from '../model/types.js'
@@ -36,6 +37,42 @@ export interface ParseResult {
 }
 
 type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions
+
+/**
+ * The `yaml` package's own bound on alias expansion (its default): a few aliases are fine, a
+ * "billion laughs" document whose aliases multiply into millions of nodes is refused.
+ */
+export const MAX_ALIAS_COUNT = 100
+
+/** The error for a document whose aliases expand past MAX_ALIAS_COUNT, at its first alias. */
+export function aliasCountDiagnostic(doc: Document, file: string, at: (offset: number) => {line: number; column: number}): Diagnostic {
+  let first: number | undefined
+  visit(doc, {
+    Alias: (_key, node) => {
+      first = node.range?.[0]
+      return visit.BREAK
+    },
+  })
+  return {
+    severity: 'error',
+    code: 'yaml-alias-count',
+    file,
+    ...at(first ?? 0),
+    message: `YAML aliases here expand past ${MAX_ALIAS_COUNT} copies (an alias bomb?); the file was not read`,
+  }
+}
+
+/** True when the document uses an alias anywhere. */
+export function hasAlias(doc: Document): boolean {
+  let found = false
+  visit(doc, {
+    Alias: () => {
+      found = true
+      return visit.BREAK
+    },
+  })
+  return found
+}
 
 /**
  * Parses YAML (and therefore JSON, a subset of YAML 1.2) keeping positions. Syntax errors, duplicate
@@ -92,10 +129,17 @@ export function parseWithPositions(text: string, file: string, options: YamlOpti
     return {node, keyNode, depth}
   }
 
+  let value: unknown
+  try {
+    value = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error
+    return {diagnostics: [...diagnostics, aliasCountDiagnostic(doc, file, at)]}
+  }
   const fallback: Location = {file, line: 1, column: 1}
   const document: PositionedDocument = {
     file,
-    value: doc.toJS({maxAliasCount: 1000}),
+    value,
     doc,
     locate: (path) => rangeOf(walk(path).node) ?? fallback,
     locateKey: (path) => {

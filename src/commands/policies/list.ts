@@ -1,12 +1,13 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
+import {TrailgateCommand} from '../../cli/crash.js'
 import {policyFlags} from '../../cli/flags.js'
 import {wantsColor} from '../../cli/output.js'
 import {preparePolicies} from '../../engine/run.js'
 import {printDiagnostics} from '../../cli/diagnostics.js'
 import pc from 'picocolors'
 
-export default class PoliciesList extends Command {
+export default class PoliciesList extends TrailgateCommand {
   static override summary = 'List the policies: those that would run, and the opt-in ones with how to enable them.'
   static override description = `Policies marked opt-in ship disabled because they need your values (for example source-ip-allowlist needs
 your CIDRs). Enable one with --only ID on check and audit, or policies.only in .trailgate.yaml.`

@@ -1,9 +1,10 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
+import {TrailgateCommand} from '../../cli/crash.js'
 import {policyFlags} from '../../cli/flags.js'
 import {preparePolicies} from '../../engine/run.js'
 
-export default class PoliciesShow extends Command {
+export default class PoliciesShow extends TrailgateCommand {
   static override summary = 'Show one policy: description, remediation, references, params and its patterns.'
   static override examples = ['<%= config.bin %> <%= command.id %> kms-encryption', '<%= config.bin %> <%= command.id %> trails-per-region-limit --json']
 

@@ -1,13 +1,14 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import pc from 'picocolors'
 import {resolve} from 'node:path'
 
+import {TrailgateCommand} from '../../cli/crash.js'
 import {printDiagnostics} from '../../cli/diagnostics.js'
 import {wantsColor} from '../../cli/output.js'
 import {loadPolicies} from '../../policy/load.js'
 import {runPolicyTests} from '../../engine/policy-tests.js'
 
-export default class PoliciesTest extends Command {
+export default class PoliciesTest extends TrailgateCommand {
   static override summary = 'Run the test cases kept beside policies (<id>.tests.yaml).'
   static override description = `Each case gives a subject, optional params and the expected outcome (pass, fail, unknown, not-applicable),
 optionally a message substring or /regex/. Without DIR, tests the built-in pack.

@@ -1,10 +1,11 @@
-import {Args, Command} from '@oclif/core'
+import {Args} from '@oclif/core'
 import {resolve} from 'node:path'
 
+import {TrailgateCommand} from '../../cli/crash.js'
 import {printDiagnostics} from '../../cli/diagnostics.js'
 import {loadPolicies} from '../../policy/load.js'
 
-export default class PoliciesValidate extends Command {
+export default class PoliciesValidate extends TrailgateCommand {
   static override summary = 'Validate policy files: schema, patterns and params, with errors at file:line:column.'
   static override description = 'Exit codes: 0 every file is valid, 2 a file has an error.'
   static override examples = ['<%= config.bin %> <%= command.id %> policies/my-policy.yaml', '<%= config.bin %> <%= command.id %> ./my-policies']

@@ -6,6 +6,7 @@ import {SourceIndex, parseJsonNodes, plain, JsonSyntaxError} from '../cloudforma
 import {templateDetail} from '../cloudformation/reader.js'
 import {readTemplate} from '../cloudformation/template.js'
 import {decodeText} from '../cloudformation/text.js'
+import {containedFile} from '../contained.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 
 interface Artifact {
@@ -45,7 +46,8 @@ export const cdkAssemblyReader: Reader = {
   read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles: string[]}> => {
     const output = emptyReaderOutput('cdk/assembly')
     const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: []}
-    await readAssembly(file.absolutePath, file.path, file.bytes, options, reading, 0, new Set())
+    const root = {folder: path.dirname(file.absolutePath), shown: path.posix.dirname(file.path)}
+    await readAssembly(file.absolutePath, file.path, file.bytes, options, reading, 0, new Set(), root)
     output.trails = reading.trails
     output.diagnostics = reading.diagnostics
     output.notes = reading.notes
@@ -54,7 +56,13 @@ export const cdkAssemblyReader: Reader = {
   },
 }
 
-async function readAssembly(manifestPath: string, shownPath: string, bytes: Buffer, options: ReadOptions, reading: AssemblyReading, depth: number, visited: Set<string>): Promise<void> {
+/** The cloud assembly folder given by the user: every file a manifest names must be inside it. */
+interface AssemblyRoot {
+  folder: string
+  shown: string
+}
+
+async function readAssembly(manifestPath: string, shownPath: string, bytes: Buffer, options: ReadOptions, reading: AssemblyReading, depth: number, visited: Set<string>, root: AssemblyRoot): Promise<void> {
   visited.add(path.resolve(manifestPath))
   const manifest = parseManifest(bytes, shownPath, reading)
   if (!manifest) return
@@ -64,11 +72,23 @@ async function readAssembly(manifestPath: string, shownPath: string, bytes: Buff
     const properties = artifact.properties ?? {}
     const local = properties.templateFile ?? properties.file ?? (properties.directoryName !== undefined ? path.join(properties.directoryName, 'manifest.json') : undefined)
     if (local === undefined) continue
-    const absolute = path.resolve(folder, local)
+    if (typeof local !== 'string') {
+      reading.diagnostics.push({severity: 'error', code: 'cdk-manifest', file: shownPath, message: `Artifact ${id} names its file with ${JSON.stringify(local)}, not a path; it was not read`})
+      continue
+    }
     const shown = path.posix.join(shownFolder, local.split(path.sep).join('/'))
+    const found = await containedFile(root.folder, folder, local)
+    if ('refused' in found) {
+      const why = found.refused === 'outside' ? `which is outside ${root.shown} (links followed)` : `which cannot be read here (${found.refused})`
+      reading.diagnostics.push({severity: 'error', code: found.refused === 'outside' ? 'cdk-path-outside' : 'cdk-not-a-file', file: shownPath, message: `Artifact ${id} names ${local}, ${why}; it was not read`})
+      continue
+    }
+    // As the folder walk names it, so the files claimed here are not read a second time.
+    const absolute = path.resolve(folder, local)
     let content: Buffer
     try {
-      content = await readFile(absolute)
+      if ('missing' in found) throw new Error('missing')
+      content = await readFile(found.file)
     } catch {
       // Only templates and nested assemblies matter; a missing tree or asset manifest does not.
       if (artifact.type === 'aws:cloudformation:stack' || artifact.type === 'cdk:cloud-assembly') {
@@ -83,7 +103,7 @@ async function readAssembly(manifestPath: string, shownPath: string, bytes: Buff
         reading.diagnostics.push({severity: 'error', code: 'cdk-assembly-loop', file: shownPath, message: `Nested assembly ${id} leads back to an assembly already read; it is skipped`})
         continue
       }
-      await readAssembly(absolute, shown, content, options, reading, depth + 1, visited)
+      await readAssembly(absolute, shown, content, options, reading, depth + 1, visited, root)
     }
   }
 }

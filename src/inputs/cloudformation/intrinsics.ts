@@ -51,9 +51,7 @@ export function toLongForm(node: PNode): unknown {
 function untagged(node: PNode): unknown {
   if (node.kind === 'scalar') return node.value
   if (node.kind === 'seq') return node.items.map(toLongForm)
-  const result: Record<string, unknown> = {}
-  for (const {key, value} of node.entries) result[key] = toLongForm(value)
-  return result
+  return Object.fromEntries(node.entries.map(({key, value}) => [key, toLongForm(value)]))
 }
 
 /** The single key of an intrinsic function object (`{"Fn::GetAtt": …}`), if `value` is one. */

@@ -1,4 +1,4 @@
-import {isMap, isPair, isScalar, isSeq, type Node as YamlNode} from 'yaml'
+import {isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode} from 'yaml'
 
 import type {Location} from '../../model/types.js'
 import {LineIndex} from '../../util/line-index.js'
@@ -68,7 +68,9 @@ export class SourceIndex extends LineIndex {
 }
 
 /** Converts a `yaml` node (parsed from a slice that starts at `base` in the whole text) into a PNode. */
-export function fromYaml(node: YamlNode | null | undefined, base: number): PNode {
+export function fromYaml(node: YamlNode | null | undefined, base: number, doc?: Document): PNode {
+  // An alias stands for its anchored node (the caller has bounded how far aliases expand).
+  if (isAlias(node) && doc !== undefined) return fromYaml(node.resolve(doc) as YamlNode | undefined, base, doc)
   const [start, end] = node?.range ?? [0, 0]
   const tag = node?.tag !== undefined && node.tag.startsWith('!') ? node.tag : undefined
   const common = tag === undefined ? {start: base + start, end: base + end} : {start: base + start, end: base + end, tag}
@@ -80,11 +82,11 @@ export function fromYaml(node: YamlNode | null | undefined, base: number): PNode
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
       const keyStart = base + (keyNode?.range?.[0] ?? start)
       const valueNode = pair.value as YamlNode | null
-      entries.push({key, keyStart, value: valueNode ? fromYaml(valueNode, base) : {kind: 'scalar', value: null, start: keyStart, end: keyStart}})
+      entries.push({key, keyStart, value: valueNode ? fromYaml(valueNode, base, doc) : {kind: 'scalar', value: null, start: keyStart, end: keyStart}})
     }
     return {kind: 'map', entries, ...common}
   }
-  if (isSeq(node)) return {kind: 'seq', items: node.items.map((item) => fromYaml(item as YamlNode, base)), ...common}
+  if (isSeq(node)) return {kind: 'seq', items: node.items.map((item) => fromYaml(item as YamlNode, base, doc)), ...common}
   if (isScalar(node)) {
     const value = node.value
     const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : String(value)
@@ -226,8 +228,10 @@ export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset:
     NUMBER.lastIndex = at
     const number = NUMBER.exec(text)
     if (!number) return fail(Number.isNaN(code) ? 'Unexpected end of JSON input' : `Unexpected character '${text[at]}'`)
-    at += number[0].length
     const value = Number(number[0])
+    // JSON.parse would read it as Infinity, which every report then shows as null.
+    if (!Number.isFinite(value)) fail(`The number ${number[0]} is too large for a number (it would be read as infinity)`)
+    at += number[0].length
     return {kind: 'scalar', value, start, end: at}
   }
   if (text.charCodeAt(0) === 0xfeff) at = 1
@@ -241,7 +245,6 @@ export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset:
 export function plain(node: PNode): unknown {
   if (node.kind === 'scalar') return node.value
   if (node.kind === 'seq') return node.items.map(plain)
-  const result: Record<string, unknown> = {}
-  for (const {key, value} of node.entries) result[key] = plain(value)
-  return result
+  // fromEntries defines own properties, so a `__proto__` key stays a key and never sets the prototype.
+  return Object.fromEntries(node.entries.map(({key, value}) => [key, plain(value)]))
 }

@@ -1,5 +1,6 @@
 import {isUnknown, unknown, type UnknownValue} from '../../model/types.js'
 import {intrinsicName, render} from './intrinsics.js'
+import {own} from '../../util/dict.js'
 
 /** `!Ref AWS::NoValue`: the property is removed, as if it had not been written. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue')
@@ -65,12 +66,9 @@ export class Resolver {
     if (name !== undefined) return this.intrinsic(name, (value as Record<string, unknown>)[name], value)
     if (Array.isArray(value)) return value.map((item) => this.resolve(item)).filter((item) => item !== NO_VALUE)
     if (typeof value === 'object' && value !== null) {
-      const result: Record<string, unknown> = {}
-      for (const [key, item] of Object.entries(value)) {
-        const resolved = this.resolve(item)
-        if (resolved !== NO_VALUE) result[key] = resolved
-      }
-      return result
+      const resolved = Object.entries(value).map(([key, item]) => [key, this.resolve(item)] as const)
+      // fromEntries keeps a `__proto__` key a key.
+      return Object.fromEntries(resolved.filter(([, item]) => item !== NO_VALUE))
     }
     return value
   }
@@ -81,7 +79,7 @@ export class Resolver {
     if (cached !== undefined) return cached
     if (!Object.hasOwn(this.scope.conditions, name) || this.evaluating.has(name)) return unknown(`condition ${name}`)
     this.evaluating.add(name)
-    const truth = this.truth(this.scope.conditions[name])
+    const truth = this.truth(own(this.scope.conditions, name))
     this.evaluating.delete(name)
     const result = isUnknown(truth) ? unknown(`condition ${name} (${truth.$unknown})`) : truth
     this.conditionCache.set(name, result)
@@ -98,11 +96,11 @@ export class Resolver {
   private ref(target: string, original: unknown): unknown {
     if (target === 'AWS::NoValue') return NO_VALUE
     if ((PSEUDO_PARAMETERS as readonly string[]).includes(target)) return this.scope.pseudo[target as Pseudo] ?? unknown(render(original))
-    const parameter = Object.hasOwn(this.scope.parameters, target) ? this.scope.parameters[target] : undefined
+    const parameter = own(this.scope.parameters, target)
     if (typeof parameter === 'object' && parameter !== null) {
       const {Type: type, Default: fallback} = parameter as {Type?: unknown; Default?: unknown}
       if (typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`${render(original)} (an SSM parameter)`)
-      const given = this.scope.parameterValues[target] ?? (typeof fallback === 'string' || typeof fallback === 'number' ? String(fallback) : undefined)
+      const given = own(this.scope.parameterValues, target) ?? (typeof fallback === 'string' || typeof fallback === 'number' ? String(fallback) : undefined)
       if (given === undefined) return unknown(render(original))
       if (typeof type === 'string' && (type.startsWith('List<') || type === 'CommaDelimitedList')) return given.split(',').map((item) => item.trim())
       return given
@@ -160,7 +158,7 @@ export class Resolver {
         const keys = args.slice(0, 3).map((item) => this.resolve(item))
         if (keys.some((key) => typeof key !== 'string' && typeof key !== 'number')) return opaque()
         const [mapName, top, second] = keys.map(String) as [string, string, string]
-        const found = ownValue(ownValue(ownValue(this.scope.mappings, mapName), top), second)
+        const found = own(own(own(this.scope.mappings, mapName) as Record<string, Record<string, unknown>> | undefined, top), second)
         if (found !== undefined) return this.resolve(found)
         const fallback = (args[3] as {DefaultValue?: unknown} | undefined)?.DefaultValue
         return fallback !== undefined ? this.resolve(fallback) : opaque()
@@ -195,18 +193,13 @@ export class Resolver {
     const text = template.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
       if (inner.startsWith('!')) return `\${${inner.slice(1)}}`
       const name = inner.trim()
-      const value = name in resolvedVariables ? resolvedVariables[name] : name.includes('.') && !name.startsWith('AWS::') ? unknown(name) : this.ref(name, {Ref: name})
+      const value = Object.hasOwn(resolvedVariables, name) ? resolvedVariables[name] : name.includes('.') && !name.startsWith('AWS::') ? unknown(name) : this.ref(name, {Ref: name})
       if (typeof value === 'string' || typeof value === 'number') return String(value)
       opaque = true
       return whole
     })
     return opaque ? unknown(render(original)) : text
   }
-}
-
-/** A property of the object itself, never one inherited (`constructor`, `__proto__`). */
-function ownValue(object: unknown, key: string): unknown {
-  return typeof object === 'object' && object !== null && !Array.isArray(object) && Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined
 }
 
 function scalarText(value: unknown): string {

@@ -1,5 +1,6 @@
 import {parseDocument} from 'yaml'
 
+import {aliasCountDiagnostic, hasAlias, MAX_ALIAS_COUNT} from '../../util/positions.js'
 import type {Diagnostic} from '../../model/types.js'
 import {CFN_YAML_TAGS} from './intrinsics.js'
 import {entry, fromYaml, JsonSyntaxError, SourceIndex, parseJsonNodes, type PEntry, type PNode} from './nodes.js'
@@ -254,7 +255,16 @@ function parseYamlChunk(chunk: string, base: number, source: TemplateSource): PN
     })
   }
   if (doc.errors.length > 0) return undefined
-  return fromYaml(doc.contents, base)
+  if (hasAlias(doc)) {
+    try {
+      doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error
+      source.diagnostics.push(aliasCountDiagnostic(doc, source.index.file, (offset) => source.index.position(base + offset)))
+      return undefined
+    }
+  }
+  return fromYaml(doc.contents, base, doc)
 }
 
 function at(source: TemplateSource, offset: number): {file: string; line: number; column: number} {

@@ -1,4 +1,5 @@
 import type {Diagnostic} from '../../model/types.js'
+import {firstInvalidUtf8} from '../../util/utf8.js'
 import type {InputFile, ReaderOutput} from '../types.js'
 
 /** Decodes UTF-8 input; a binary file (NUL bytes or invalid UTF-8) gets a diagnostic instead. */
@@ -13,10 +14,10 @@ export function decodeText(bytes: Buffer, file: string): {text: string; diagnost
     }
   }
   if (text === undefined) {
-    const offset = nul === -1 ? 0 : nul
+    const offset = nul === -1 ? Math.max(0, firstInvalidUtf8(bytes)) : nul
     const before = bytes.subarray(0, offset)
     const line = before.filter((byte) => byte === 10).length + 1
-    return {diagnostic: {severity: 'error', code: 'binary-input', file, line, column: offset - before.lastIndexOf(10), message: 'This is not a text file (it holds binary data); it was not read'}}
+    return {diagnostic: {severity: 'error', code: 'binary-input', file, line, column: offset - before.lastIndexOf(10), message: nul === -1 ? 'This is not a text file (invalid UTF-8 here); it was not read' : 'This is not a text file (it holds binary data); it was not read'}}
   }
   return {text: text.replace(/^\uFEFF/, '')}
 }

@@ -88,7 +88,11 @@ export const terraformPlanReader: Reader = {
       let location = index.span(instance.node.start, instance.node.end)
       const folder = moduleFolders.get(stripIndexes(instance.moduleAddress))
       if (folder !== undefined) {
-        if (!blocksByFolder.has(folder)) blocksByFolder.set(folder, await findResourceBlocks(folder, RESOURCE_TYPE, shown))
+        if (!blocksByFolder.has(folder)) {
+          const found = await findResourceBlocks(folder, planFolder, RESOURCE_TYPE, shown)
+          blocksByFolder.set(folder, found.blocks)
+          output.diagnostics.push(...found.diagnostics)
+        }
         const block = blocksByFolder.get(folder)?.get(instance.name)
         if (block) {
           location = block.location

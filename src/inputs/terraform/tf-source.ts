@@ -1,7 +1,8 @@
-import {readdir, readFile} from 'node:fs/promises'
+import {readdir, readFile, realpath} from 'node:fs/promises'
 import path from 'node:path'
 
-import type {Location} from '../../model/types.js'
+import type {Diagnostic, Location} from '../../model/types.js'
+import {containedFile, isInside} from '../contained.js'
 
 /** A `resource "aws_cloudtrail" "NAME" { … }` block in a `.tf` file, with the lines of what it sets. */
 export interface TfBlock {
@@ -12,22 +13,46 @@ export interface TfBlock {
   blocks: Map<string, Location[]>
 }
 
-/** Resource blocks of one type found in the `.tf` files of one folder, by resource name. */
-export async function findResourceBlocks(folder: string, resourceType: string, shown: (absolute: string) => string): Promise<Map<string, TfBlock>> {
+/**
+ * Resource blocks of one type found in the `.tf` files of one folder, by resource name. Only regular
+ * files inside `root` (the `--tf-dir`, or the plan's folder) are read, links followed; any other is
+ * reported and left out, so a link to `/dev/zero` or out of the folder is never read.
+ */
+export async function findResourceBlocks(
+  folder: string,
+  root: string,
+  resourceType: string,
+  shown: (absolute: string) => string,
+): Promise<{blocks: Map<string, TfBlock>; diagnostics: Diagnostic[]}> {
   const found = new Map<string, TfBlock>()
+  const diagnostics: Diagnostic[] = []
+  const realRoot = await realpath(root).catch(() => path.resolve(root))
+  const realFolder = await realpath(folder).catch(() => undefined)
+  if (realFolder === undefined) return {blocks: found, diagnostics}
+  if (realFolder !== realRoot && !isInside(realRoot, realFolder)) {
+    // A local module kept beside the configuration (`../modules/x`) is common: its results point at the plan instead.
+    diagnostics.push({severity: 'warning', code: 'tf-path-outside', file: shown(folder), message: `module folder ${shown(folder)} is outside ${shown(root)}; its .tf files were not read, so results point at the plan`})
+    return {blocks: found, diagnostics}
+  }
   let names: string[]
   try {
     names = (await readdir(folder)).filter((name) => name.endsWith('.tf')).sort()
   } catch {
-    return found
+    return {blocks: found, diagnostics}
   }
   for (const name of names) {
     const absolute = path.join(folder, name)
-    const text = await readFile(absolute, 'utf8').catch(() => undefined)
+    const contained = await containedFile(root, folder, name)
+    if (!('file' in contained)) {
+      const why = 'refused' in contained && contained.refused !== 'outside' ? contained.refused : `outside ${shown(root)} (links followed)`
+      diagnostics.push({severity: 'error', code: 'tf-path-outside', file: shown(absolute), message: `${shown(absolute)} is ${why}; it was not read`})
+      continue
+    }
+    const text = await readFile(contained.file, 'utf8').catch(() => undefined)
     if (text === undefined) continue
     for (const [resourceName, block] of scanBlocks(text, shown(absolute), resourceType)) if (!found.has(resourceName)) found.set(resourceName, block)
   }
-  return found
+  return {blocks: found, diagnostics}
 }
 
 /**

@@ -15,6 +15,12 @@ export interface Wildcard {
  */
 export const MAX_WILDCARD_COMPLEXITY = 10
 
+/**
+ * EventBridge refuses an event pattern longer than 4096 characters, so no wildcard it accepts is
+ * longer; refusing longer ones here bounds the complexity search below as well.
+ */
+export const MAX_WILDCARD_LENGTH = 4096
+
 /** Bounds the search for the worst input; a pattern that needs more is too complex anyway. */
 const MAX_EXPLORED_STATE_SETS = 4096
 
@@ -24,6 +30,9 @@ export const TOO_COMPLEX =
 type Token = {star: true} | {star: false; char: string}
 
 export function parseWildcard(text: string): Wildcard | {error: string} {
+  if (text.length > MAX_WILDCARD_LENGTH) {
+    return {error: `wildcard pattern is ${text.length} characters long; EventBridge accepts event patterns of at most ${MAX_WILDCARD_LENGTH}`}
+  }
   const tokens: Token[] = []
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!
@@ -67,25 +76,35 @@ export function wildcardMatches(wildcard: Wildcard, value: string): boolean {
   return true
 }
 
-/** The largest number of pattern positions any input keeps alive at once (a subset construction). */
+/**
+ * The largest number of pattern positions any input keeps alive at once (a subset construction).
+ * From a set of positions only the characters those positions expect lead anywhere new; every other
+ * character behaves alike, so one stands for them all. That keeps the cost proportional to the
+ * pattern, however many distinct characters it holds.
+ */
 function complexity(tokens: Token[]): number {
-  const stars = tokens.filter((token) => token.star).length
-  if (stars === 0) return 1
+  if (!tokens.some((token) => token.star)) return 1
   const closure = (states: Set<number>): Set<number> => {
-    for (const state of [...states]) {
-      let next = state
-      while (next < tokens.length && tokens[next]!.star) states.add(++next)
+    for (const state of states) {
+      // Adding to a Set while iterating it visits the added members too: the closure completes.
+      const token = tokens[state]
+      if (token?.star) states.add(state + 1)
     }
     return states
   }
-  const alphabet = [...new Set(tokens.flatMap((token) => (token.star ? [] : [token.char]))), '\u0000']
+  const OTHER = -1
   const start = closure(new Set([0]))
   const seen = new Set<string>([key(start)])
   const queue: Set<number>[] = [start]
   let worst = start.size
-  while (queue.length > 0) {
-    const states = queue.shift()!
-    for (const char of alphabet) {
+  for (let head = 0; head < queue.length; head++) {
+    const states = queue[head]!
+    const expected = new Set<string | number>([OTHER])
+    for (const state of states) {
+      const token = tokens[state]
+      if (token !== undefined && !token.star) expected.add(token.char)
+    }
+    for (const char of expected) {
       const next = new Set<number>()
       for (const state of states) {
         const token = tokens[state]
