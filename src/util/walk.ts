@@ -16,7 +16,11 @@ export function sortedNames(names: Iterable<string>): string[] {
   return [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
-/** Every regular file below `folder`, walked in code-point order with the skipping rule above. */
+/**
+ * Every entry below `folder` that is not a folder, walked in code-point order with the skipping rule
+ * above. Pipes and devices are returned too, so the reader can refuse them by name instead of the
+ * walk dropping them without a word.
+ */
 export function filesBelow(folder: string, accept: (name: string) => boolean = () => true): string[] {
   const found: string[] = []
   const visit = (dir: string): void => {
@@ -25,7 +29,7 @@ export function filesBelow(folder: string, accept: (name: string) => boolean = (
       const path = join(dir, name)
       const info = statSync(path, {throwIfNoEntry: false})
       if (info?.isDirectory()) visit(path)
-      else if (info?.isFile() && accept(name)) found.push(path)
+      else if (info && accept(name)) found.push(path)
     }
   }
   visit(folder)

@@ -149,18 +149,18 @@ describe('user-given names never reach Object.prototype', () => {
     expect(run.status).toBe(2)
   })
 
-  it('__proto__ as a key inside a policy pattern is a field like any other, located in the evidence', () => {
+  it('__proto__ as a key inside a policy pattern is a clear error at its line and column, not undefined:undefined', () => {
     const dir = scratch()
-    writeFileSync(join(dir, 'proto.yaml'), `${POLICY_HEAD}require:\n  __proto__: [true]\n`)
+    writeFileSync(join(dir, 'hostile.yaml'), `${POLICY_HEAD}require:\n  __proto__: [true]\n`)
     const run = trailgate(['check', SNAPSHOT, '--policies', dir, '--only', 'hostile', '--format', 'json'])
     expect(run.stderr).not.toMatch(STACK_FRAME)
     const report = parseReport(run.stdout)
-    const result = report.results.find((r) => r.policy === 'hostile')
-    expect(result?.status).toBe('fail')
-    expect(result?.location?.file).toContain('snapshot-good.json')
-    expect(result?.location?.line).toEqual(expect.any(Number))
+    const line = POLICY_HEAD.split('\n').length + 1
+    // A trail document has no field __proto__: the field check names it where it stands.
+    expect(report.diagnostics.find((d) => /__proto__/.test(d.message))).toMatchObject({severity: 'error', file: expect.stringContaining('hostile.yaml'), line, column: 3})
     expect(run.stdout).not.toContain('undefined:undefined')
-    expect(run.status).toBe(1)
+    expect(report.results.filter((r) => r.policy === 'hostile' && r.status === 'pass')).toEqual([])
+    expect(run.status).toBe(2)
   })
 })
 
