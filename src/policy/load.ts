@@ -13,6 +13,7 @@ import {displayPath as displayFieldPath, validateDocument} from './schema-errors
 import {isTestsFile} from './tests-file.js'
 import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
 import {packagePath} from '../util/package-root.js'
+import {appendAll} from '../util/arrays.js'
 
 export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
 
@@ -60,7 +61,7 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
     diagnostics.push({severity: 'error', code: SCHEMA_CODE, file: shown, line: 1, column: 1, message: 'the policy file is empty'})
     return {diagnostics}
   }
-  diagnostics.push(...validateDocument('policy', document, SCHEMA_CODE))
+  appendAll(diagnostics, validateDocument('policy', document, SCHEMA_CODE))
   if (!isRecord(document.value)) return {diagnostics}
   const raw = document.value
 
@@ -68,8 +69,8 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
     diagnostics.push(at(document, [], 'a policy needs at least one of \'require\' or \'forbid\'', SCHEMA_CODE, true))
   }
   const params = validParams(raw.params)
-  diagnostics.push(...checkParamSpecs(document, raw.params))
-  diagnostics.push(...checkClauses(document, raw, params))
+  appendAll(diagnostics, checkParamSpecs(document, raw.params))
+  appendAll(diagnostics, checkClauses(document, raw, params))
 
   if (typeof raw.id === 'string') {
     const stem = basename(file, extname(file))
@@ -135,7 +136,7 @@ export function loadPoliciesWith(pack: BuiltinPack, options: {builtin: boolean; 
     const shown = displayPathOf(file)
     files.push(shown)
     const loaded = (builtin ? cached?.get(file) : undefined) ?? loadPolicyFile(file, {builtin, displayPath: shown})
-    diagnostics.push(...loaded.diagnostics)
+    appendAll(diagnostics, loaded.diagnostics)
     const policy = loaded.policy
     if (!policy) continue
     const first = byId.get(policy.id)
@@ -302,9 +303,9 @@ function checkClauses(document: PositionedDocument, raw: Record<string, unknown>
           }
           continue
         }
-        diagnostics.push(...checkFilterPattern(document, path, clause))
+        appendAll(diagnostics, checkFilterPattern(document, path, clause))
       } else if (isRecord(clause)) {
-        diagnostics.push(...checkPattern(document, path, clause, params))
+        appendAll(diagnostics, checkPattern(document, path, clause, params))
       }
     }
   }

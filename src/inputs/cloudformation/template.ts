@@ -5,6 +5,7 @@ import {toLongForm} from './intrinsics.js'
 import {pseudoParameters, Resolver} from './resolve.js'
 import {parseTemplate, type TemplateSource} from './source.js'
 import {normalizeTrail} from './trail.js'
+import {appendAll} from '../../util/arrays.js'
 
 const TRAIL_TYPE = 'AWS::CloudTrail::Trail'
 
@@ -70,7 +71,7 @@ function readTrail(logicalId: string, keyStart: number, node: PNode, resolver: R
     }
   }
   const normalized = normalizeTrail(logicalId, node, resolver, source.index, {region: context.region, account: context.account})
-  reading.diagnostics.push(...normalized.diagnostics)
+  appendAll(reading.diagnostics, normalized.diagnostics)
   const constructPath = cdkPath(node)
   return {
     document: normalized.document,
