@@ -3,6 +3,7 @@ import {Args, Command, Flags} from '@oclif/core'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {outputRequest, writeOutputs} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
+import {parseSize, type Limits} from '../model/limits.js'
 
 /** Progress only where a person watches: a terminal, outside CI. */
 function wantsProgress(): boolean {
@@ -56,6 +57,8 @@ Exit codes:
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
+    'max-input-size': Flags.string({summary: 'Largest input file once inflated, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
+    'max-record-size': Flags.string({summary: 'Largest CloudTrail record in a streamed log, e.g. 64MiB (default 16MiB).', helpGroup: 'LIMITS'}),
   }
 
   async run(): Promise<void> {
@@ -66,7 +69,16 @@ Exit codes:
       if (at < 1) this.error(`--cfn-param ${pair}: expected Name=Value`, {exit: 2})
       cfnParams[pair.slice(0, at)] = pair.slice(at + 1)
     }
+    const limits: Partial<Limits> = {}
+    for (const [flag, name] of [['max-input-size', 'maxInputBytes'], ['max-record-size', 'maxRecordBytes']] as const) {
+      const text = flags[flag]
+      if (text === undefined) continue
+      const bytes = parseSize(text)
+      if (bytes === undefined) this.error(`--${flag} ${text}: expected a size such as 512MiB, 2GiB or 1048576`, {exit: 2})
+      limits[name] = bytes
+    }
     const report = await runCheck({
+      limits,
       paths: argv as string[],
       ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],

@@ -12,10 +12,11 @@ export function atOrAbove(severity: Severity, threshold: FailOn): boolean {
 
 /**
  * 2 when the run cannot be trusted (an input or policy failed, a result could not be evaluated),
- * else 1 when a failure is at or above the threshold, else 0. Suppressed and unknown results never fail a run.
+ * else 1 when a failure (listed, or counted past the listing cap) is at or above the threshold, else 0. Suppressed and unknown results never fail a run.
  */
-export function exitCodeFor(results: Result[], diagnostics: Diagnostic[], inputs: InputRecord[], failOn: FailOn): 0 | 1 | 2 {
+export function exitCodeFor(results: Result[], diagnostics: Diagnostic[], inputs: InputRecord[], failOn: FailOn, unlistedFailures: readonly Severity[] = []): 0 | 1 | 2 {
   if (diagnostics.some((d) => d.severity === 'error') || inputs.some((i) => i.fate === 'failed') || results.some((r) => r.status === 'error')) return 2
   if (results.some((r) => r.status === 'fail' && atOrAbove(r.severity, failOn))) return 1
+  if (unlistedFailures.some((severity) => atOrAbove(severity, failOn))) return 1
   return 0
 }

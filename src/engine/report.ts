@@ -5,6 +5,7 @@ import type {Counts, PolicySummary, Report} from './report-types.js'
 import {TOOL_INFORMATION_URI} from './report-types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 import {exitCodeFor, type FailOn} from './exit-code.js'
+import type {UnlistedCounts} from '../events/finding-listing.js'
 
 export interface ReportParts {
   command: 'check' | 'audit'
@@ -23,6 +24,8 @@ export interface ReportParts {
   notes: string[]
   /** Event policies: records judged without a finding, per policy id. */
   recordsPassed?: Record<string, number>
+  /** Event findings past the listing cap, per policy id and status: counted, not listed. */
+  unlisted?: UnlistedCounts
   coverage?: CoverageEvidence[]
 }
 
@@ -34,7 +37,20 @@ export function buildReport(parts: ReportParts): Report {
     counts[result.status as Status]++
     if (result.status === 'fail') failuresBySeverity[result.severity]++
   }
-  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn)
+  // Findings past the listing cap count exactly as listed ones do, in the totals and the exit code.
+  const unlistedFailures: Severity[] = []
+  let unlistedTotal = 0
+  for (const policy of parts.policies) {
+    for (const [status, count] of Object.entries(parts.unlisted?.[policy.id] ?? {}) as [Status, number][]) {
+      counts[status] += count
+      unlistedTotal += count
+      if (status === 'fail') {
+        failuresBySeverity[policy.severity] += count
+        unlistedFailures.push(policy.severity)
+      }
+    }
+  }
+  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn, unlistedFailures)
   return {
     schemaVersion: 1,
     tool: {name: 'trailgate', version: parts.version, informationUri: TOOL_INFORMATION_URI},
@@ -47,7 +63,7 @@ export function buildReport(parts: ReportParts): Report {
     failOn: parts.failOn,
     exitCode,
     summary: {
-      results: parts.results.length,
+      results: parts.results.length + unlistedTotal,
       counts,
       failuresBySeverity,
       inputs: {
@@ -60,7 +76,7 @@ export function buildReport(parts: ReportParts): Report {
         warnings: parts.diagnostics.filter((d) => d.severity === 'warning').length,
       },
     },
-    policies: parts.policies.map((p) => summarizePolicy(p, parts.notApplicable[p.id] ?? 0, parts.recordsPassed?.[p.id])),
+    policies: parts.policies.map((p) => ({...summarizePolicy(p, parts.notApplicable[p.id] ?? 0, parts.recordsPassed?.[p.id]), ...(parts.unlisted?.[p.id] ? {unlisted: parts.unlisted[p.id]} : {})})),
     results: parts.results,
     inputs: parts.inputs,
     diagnostics: parts.diagnostics,

@@ -2,6 +2,7 @@ import {dirname, isAbsolute, relative, resolve} from 'node:path'
 
 import {readInputs} from '../inputs/index.js'
 import type {ReadOptions} from '../inputs/types.js'
+import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
 import type {Diagnostic, Inventory} from '../model/types.js'
 import {loadConfig} from '../policy/config.js'
 import {loadPolicies} from '../policy/load.js'
@@ -14,6 +15,7 @@ import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
 import {buildReport} from './report.js'
 import {selectPolicies} from './select.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface PolicyOptions {
   cwd: string
@@ -34,6 +36,8 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   failOn?: FailOn
   now?: Date
   onEventProgress?: (progress: ScanProgress) => void
+  /** `--max-input-size`, `--max-record-size`: over the config file's `limits`, over the defaults. */
+  limits?: Partial<Limits>
 }
 
 export interface PreparedPolicies {
@@ -51,12 +55,12 @@ export interface PreparedPolicies {
 export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const diagnostics: Diagnostic[] = []
   const {config, diagnostics: configDiagnostics} = loadConfig({file: options.config, cwd: options.cwd})
-  diagnostics.push(...configDiagnostics)
+  appendAll(diagnostics, configDiagnostics)
 
   const configDir = config.file ? dirname(resolve(options.cwd, config.file)) : options.cwd
   const paths = [...config.policies.paths.map((p) => resolve(configDir, p)), ...(options.policyPaths ?? []).map((p) => resolve(options.cwd, p))]
   const loaded = loadPolicies({builtin: options.builtin ?? true, paths})
-  diagnostics.push(...loaded.diagnostics)
+  appendAll(diagnostics, loaded.diagnostics)
 
   const regraded = loaded.policies.map((policy) => {
     const severity = config.policies.severity[policy.id]
@@ -65,7 +69,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const only = options.only && options.only.length > 0 ? options.only : config.policies.only
   const skip = [...config.policies.skip, ...(options.skip ?? [])]
   const {selected, diagnostics: selectionDiagnostics} = selectPolicies(regraded, {only, skip})
-  diagnostics.push(...selectionDiagnostics)
+  appendAll(diagnostics, selectionDiagnostics)
 
   const flagValues: Record<string, Record<string, unknown>> = {}
   const flagTargets: {policy: string; name: string}[] = []
@@ -78,13 +82,13 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
     ;(flagValues[parsed.policy] ??= {})[parsed.name] = parsed.value
     flagTargets.push({policy: parsed.policy, name: parsed.name})
   }
-  diagnostics.push(...checkParamTargets(loaded.policies, config, flagTargets))
+  appendAll(diagnostics, checkParamTargets(loaded.policies, config, flagTargets))
 
   const params: Record<string, Record<string, unknown>> = {}
   for (const policy of regraded) {
     const resolved = resolveParams(policy, config.params[policy.id], flagValues[policy.id])
     params[policy.id] = resolved.values
-    if (selected.includes(policy)) diagnostics.push(...resolved.diagnostics)
+    if (selected.includes(policy)) appendAll(diagnostics, resolved.diagnostics)
   }
   const configFile = config.file ? displayPath(options.cwd, resolve(options.cwd, config.file)) : undefined
   return {config, configFile, policies: selected, available: regraded, params, diagnostics}
@@ -119,7 +123,7 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
     diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics],
     notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
-    ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
+    ...(events ? {recordsPassed: events.passes, unlisted: events.unlisted, coverage: events.coverage} : {}),
   })
 }
 
@@ -128,7 +132,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const startedAt = new Date()
   const now = options.now ?? startedAt
   const prepared = preparePolicies(options)
+  const limits: Limits = {...DEFAULT_LIMITS, ...prepared.config.limits, ...options.limits}
   const inventory = await readInputs(options.paths, {
+    limits,
     cwd: options.cwd,
     ...(options.account ? {account: options.account} : {}),
     ...(options.regions ? {regions: options.regions} : {}),
@@ -136,13 +142,14 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.tfDir ? {tfDir: options.tfDir} : {}),
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
-  const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options) : undefined
+  const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits) : undefined
   return reportRun({inventory, prepared, now, ...(events ? {events} : {})}, {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, startedAt})
 }
 
-async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions): Promise<EventScanResult> {
+async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<EventScanResult> {
   const {scanEvents} = await import('../events/scan.js')
   return scanEvents(files, {
+    limits,
     policies: prepared.policies.filter((policy) => policy.subject === 'event'),
     params: prepared.params,
     cwd: options.cwd,

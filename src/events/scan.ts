@@ -3,9 +3,11 @@ import {availableParallelism} from 'node:os'
 import {isAbsolute, join, relative, resolve} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
+import type {Limits} from '../model/limits.js'
 import type {Diagnostic, InputRecord, Result} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
 import {CoverageTally, mergeCoverage, type CoverageEvidence} from './coverage.js'
+import {FindingListing, type UnlistedCounts} from './finding-listing.js'
 import {compileEventPolicy, type EventPolicy} from './event-policy.js'
 import {RecordJudge} from './judge-record.js'
 import {checkRecord} from './record-schema.js'
@@ -27,11 +29,15 @@ export interface EventScanOptions {
   cwd?: string
   /** Files larger than this (uncompressed) are streamed record by record. Default 256 MiB. */
   maxWholeFileBytes?: number
+  /** Input and record size limits; the defaults when not given. */
+  limits?: Limits
 }
 
 export interface EventScanResult {
   /** Fails (one per matching record per policy), unknowns and errors, by file path then record index. */
   results: Result[]
+  /** Findings past the listing cap (MAX_LISTED_FINDINGS per policy): counted, not listed. */
+  unlisted: UnlistedCounts
   /** Records judged and not matching, per policy id. */
   passes: Record<string, number>
   inputs: InputRecord[]
@@ -46,6 +52,7 @@ export interface WorkerSetup {
   policies: Policy[]
   params: Record<string, Record<string, unknown>>
   maxWholeFileBytes?: number
+  limits?: Limits
 }
 
 export type WorkerRequest = {index: number; file: EventFile}
@@ -72,7 +79,7 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
     progress.bytes += outcome.bytes
     options.onProgress?.({...progress})
   }
-  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {})}
+  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {}), ...(options.limits ? {limits: options.limits} : {})}
   if (workers <= 1) {
     for (const [index, file] of eventFiles.entries()) done(index, await scanFile(file, compiled, setup))
   } else {
@@ -116,6 +123,7 @@ export function scanRecordBatches(batches: RecordBatch[], options: Pick<EventSca
 function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
   const judge = new RecordJudge(policies)
   const results: Result[] = []
+  const listing = new FindingListing(results)
   const diagnostics: Diagnostic[] = []
   const coverage = new CoverageTally()
   batch.records.forEach((record, offset) => {
@@ -124,13 +132,14 @@ function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
     coverage.add(record, batch.account)
     judge.judge(record, index, {file: batch.source, line: 1, column: 1}, batch.account, (result) => {
       delete result.location
-      results.push(result)
+      listing.add(result)
     })
   })
   const records = judge.judged
   return {
     input: {path: batch.source, kind: 'live', fate: 'read', detail: `LookupEvents: ${records} record${records === 1 ? '' : 's'} checked`},
     results,
+    unlisted: listing.unlisted,
     passes: judge.passes(),
     diagnostics,
     coverage: coverage.evidence(),
@@ -162,16 +171,18 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
       subject: {type: 'event', id: '*', label: 'all event records'},
     })
   }
+  const listing = new FindingListing(results)
   for (const outcome of outcomes) {
-    results.push(...outcome.results)
-    diagnostics.push(...outcome.diagnostics)
+    for (const result of outcome.results) listing.add(result)
+    listing.addUnlisted(outcome.unlisted)
+    for (const diagnostic of outcome.diagnostics) diagnostics.push(diagnostic)
     inputs.push(outcome.input)
-    coverage.push(...outcome.coverage)
+    for (const evidence of outcome.coverage) coverage.push(evidence)
     for (const [id, count] of Object.entries(outcome.passes)) passes[id] = (passes[id] ?? 0) + count
     stats.records += outcome.records
     stats.bytes += outcome.bytes
   }
-  return {results, passes, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
+  return {results, unlisted: listing.unlisted, passes, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
 }
 
 /** Files in path order; folders are walked recursively. */
@@ -255,5 +266,5 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
 
 function crashedOutcome(file: EventFile, message: string): FileOutcome {
   const text = `could not be scanned: ${message}`
-  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], passes: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
+  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], unlisted: {}, passes: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
 }

@@ -1,3 +1,4 @@
+import type {Limits} from '../model/limits.js'
 import type {Location, Severity, SubjectType} from '../model/types.js'
 
 /** An EventBridge event pattern, as written in YAML (a JSON object). */
@@ -85,4 +86,6 @@ export interface TrailgateConfig {
   params: Record<string, Record<string, unknown>>
   waivers: Waiver[]
   failOn?: Severity
+  /** `limits` raised or lowered by the file; flags override them. */
+  limits?: Partial<Limits>
 }
