@@ -15,6 +15,7 @@ import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
 import {buildReport} from './report.js'
 import {selectPolicies} from './select.js'
+import {waiveUnlisted} from './waivers.js'
 import {appendAll} from '../util/arrays.js'
 
 export interface PolicyOptions {
@@ -123,7 +124,7 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
     diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics],
     notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
-    ...(events ? {recordsPassed: events.passes, unlisted: events.unlisted, coverage: events.coverage} : {}),
+    ...(events ? {recordsPassed: events.passes, unlisted: waiveUnlisted(events.unlisted, prepared.config.waivers, now), coverage: events.coverage} : {}),
   })
 }
 

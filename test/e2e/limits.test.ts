@@ -48,6 +48,25 @@ describe('hostile and huge inputs stay bounded (built CLI, measured child)', () 
     expect(run.peakRssMb).toBeLessThan(900)
   }, 150_000)
 
+  it('lets a waiver of a policy for every subject cover the findings past the listing cap too', async () => {
+    const folder = join(scratch, 'waived')
+    const {mkdirSync} = await import('node:fs')
+    mkdirSync(folder)
+    const file = join(folder, 'logins.jsonl')
+    await writePieces(file, jsonLines(1200, failedConsoleLogin))
+    const config = join(folder, 'trailgate.yaml')
+    writeFileSync(config, "version: 1\nwaivers:\n  - {policy: console-login-failure, subject: '*', reason: load test account, expires: 2999-01-01}\n")
+    const waived = await measuredTrailgate(['check', file, '--only', 'console-login-failure', '--config', config, '--format', 'json'], {timeoutSeconds: 60})
+    const report = JSON.parse(waived.stdout) as Report
+    expect(report.summary.counts).toMatchObject({fail: 0, suppressed: 1200})
+    expect(waived.status).toBe(0)
+    // A waiver of some subjects cannot reach the findings that were only counted: they stay failures.
+    writeFileSync(config, "version: 1\nwaivers:\n  - {policy: console-login-failure, subject: '111122223333/*', reason: load test account, expires: 2999-01-01}\n")
+    const partly = await measuredTrailgate(['check', file, '--only', 'console-login-failure', '--config', config, '--format', 'json'], {timeoutSeconds: 60})
+    expect((JSON.parse(partly.stdout) as Report).summary.counts).toMatchObject({fail: 200, suppressed: 1000})
+    expect(partly.status).toBe(1)
+  }, 90_000)
+
   it('keeps 80,000 findings over 20 files bounded in the text report', async () => {
     const folder = join(scratch, 'many-files')
     const {mkdirSync} = await import('node:fs')
