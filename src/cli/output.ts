@@ -1,7 +1,7 @@
-import {mkdirSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, writeFileSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 
-import {renderJson} from '../report/json.js'
+import {renderJson, renderJsonChunks} from '../report/json.js'
 import {renderJunit} from '../report/junit.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {renderSarif} from '../report/sarif.js'
@@ -39,13 +39,31 @@ export function writeOutputs(report: Report, request: OutputRequest, stdout: (te
   for (const [format, file] of Object.entries(request.files) as [Exclude<Format, 'text'>, string | undefined][]) {
     if (!file) continue
     mkdirSync(dirname(file), {recursive: true})
+    if (format === 'json') {
+      writeChunks(file, renderJsonChunks(report))
+      continue
+    }
     const text = render(report, format, request)
     if (format === 'sarif') warnIfTruncated(text, file)
     writeFileSync(file, text)
   }
+  if (request.format === 'json') {
+    // A large report does not fit in one string: it goes out a piece at a time.
+    for (const chunk of renderJsonChunks(report)) stdout(chunk)
+    return
+  }
   const text = render(report, request.format, request)
   if (request.format === 'sarif') warnIfTruncated(text, 'standard output')
   stdout(text)
+}
+
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, 'w')
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** GitHub's limits can force results out of a SARIF file; a person must hear of it, not only the file. */
