@@ -10,6 +10,7 @@ import type {EventScanResult, RecordBatch} from '../events/scan.js'
 import type {Report} from './report-types.js'
 import type {FailOn} from './exit-code.js'
 import {displayPath, preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credentials'> {
   credentials?: LiveOptions['credentials']
@@ -54,7 +55,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   const inventory = assemble([{file: file.path, output}], readOptions)
   if (!options.saveSnapshot) forgetLocations(inventory)
   inventory.inputs = accountRegionInputs(live.snapshot)
-  inventory.diagnostics.push(...live.diagnostics)
+  appendAll(inventory.diagnostics, live.diagnostics)
   inventory.notes.push(`${live.stats.calls} AWS calls for ${live.stats.accounts} account${live.stats.accounts === 1 ? '' : 's'} × regions (${live.stats.regions} account-regions), ${live.stats.throttles} throttled and retried, in ${(live.stats.ms / 1000).toFixed(1)} s`)
 
   const events = options.eventsSince ? await recentEvents(options, prepared) : undefined
@@ -89,7 +90,7 @@ async function recentEvents(options: AuditOptions, prepared: PreparedPolicies): 
   }
   const batches = [...byPlace.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
   const scan = scanRecordBatches(batches, {policies: prepared.policies.filter((p) => p.subject === 'event'), params: prepared.params})
-  scan.diagnostics.push(...looked.diagnostics)
+  appendAll(scan.diagnostics, looked.diagnostics)
   return scan
 }
 
