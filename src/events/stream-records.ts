@@ -4,7 +4,6 @@ import {createGunzip} from 'node:zlib'
 
 import {overLimit, type Limits} from '../model/limits.js'
 import type {Diagnostic} from '../model/types.js'
-import {jsonErrorMessage} from './json-text.js'
 
 /** One element of the streamed Records array: its text, or why it was not kept. */
 export type StreamedElement = {text: string} | {problem: string}
@@ -195,7 +194,9 @@ export async function streamRecords(file: string, absolutePath: string, compress
     }
     if (!stop && !outcome.overLimit) consume(decoder.end())
   } catch (failure) {
-    error(`stopped reading after ${outcome.count} records: ${jsonErrorMessage(failure)}`)
+    const message = (failure as Error).message
+    const unreadable = compressed && outcome.bytes === 0
+    diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: unreadable ? `not a readable gzip file: ${message}` : `stopped reading after ${outcome.count} records: ${message}`})
   } finally {
     source.destroy()
   }
