@@ -44,7 +44,7 @@ export function buildReport(parts: ReportParts): Report {
     for (const [status, count] of Object.entries(parts.unlisted?.[policy.id] ?? {}) as [Status, number][]) {
       counts[status] += count
       unlistedTotal += count
-      if (status === 'fail') {
+      if (status === 'fail' && count > 0) {
         failuresBySeverity[policy.severity] += count
         unlistedFailures.push(policy.severity)
       }
