@@ -154,8 +154,9 @@ describe('hostile and huge inputs stay bounded (built CLI, measured child)', () 
     const report = reportIn(json)
     expect(report.diagnostics.some((d) => d.file?.endsWith('spaces.json.gz') && /record size limit.*--max-record-size/.test(d.message))).toBe(true)
     expect(report.results.some((r) => r.policy === 'kms-encryption')).toBe(true)
+    // The whole-file attempt inflates up to 256 MiB before the file is streamed.
     expect(run.seconds).toBeLessThan(15)
-    expect(run.peakRssMb).toBeLessThan(500)
+    expect(run.peakRssMb).toBeLessThan(800)
   }, 90_000)
 
   it('reports on a 47 MB one-line describe-trails of 71,000 trails in text and JSON', async () => {
