@@ -54,6 +54,13 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      // Spreading an array into a call puts every element on the stack: past about 125,000 it
+      // throws RangeError. Loop, or use concat/reduce, whatever the array's size looks like today.
+      'no-restricted-syntax': [
+        'error',
+        {selector: 'CallExpression > SpreadElement', message: 'Do not spread an array into a call (push(...x), Math.max(...x)): it throws past ~125,000 elements. Use a loop, concat or reduce.'},
+        {selector: 'NewExpression > SpreadElement', message: 'Do not spread an array into a constructor call: it throws past ~125,000 elements.'},
+      ],
     },
   },
   ...layeringRules(),

@@ -127,7 +127,7 @@ function generate(folder, sizeMb, perFile) {
     const records = Array.from({length: perFile}, (_, i) => record(account, region, new Date(base + i * 30).toISOString().replace(/\.\d+Z$/, 'Z')))
     const text = JSON.stringify({Records: records})
     const stamp = new Date(base).toISOString().replace(/[-:]/g, '').slice(0, 13) + 'Z'
-    const dir = join(folder, 'AWSLogs', account, 'CloudTrail', region, ...day)
+    const dir = join(folder, 'AWSLogs', account, 'CloudTrail', region, day[0], day[1], day[2])
     mkdirSync(dir, {recursive: true})
     writeFileSync(join(dir, `${account}_CloudTrail_${region}_${stamp}_${hex(16)}.json.gz`), gzipSync(text, {level: 6}))
     written += Buffer.byteLength(text)
@@ -241,7 +241,7 @@ const floor = fastest(floorRuns)
 const pooled = fastest(pooledRuns)
 const single = fastest(singleRuns)
 // Peak memory is the largest of any run, not the fastest run's.
-const peak = (list) => Math.max(...list.map((run) => run.maxRssKb))
+const peak = (list) => list.reduce((most, run) => Math.max(most, run.maxRssKb), 0)
 floor.maxRssKb = peak(floorRuns)
 pooled.maxRssKb = peak(pooledRuns)
 single.maxRssKb = peak(singleRuns)

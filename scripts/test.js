@@ -25,10 +25,10 @@ function step(name, command, args) {
   return ok
 }
 
-const npx = (bin, ...args) => [process.execPath, [join(root, 'node_modules', '.bin', bin), ...args]]
+const npx = (bin, ...args) => [join(root, 'node_modules', '.bin', bin), ...args]
 
-step('type-check', ...npx('tsc', '-p', 'tsconfig.test.json'))
-step('lint', ...npx('eslint', '.'))
+step('type-check', process.execPath, npx('tsc', '-p', 'tsconfig.test.json'))
+step('lint', process.execPath, npx('eslint', '.'))
 const built = step('build', 'npm', ['run', '--silent', 'build'])
 
 const resultsDir = mkdtempSync(join(tmpdir(), 'trailgate-test-'))

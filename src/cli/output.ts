@@ -1,7 +1,7 @@
-import {mkdirSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, writeFileSync, writeSync} from 'node:fs'
 import {dirname} from 'node:path'
 
-import {renderJson} from '../report/json.js'
+import {renderJson, renderJsonChunks} from '../report/json.js'
 import {renderJunit} from '../report/junit.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {renderSarif} from '../report/sarif.js'
@@ -58,12 +58,21 @@ export function writeOutputs(report: Report, request: OutputRequest, stdout: (te
     if (!file) continue
     attempt(format, file, () => {
       mkdirSync(dirname(file), {recursive: true})
+      if (format === 'json') {
+        writeChunks(file, renderJsonChunks(report))
+        return
+      }
       const text = render(report, format, request)
       if (format === 'sarif') warnIfTruncated(text, file)
       writeFileSync(file, text)
     })
   }
   attempt(request.format, 'standard output', () => {
+    if (request.format === 'json') {
+      // A large report does not fit in one string: it goes out a piece at a time.
+      for (const chunk of renderJsonChunks(report)) stdout(chunk)
+      return
+    }
     const text = render(report, request.format, request)
     if (request.format === 'sarif') warnIfTruncated(text, 'standard output')
     stdout(text)
@@ -93,6 +102,15 @@ export function writeToStandardOutput(text: string): void {
 export function reportOutputFailures(failures: readonly OutputFailure[]): boolean {
   for (const failure of failures) process.stderr.write(`error: cannot write the ${failure.format} report to ${failure.where}: ${failure.message}\n`)
   return failures.length > 0
+}
+
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, 'w')
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** GitHub's limits can force results out of a SARIF file; a person must hear of it, not only the file. */

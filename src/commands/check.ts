@@ -6,6 +6,7 @@ import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput
 import {runCheck} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
+import {parseSize, type Limits} from '../model/limits.js'
 
 /** Progress only where a person watches: a terminal, outside CI. */
 function wantsProgress(): boolean {
@@ -60,6 +61,8 @@ Exit codes:
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
+    'max-input-size': Flags.string({summary: 'Largest input file once inflated, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
+    'max-record-size': Flags.string({summary: 'Largest CloudTrail record in a streamed log, e.g. 64MiB (default 16MiB).', helpGroup: 'LIMITS'}),
   }
 
   async run(): Promise<void> {
@@ -75,7 +78,16 @@ Exit codes:
       if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
     }
     const startedAt = new Date()
+    const limits: Partial<Limits> = {}
+    for (const [flag, name] of [['max-input-size', 'maxInputBytes'], ['max-record-size', 'maxRecordBytes']] as const) {
+      const text = flags[flag]
+      if (text === undefined) continue
+      const bytes = parseSize(text)
+      if (bytes === undefined) this.error(`--${flag} ${text}: expected a size such as 512MiB, 2GiB or 1048576`, {exit: 2})
+      limits[name] = bytes
+    }
     const report = await runCheck({
+      limits,
       paths: argv as string[],
       ...policyOptionsFrom(flags),
       failOn: flags['fail-on'],

@@ -12,6 +12,7 @@ import {displayPath} from '../util/paths.js'
 import type {Report} from './report-types.js'
 import type {FailOn} from './exit-code.js'
 import {preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credentials'> {
   credentials?: LiveOptions['credentials']
@@ -60,7 +61,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   inventory.inputs = accountRegionInputs(live.snapshot)
   // Each snapshot error is already one live diagnostic (with its code): reading it back must not say it again.
   inventory.diagnostics = inventory.diagnostics.filter((diagnostic) => diagnostic.code !== 'collection-error')
-  inventory.diagnostics.push(...live.diagnostics)
+  appendAll(inventory.diagnostics, live.diagnostics)
   inventory.notes.push(callsNote(live.stats))
 
   const events = options.eventsSince ? await recentEvents(options, prepared) : undefined
@@ -95,7 +96,7 @@ async function recentEvents(options: AuditOptions, prepared: PreparedPolicies): 
   }
   const batches = [...byPlace.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))
   const scan = scanRecordBatches(batches, {policies: prepared.policies.filter((p) => p.subject === 'event'), params: prepared.params})
-  scan.diagnostics.push(...looked.diagnostics)
+  appendAll(scan.diagnostics, looked.diagnostics)
   return scan
 }
 

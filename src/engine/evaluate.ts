@@ -5,6 +5,7 @@ import type {Policy, Waiver} from '../policy/types.js'
 import {locateResult} from './locate.js'
 import {applySuppressions, type WaiverUse} from './waivers.js'
 import {dict} from '../util/dict.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface EvaluateOptions {
   /** Resolved params per policy id (defaults, config and flags already merged and validated). */
@@ -87,7 +88,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
     const subject: Subject<object> = {...result.subject, document: {}, provenance: {kind: 'cloudtrail/log'}}
     results.push(applySuppressions(result, subject, waiverUses, options.now))
   }
-  diagnostics.push(...waiverDiagnostics(waiverUses, options.now))
+  appendAll(diagnostics, waiverDiagnostics(waiverUses, options.now))
   return {results, notApplicable, diagnostics}
 }
 

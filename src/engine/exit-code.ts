@@ -18,12 +18,19 @@ export function blockingUnknowns(results: Result[], failOn: FailOn): Result[] {
 /**
  * 2 when the run cannot be trusted (an input or policy failed, a result could not be evaluated, or
  * with `failOnUnknown` a result at or above the threshold could not be decided), else 1 when a
- * failure is at or above the threshold, else 0. Suppressed results never fail a run; unknown ones
- * only with `failOnUnknown`.
+ * failure (listed, or counted past the listing cap) is at or above the threshold, else 0.
+ * Suppressed results never fail a run; unknown ones only with `failOnUnknown`.
  */
-export function exitCodeFor(results: Result[], diagnostics: Diagnostic[], inputs: InputRecord[], failOn: FailOn, failOnUnknown = false): 0 | 1 | 2 {
+export function exitCodeFor(results: Result[], diagnostics: Diagnostic[], inputs: InputRecord[], failOn: FailOn, failOnUnknown = false, unlisted: UnlistedSeverities = {fail: [], unknown: []}): 0 | 1 | 2 {
   if (diagnostics.some((d) => d.severity === 'error') || inputs.some((i) => i.fate === 'failed') || results.some((r) => r.status === 'error')) return 2
-  if (failOnUnknown && blockingUnknowns(results, failOn).length > 0) return 2
+  if (failOnUnknown && (blockingUnknowns(results, failOn).length > 0 || unlisted.unknown.some((severity) => atOrAbove(severity, failOn)))) return 2
   if (results.some((r) => r.status === 'fail' && atOrAbove(r.severity, failOn))) return 1
+  if (unlisted.fail.some((severity) => atOrAbove(severity, failOn))) return 1
   return 0
+}
+
+/** The severities of the policies whose findings past the listing cap include failures, or unknowns. */
+export interface UnlistedSeverities {
+  fail: readonly Severity[]
+  unknown: readonly Severity[]
 }

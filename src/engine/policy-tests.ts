@@ -7,6 +7,7 @@ import {resolveParams} from '../policy/resolve-params.js'
 import {loadPolicyTests, testsFileFor} from '../policy/tests-file.js'
 import type {Policy, PolicyTestCase} from '../policy/types.js'
 import {evaluate} from './evaluate.js'
+import {appendAll} from '../util/arrays.js'
 
 export type CaseVerdict = PolicyTestCase['expect'] | 'error'
 
@@ -42,7 +43,7 @@ export function runPolicyTests(policies: Policy[]): PolicyTestRun {
       continue
     }
     const {cases, diagnostics} = loadPolicyTests(file)
-    run.diagnostics.push(...diagnostics)
+    appendAll(run.diagnostics, diagnostics)
     const expected = new Set(cases.map((c) => c.expect))
     if (!expected.has('pass') || !expected.has('fail')) run.untested.push({policy: policy.id, reason: 'needs at least one passing and one failing case'})
     for (const testCase of cases) run.outcomes.push(runCase(policy, testCase))
@@ -122,7 +123,7 @@ function evidenceOf(type: 'trail' | 'region' | 'account', testCase: PolicyTestCa
     return {output, options, pick: (inventory) => inventory.trails[0]}
   }
   const trails = Array.isArray(raw.Trails) ? (raw.Trails as Doc[]) : []
-  output.trails.push(...trails.map(trailEvidence))
+  appendAll(output.trails, trails.map(trailEvidence))
   if (!account) throw new Error(`a ${type} case needs AccountId`)
   if (type === 'region') {
     const region = String(raw.Region ?? '')

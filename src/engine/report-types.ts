@@ -9,6 +9,8 @@ export interface PolicySummary extends Pick<Policy, 'id' | 'title' | 'severity' 
   builtin: boolean
   /** Event policies: CloudTrail records judged without a finding (findings are results). */
   recordsPassed?: number
+  /** Event policies: findings past the listing cap, counted per status but not in `results`. */
+  unlisted?: Partial<Counts>
 }
 
 export type Counts = Record<Status, number>

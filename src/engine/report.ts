@@ -6,6 +6,7 @@ import {TOOL_INFORMATION_URI} from './report-types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 import {exitCodeFor, type FailOn} from './exit-code.js'
 import {own} from '../util/dict.js'
+import type {UnlistedCounts} from '../events/finding-listing.js'
 
 export interface ReportParts {
   command: 'check' | 'audit'
@@ -25,6 +26,8 @@ export interface ReportParts {
   notes: string[]
   /** Event policies: records judged without a finding, per policy id. */
   recordsPassed?: Record<string, number>
+  /** Event findings past the listing cap, per policy id and status: counted, not listed. */
+  unlisted?: UnlistedCounts
   coverage?: CoverageEvidence[]
 }
 
@@ -36,8 +39,23 @@ export function buildReport(parts: ReportParts): Report {
     counts[result.status as Status]++
     if (result.status === 'fail') failuresBySeverity[result.severity]++
   }
+  // Findings past the listing cap count exactly as listed ones do, in the totals and the exit code.
+  const unlistedFailures: Severity[] = []
+  const unlistedUnknowns: Severity[] = []
+  let unlistedTotal = 0
+  for (const policy of parts.policies) {
+    for (const [status, count] of Object.entries(own(parts.unlisted, policy.id) ?? {}) as [Status, number][]) {
+      counts[status] += count
+      unlistedTotal += count
+      if (status === 'fail' && count > 0) {
+        failuresBySeverity[policy.severity] += count
+        unlistedFailures.push(policy.severity)
+      }
+      if (status === 'unknown' && count > 0) unlistedUnknowns.push(policy.severity)
+    }
+  }
   const failOnUnknown = parts.failOnUnknown ?? false
-  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn, failOnUnknown)
+  const exitCode = exitCodeFor(parts.results, parts.diagnostics, parts.inputs, parts.failOn, failOnUnknown, {fail: unlistedFailures, unknown: unlistedUnknowns})
   return {
     schemaVersion: 1,
     tool: {name: 'trailgate', version: parts.version, informationUri: TOOL_INFORMATION_URI},
@@ -51,7 +69,7 @@ export function buildReport(parts: ReportParts): Report {
     failOnUnknown,
     exitCode,
     summary: {
-      results: parts.results.length,
+      results: parts.results.length + unlistedTotal,
       counts,
       failuresBySeverity,
       inputs: {
@@ -64,7 +82,10 @@ export function buildReport(parts: ReportParts): Report {
         warnings: parts.diagnostics.filter((d) => d.severity === 'warning').length,
       },
     },
-    policies: parts.policies.map((p) => summarizePolicy(p, own(parts.notApplicable, p.id) ?? 0, own(parts.recordsPassed, p.id))),
+    policies: parts.policies.map((p) => {
+      const unlisted = own(parts.unlisted, p.id)
+      return {...summarizePolicy(p, own(parts.notApplicable, p.id) ?? 0, own(parts.recordsPassed, p.id)), ...(unlisted ? {unlisted} : {})}
+    }),
     results: parts.results,
     inputs: parts.inputs,
     diagnostics: parts.diagnostics,

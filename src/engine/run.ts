@@ -2,6 +2,7 @@ import {dirname, resolve} from 'node:path'
 
 import {readInputs} from '../inputs/index.js'
 import type {ReadOptions} from '../inputs/types.js'
+import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
 import type {Diagnostic, InputRecord, Inventory} from '../model/types.js'
 import {loadConfig} from '../policy/config.js'
 import {loadPolicies} from '../policy/load.js'
@@ -16,6 +17,8 @@ import type {FailOn} from './exit-code.js'
 import {buildReport} from './report.js'
 import {selectPolicies} from './select.js'
 import {dict, own} from '../util/dict.js'
+import {waiveUnlisted} from './waivers.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface PolicyOptions {
   cwd: string
@@ -38,6 +41,8 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   failOnUnknown?: boolean
   now?: Date
   onEventProgress?: (progress: ScanProgress) => void
+  /** `--max-input-size`, `--max-record-size`: over the config file's `limits`, over the defaults. */
+  limits?: Partial<Limits>
 }
 
 export interface PreparedPolicies {
@@ -57,12 +62,12 @@ export interface PreparedPolicies {
 export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const diagnostics: Diagnostic[] = []
   const {config, diagnostics: configDiagnostics} = loadConfig({file: options.config, cwd: options.cwd})
-  diagnostics.push(...configDiagnostics)
+  appendAll(diagnostics, configDiagnostics)
 
   const configDir = config.file ? dirname(resolve(options.cwd, config.file)) : options.cwd
   const paths = [...config.policies.paths.map((p) => resolve(configDir, p)), ...(options.policyPaths ?? []).map((p) => resolve(options.cwd, p))]
   const loaded = loadPolicies({builtin: options.builtin ?? true, paths, cwd: options.cwd})
-  diagnostics.push(...loaded.diagnostics)
+  appendAll(diagnostics, loaded.diagnostics)
 
   const regraded = loaded.policies.map((policy) => {
     const severity = own(config.policies.severity, policy.id)
@@ -71,7 +76,7 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
   const only = options.only && options.only.length > 0 ? options.only : config.policies.only
   const skip = [...config.policies.skip, ...(options.skip ?? [])]
   const {selected, diagnostics: selectionDiagnostics} = selectPolicies(regraded, {only, skip})
-  diagnostics.push(...selectionDiagnostics)
+  appendAll(diagnostics, selectionDiagnostics)
 
   const flagValues = dict<Record<string, unknown>>()
   const flagTargets: {policy: string; name: string}[] = []
@@ -84,13 +89,13 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
     ;(flagValues[parsed.policy] ??= dict())[parsed.name] = parsed.value
     flagTargets.push({policy: parsed.policy, name: parsed.name})
   }
-  diagnostics.push(...checkParamTargets(loaded.policies, config, flagTargets))
+  appendAll(diagnostics, checkParamTargets(loaded.policies, config, flagTargets))
 
   const params = dict<Record<string, unknown>>()
   for (const policy of regraded) {
     const resolved = resolveParams(policy, own(config.params, policy.id), own(flagValues, policy.id))
     params[policy.id] = resolved.values
-    if (selected.includes(policy)) diagnostics.push(...resolved.diagnostics)
+    if (selected.includes(policy)) appendAll(diagnostics, resolved.diagnostics)
   }
   const configFile = config.file ? displayPath(resolve(options.cwd, config.file), options.cwd) : undefined
   return {config, configFile, policies: selected, available: regraded, params, diagnostics, ...(selected.length === 0 ? {nothingToRun: noPolicyLeft(loaded.policies.length, options.builtin ?? true)} : {})}
@@ -149,7 +154,7 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
     diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(prepared.nothingToRun ? [prepared.nothingToRun] : []), ...(options.extraDiagnostics ?? [])],
     notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
-    ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
+    ...(events ? {recordsPassed: events.passes, unlisted: waiveUnlisted(events.unlisted, prepared.config.waivers, now), coverage: events.coverage} : {}),
   })
 }
 
@@ -158,7 +163,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const startedAt = new Date()
   const now = options.now ?? startedAt
   const prepared = preparePolicies(options)
+  const limits: Limits = {...DEFAULT_LIMITS, ...prepared.config.limits, ...options.limits}
   const inventory = await readInputs(options.paths, {
+    limits,
     cwd: options.cwd,
     ...(options.account ? {account: options.account} : {}),
     ...(options.regions ? {regions: options.regions} : {}),
@@ -166,7 +173,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.tfDir ? {tfDir: options.tfDir} : {}),
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
-  const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options) : undefined
+  const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits) : undefined
   const nothingRead = nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths)
   return reportRun(
     {inventory, prepared, now, ...(events ? {events} : {})},
@@ -174,9 +181,10 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   )
 }
 
-async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions): Promise<EventScanResult> {
+async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<EventScanResult> {
   const {scanEvents} = await import('../events/scan.js')
   return scanEvents(files, {
+    limits,
     policies: prepared.policies.filter((policy) => policy.subject === 'event'),
     params: prepared.params,
     cwd: options.cwd,

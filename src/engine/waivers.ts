@@ -1,5 +1,6 @@
 import type {Result, Subject} from '../model/types.js'
 import type {Waiver} from '../policy/types.js'
+import type {UnlistedCounts} from '../events/finding-listing.js'
 import {matchesGlob} from '../util/glob.js'
 import {own} from '../util/dict.js'
 
@@ -51,6 +52,20 @@ export function applySuppressions(result: Result, subject: Subject<object>, uses
     }
   }
   return expiredNote ? {...result, message: `${result.message} (${expiredNote})`} : result
+}
+
+/**
+ * Findings past the listing cap have no subject left to match a waiver against; a waiver of the
+ * policy for every subject (`subject: "*"`) still covers them, as it covers the listed ones.
+ */
+export function waiveUnlisted(unlisted: UnlistedCounts, waivers: readonly Waiver[], now: Date): UnlistedCounts {
+  const today = now.toISOString().slice(0, 10)
+  const waived: UnlistedCounts = Object.create(null) as UnlistedCounts
+  for (const [policy, counts] of Object.entries(unlisted)) {
+    const covered = (counts.fail ?? 0) > 0 && waivers.some((waiver) => waiver.subject === '*' && waiver.expires >= today && matchesGlob(policy, waiver.policy))
+    waived[policy] = covered ? {...counts, fail: 0, suppressed: (counts.suppressed ?? 0) + (counts.fail ?? 0)} : counts
+  }
+  return waived
 }
 
 /** A waiver's subject names a trail (ARN or name), a region (`account/region`) or an account (its id), or globs over them. */

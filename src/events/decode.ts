@@ -1,10 +1,10 @@
-import {createReadStream} from 'node:fs'
-import {StringDecoder} from 'node:string_decoder'
-import {constants as zlibConstants, createGunzip, gunzipSync} from 'node:zlib'
+import {constants as zlibConstants, gunzipSync} from 'node:zlib'
 
+import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
 import type {Diagnostic, InputKind} from '../model/types.js'
+import {streamRecords} from './stream-records.js'
 import {isDigestPath, looksLikeDigest} from './log-layout.js'
-import {elementEnd, jsonErrorMessage, jsonErrorOffset, LineIndex, splitTopLevelArray, type TextPosition} from './json-text.js'
+import {jsonErrorMessage, jsonErrorOffset, LineIndex, splitTopLevelArray, type TextPosition} from './json-text.js'
 
 /** Files above this many uncompressed bytes are read as a stream of records instead of one string. */
 export const DEFAULT_MAX_WHOLE_FILE_BYTES = 256 * 1024 * 1024
@@ -61,6 +61,9 @@ export interface DecodedEventFile {
 
 export interface DecodeOptions {
   maxWholeFileBytes?: number
+  limits?: Limits
+  /** `bytes` is only the start of a plain file too large to read whole: stream it. */
+  headOnly?: boolean
 }
 
 const CLOUDTRAIL_DETAIL_TYPES = new Set([
@@ -85,17 +88,19 @@ function isGzip(bytes: Buffer): boolean {
  * recovered is returned. `absolutePath` is only used to stream files too large for one string.
  */
 export async function decodeEventFile(file: string, absolutePath: string, bytes: Buffer, sink: RecordSink, options: DecodeOptions = {}): Promise<DecodedEventFile> {
-  const maxBytes = options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE_BYTES
+  const limits = options.limits ?? DEFAULT_LIMITS
+  const maxBytes = Math.min(options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE_BYTES, limits.maxInputBytes)
   const compressed = isGzip(bytes)
   const base = {records: 0, diagnostics: [], locate: nowhere, compressed}
   if (isDigestPath(file)) return {...base, status: 'skipped', reason: 'CloudTrail digest file (integrity evidence, not events)', bytes: bytes.length}
+  if (options.headOnly) return streamLargeLog(file, absolutePath, compressed, sink, limits)
   let content: Buffer
   if (compressed) {
     try {
       content = gunzipSync(bytes, {maxOutputLength: maxBytes + 1, chunkSize: outputChunkSize(bytes, maxBytes)})
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, absolutePath, true, sink)
+      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, absolutePath, true, sink, limits)
       const partial = truncatedGzip(error, bytes, maxBytes)
       const message = partial ? 'the gzip stream is truncated; the records before the cut are checked' : `not a readable gzip file: ${(error as Error).message}`
       const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
@@ -107,7 +112,7 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   } else {
     content = bytes
   }
-  if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink)
+  if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink, limits)
   let text = content.toString('utf8')
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const {slots, ...decoded} = decodeText(file, text, compressed)
@@ -343,66 +348,22 @@ function lookupSlot(value: unknown): RecordSlot {
  * The fallback for files too large for one string: the Records array is cut into records as the
  * text streams by, and each record is parsed on its own. Only the CloudTrail log layout is streamed.
  */
-async function streamLargeLog(file: string, absolutePath: string, compressed: boolean, sink: RecordSink): Promise<DecodedEventFile> {
-  const diagnostics: Diagnostic[] = []
-  let bytes = 0
-  let count = 0
-  let pending = ''
-  let inArray = false
-  let finished = false
-  let broken = false
-  const decoder = new StringDecoder('utf8')
-  const consume = (final: boolean): void => {
-    if (!inArray) {
-      const match = /"Records"\s*:\s*\[/.exec(pending)
-      if (!match) return
-      pending = pending.slice(match.index + match[0].length)
-      inArray = true
-    }
-    let pos = 0
-    while (!finished && !broken) {
-      while (pos < pending.length && /[\s,]/.test(pending[pos]!)) pos++
-      if (pos >= pending.length) break
-      if (pending[pos] === ']') {
-        finished = true
-        break
-      }
-      const end = elementEnd(pending, pos)
-      if (!end.ok && end.offset >= pending.length && !final) break
-      if (!end.ok) {
-        diagnostics.push({severity: 'error', code: 'json-syntax', file, line: 1, column: 1, message: `Records[${count}]: ${end.reason}; the rest of the file was not read`})
-        broken = true
-        break
-      }
-      const piece = pending.slice(pos, end.offset)
-      let slot: RecordSlot
+async function streamLargeLog(file: string, absolutePath: string, compressed: boolean, sink: RecordSink, limits: Limits): Promise<DecodedEventFile> {
+  const streamed = await streamRecords(file, absolutePath, compressed, limits, (element, index) => {
+    let slot: RecordSlot
+    if ('problem' in element) {
+      slot = {problem: element.problem}
+    } else {
       try {
-        slot = slotFor(JSON.parse(piece))
+        slot = slotFor(JSON.parse(element.text))
       } catch (error) {
         slot = {problem: `invalid JSON in this record: ${jsonErrorMessage(error)}`}
       }
-      sink(slot, count++, nowhere)
-      pos = end.offset
     }
-    pending = pending.slice(pos)
-  }
-  try {
-    const source = createReadStream(absolutePath)
-    const stream = compressed ? source.pipe(createGunzip()) : source
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      bytes += chunk.length
-      pending += decoder.write(chunk)
-      if (pending.length > 1 << 20) consume(false)
-      if (broken) break
-    }
-    pending += decoder.end()
-    consume(true)
-  } catch (error) {
-    diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: `stopped reading after ${count} records: ${(error as Error).message}`})
-  }
-  if (!finished && diagnostics.length === 0) {
-    diagnostics.push({severity: 'error', code: 'json-syntax', file, line: 1, column: 1, message: inArray ? `the Records array is not closed (the file is truncated) after ${count} records` : 'no Records array found'})
-  }
-  const status = inArray || count > 0 ? 'read' : 'failed'
-  return {status, format: 'cloudtrail-log', ...(status === 'failed' ? {reason: diagnostics[0]?.message} : {}), records: count, diagnostics, locate: nowhere, bytes, compressed, streamed: true}
+    sink(slot, index, nowhere)
+  })
+  const {count, bytes, diagnostics} = streamed
+  const status = streamed.overLimit ? 'failed' : streamed.inArray || count > 0 ? 'read' : 'failed'
+  const reason = streamed.overLimit || status === 'failed' ? diagnostics[0]?.message : undefined
+  return {status, format: 'cloudtrail-log', ...(reason ? {reason} : {}), records: count, diagnostics, locate: nowhere, bytes, compressed, streamed: true}
 }

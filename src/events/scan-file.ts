@@ -1,9 +1,11 @@
-import {readFile} from 'node:fs/promises'
+import {open} from 'node:fs/promises'
 
+import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
 import type {Diagnostic, InputRecord, Location, Result} from '../model/types.js'
 import {CoverageTally, type CoverageEvidence} from './coverage.js'
-import {decodeEventFile, describeFormat, FORMAT_KIND, type RecordSlot} from './decode.js'
+import {DEFAULT_MAX_WHOLE_FILE_BYTES, decodeEventFile, describeFormat, FORMAT_KIND, type RecordSlot} from './decode.js'
 import type {EventPolicy} from './event-policy.js'
+import {FindingListing, type UnlistedCounts} from './finding-listing.js'
 import {RecordJudge} from './judge-record.js'
 import {parseLogKey} from './log-layout.js'
 import {checkRecord} from './record-schema.js'
@@ -12,7 +14,9 @@ import type {TextPosition} from './json-text.js'
 /** Everything one file contributed; plain data, so it crosses from a worker thread unchanged. */
 export interface FileOutcome {
   input: InputRecord
+  /** At most MAX_LISTED_FINDINGS per policy; the others are only counted in `unlisted`. */
   results: Result[]
+  unlisted: UnlistedCounts
   passes: Record<string, number>
   /** Records each policy did not apply to (`when`, `unless`), per policy id. */
   notApplicable: Record<string, number>
@@ -24,6 +28,7 @@ export interface FileOutcome {
 
 export interface ScanFileOptions {
   maxWholeFileBytes?: number
+  limits?: Limits
 }
 
 export interface EventFile {
@@ -39,14 +44,15 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   const coverage = new CoverageTally()
   const key = parseLogKey(file.path)
   const fallbackAccount = key?.account ?? 'unknown'
-  let bytes: Buffer
+  let read: {bytes: Buffer; headOnly: boolean}
   try {
-    bytes = await readFile(file.absolutePath)
+    read = await readEventFile(file.absolutePath, Math.min(options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE_BYTES, (options.limits ?? DEFAULT_LIMITS).maxInputBytes))
   } catch (error) {
     const message = `cannot read the file: ${(error as Error).message}`
     return {
       input: {path: file.path, fate: 'failed', detail: message},
       results,
+      unlisted: {},
       passes: {},
       notApplicable: {},
       diagnostics: [{severity: 'error', code: 'read', file: file.path, message}],
@@ -57,8 +63,9 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   }
   let unreadable = 0
   const judge = new RecordJudge(policies)
+  const listing = new FindingListing(results)
   const onFinding = (result: Result): void => {
-    results.push(result)
+    listing.add(result)
   }
   const judgeSlot = (slot: RecordSlot, index: number, locate: (index: number) => TextPosition | undefined): void => {
     if ('problem' in slot) {
@@ -74,8 +81,8 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
     coverage.add(record, fallbackAccount)
     judge.judge(record, index, where(file, index, locate), fallbackAccount, onFinding)
   }
-  const decoded = await decodeEventFile(file.path, file.absolutePath, bytes, judgeSlot, options)
-  diagnostics.push(...decoded.diagnostics)
+  const decoded = await decodeEventFile(file.path, file.absolutePath, read.bytes, judgeSlot, {...options, headOnly: read.headOnly})
+  for (const diagnostic of decoded.diagnostics) diagnostics.push(diagnostic)
   const checked = judge.judged
   const format = decoded.format ? describeFormat(decoded.format) : 'file'
   const kind = decoded.format ? FORMAT_KIND[decoded.format] : decoded.reason?.includes('digest') ? 'cloudtrail/digest' : undefined
@@ -86,12 +93,29 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   return {
     input: {path: file.path, ...(kind ? {kind} : {}), fate: decoded.status, detail},
     results,
+    unlisted: listing.unlisted,
     passes: judge.passes(),
     notApplicable: judge.notApplicable(),
     diagnostics,
     coverage: coverage.evidence(),
     records: checked,
     bytes: decoded.bytes,
+  }
+}
+
+const HEAD_BYTES = 64 * 1024
+
+/** The whole file, or only its start when it is too large to be read whole (it is then streamed). */
+async function readEventFile(absolutePath: string, maxWholeBytes: number): Promise<{bytes: Buffer; headOnly: boolean}> {
+  const handle = await open(absolutePath, 'r')
+  try {
+    const {size} = await handle.stat()
+    if (size <= maxWholeBytes) return {bytes: await handle.readFile(), headOnly: false}
+    const head = Buffer.alloc(HEAD_BYTES)
+    const {bytesRead} = await handle.read(head, 0, HEAD_BYTES, 0)
+    return {bytes: head.subarray(0, bytesRead), headOnly: true}
+  } finally {
+    await handle.close()
   }
 }
 

@@ -3,11 +3,13 @@ import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
+import type {Limits} from '../model/limits.js'
 import type {Diagnostic, InputRecord, Result} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
 import {displayPath} from '../util/paths.js'
 import {filesBelow} from '../util/walk.js'
 import {CoverageTally, mergeCoverage, type CoverageEvidence} from './coverage.js'
+import {FindingListing, type UnlistedCounts} from './finding-listing.js'
 import {compileEventPolicy, type EventPolicy} from './event-policy.js'
 import {RecordJudge} from './judge-record.js'
 import {checkRecord} from './record-schema.js'
@@ -30,11 +32,15 @@ export interface EventScanOptions {
   cwd?: string
   /** Files larger than this (uncompressed) are streamed record by record. Default 256 MiB. */
   maxWholeFileBytes?: number
+  /** Input and record size limits; the defaults when not given. */
+  limits?: Limits
 }
 
 export interface EventScanResult {
   /** Fails (one per matching record per policy), unknowns and errors, by file path then record index. */
   results: Result[]
+  /** Findings past the listing cap (MAX_LISTED_FINDINGS per policy): counted, not listed. */
+  unlisted: UnlistedCounts
   /** Records judged and not matching, per policy id. */
   passes: Record<string, number>
   /** Records each policy did not apply to (`when`, `unless`), per policy id. */
@@ -51,6 +57,7 @@ export interface WorkerSetup {
   policies: Policy[]
   params: Record<string, Record<string, unknown>>
   maxWholeFileBytes?: number
+  limits?: Limits
 }
 
 export type WorkerRequest = {index: number; file: EventFile}
@@ -77,7 +84,7 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
     progress.bytes += outcome.bytes
     options.onProgress?.({...progress})
   }
-  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {})}
+  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {}), ...(options.limits ? {limits: options.limits} : {})}
   if (workers <= 1) {
     for (const [index, file] of eventFiles.entries()) done(index, await scanFile(file, compiled, setup))
   } else {
@@ -121,6 +128,7 @@ export function scanRecordBatches(batches: RecordBatch[], options: Pick<EventSca
 function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
   const judge = new RecordJudge(policies)
   const results: Result[] = []
+  const listing = new FindingListing(results)
   const diagnostics: Diagnostic[] = []
   const coverage = new CoverageTally()
   batch.records.forEach((record, offset) => {
@@ -129,13 +137,14 @@ function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
     coverage.add(record, batch.account)
     judge.judge(record, index, {file: batch.source, line: 1, column: 1}, batch.account, (result) => {
       delete result.location
-      results.push(result)
+      listing.add(result)
     })
   })
   const records = judge.judged
   return {
     input: {path: batch.source, kind: 'live', fate: 'read', detail: `LookupEvents: ${records} record${records === 1 ? '' : 's'} checked`},
     results,
+    unlisted: listing.unlisted,
     passes: judge.passes(),
     notApplicable: judge.notApplicable(),
     diagnostics,
@@ -169,17 +178,19 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
       subject: {type: 'event', id: '*', label: 'all event records'},
     })
   }
+  const listing = new FindingListing(results)
   for (const outcome of outcomes) {
-    results.push(...outcome.results)
-    diagnostics.push(...outcome.diagnostics)
+    for (const result of outcome.results) listing.add(result)
+    listing.addUnlisted(outcome.unlisted)
+    for (const diagnostic of outcome.diagnostics) diagnostics.push(diagnostic)
     inputs.push(outcome.input)
-    coverage.push(...outcome.coverage)
+    for (const evidence of outcome.coverage) coverage.push(evidence)
     for (const [id, count] of Object.entries(outcome.passes)) passes[id] = (passes[id] ?? 0) + count
     for (const [id, count] of Object.entries(outcome.notApplicable)) notApplicable[id] = (notApplicable[id] ?? 0) + count
     stats.records += outcome.records
     stats.bytes += outcome.bytes
   }
-  return {results, passes, notApplicable, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
+  return {results, unlisted: listing.unlisted, passes, notApplicable, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
 }
 
 /** Files in path order; folders are walked as every walk is (util/walk.ts). */
@@ -251,5 +262,5 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
 
 function crashedOutcome(file: EventFile, message: string): FileOutcome {
   const text = `could not be scanned: ${message}`
-  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
+  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], unlisted: {}, passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
 }

@@ -16,6 +16,7 @@ import {resolveAccount} from './account.js'
 import {diagnosticAt} from './locations.js'
 import {regionFromPath} from './parse-input.js'
 import type {ReadOptions, ReaderOutput, TrailEvidence, TrailFragment} from './types.js'
+import {appendAll} from '../util/arrays.js'
 
 /** One input in the order it was given: a reader's output, or a record settled before reading. */
 export interface AssemblyEntry {
@@ -48,7 +49,7 @@ export function assembleEntries(entries: AssemblyEntry[], options: ReadOptions):
   const evidence = withBaseline(entries, inventory.notes)
 
   const account = resolveAccount(entries.flatMap((entry) => entry.output?.coverage ?? []), evidence, options)
-  inventory.notes.push(...entries.flatMap((entry) => entry.output?.notes ?? []), ...account.notes)
+  appendAll(inventory.notes, entries.flatMap((entry) => entry.output?.notes ?? []), account.notes)
 
   const trails = mergeEvidence(evidence, account.evidenceAccount, perEntryDiagnostics, entries)
   // A baseline's status or selectors belong to its own trails, never to a planned trail of the same name.

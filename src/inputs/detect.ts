@@ -1,5 +1,3 @@
-import {gunzipSync} from 'node:zlib'
-
 import {topLevelJsonKeys} from './json-text.js'
 import type {InputFile, Reader} from './types.js'
 
@@ -7,11 +5,6 @@ export const HEAD_BYTES = 64 * 1024
 
 export function isGzipped(bytes: Buffer): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
-}
-
-/** The file's content, inflated when it is gzipped (CloudTrail delivers logs as .json.gz). Throws on a corrupt gzip stream. */
-export function contentOf(bytes: Buffer): Buffer {
-  return isGzipped(bytes) ? gunzipSync(bytes) : bytes
 }
 
 export function headOf(content: Buffer): string {

@@ -4,10 +4,12 @@ import {basename, resolve} from 'node:path'
 import type {Diagnostic, Inventory} from '../model/types.js'
 import {assembleEntries, type AssemblyEntry} from './assemble.js'
 import {cliOutputRefusal} from './cli-output.js'
-import {contentOf, detectReader, headOf, isGzipped, unrecognizedReason} from './detect.js'
+import {detectReader, headOf, isGzipped, unrecognizedReason} from './detect.js'
 import {displayPath} from '../util/paths.js'
 import {walkInputs} from './files.js'
 import {readHead} from './head.js'
+import {readContent} from './read-content.js'
+import {DEFAULT_LIMITS} from '../model/limits.js'
 import {sniffEventFile} from '../events/sniff.js'
 import {readers as registeredReaders} from './registry.js'
 import {decodeText, type TextEncoding} from './text-encoding.js'
@@ -39,6 +41,7 @@ function asBaseline(entry: AssemblyEntry): AssemblyEntry {
 
 async function readEntries(paths: string[], options: ReadOptions, readers: readonly Reader[], eventFiles: string[]): Promise<AssemblyEntry[]> {
   const cwd = options.cwd ?? process.cwd()
+  const maxInputBytes = options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes
   const walked = await walkInputs(paths, cwd)
   const entries: AssemblyEntry[] = walked.map(() => ({}))
   const pending: {index: number; reader: Reader; file: InputFile; encoding?: TextEncoding}[] = []
@@ -60,8 +63,12 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
     let content: Buffer
     let encoding: TextEncoding | undefined
     try {
-      const bytes = await readFile(item.absolutePath)
-      ;({content, encoding} = decodeText(contentOf(bytes)))
+      const read = await readContent(item.absolutePath, maxInputBytes)
+      if ('problem' in read) {
+        entries[index] = failedEntry(item.path, read.problem)
+        continue
+      }
+      ;({content, encoding} = decodeText(read.content))
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const gzip = await readFile(item.absolutePath).then(isGzipped, () => false)

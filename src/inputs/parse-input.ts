@@ -3,6 +3,7 @@ import {parseWithPositions, type PositionedDocument} from '../util/positions.js'
 import {firstInvalidUtf8, positionOfByte} from '../util/utf8.js'
 import {parseJsonWithPositions} from './json-text.js'
 import {emptyReaderOutput, type InputFile, type ReaderOutput} from './types.js'
+import {appendAll} from '../util/arrays.js'
 
 /** JSON when the text starts like JSON (AWS CLI output), YAML otherwise (hand-written snapshots). */
 export function parseInputText(file: InputFile): {document?: PositionedDocument; diagnostics: Diagnostic[]} {
@@ -35,7 +36,7 @@ export function failedOutput(kind: InputKind, label: string, diagnostics: Diagno
   const first = diagnostics.find((diagnostic) => diagnostic.severity === 'error') ?? diagnostics[0]
   const where = first?.line !== undefined ? ` (line ${first.line}, column ${first.column ?? 1})` : ''
   const output = emptyReaderOutput(kind, `${label}: ${first?.message ?? 'unreadable'}${where}`)
-  output.diagnostics.push(...diagnostics)
+  appendAll(output.diagnostics, diagnostics)
   return output
 }
 

@@ -1,3 +1,4 @@
+import type {Limits} from '../model/limits.js'
 import type {Diagnostic, InputKind, Provenance, TrailDocument} from '../model/types.js'
 
 /** Options that change how evidence is read; every field is optional. */
@@ -14,6 +15,8 @@ export interface ReadOptions {
   tfDir?: string
   /** `--baseline`: the account as it is today (snapshot or AWS CLI evidence), merged with planned trails for region and account policies. */
   baseline?: string[]
+  /** Size limits (`--max-input-size`, `--max-record-size`); the defaults when not given. */
+  limits?: Partial<Limits>
 }
 
 /** A trail as one input saw it, in AWS's field names, before facts and views are computed. */

@@ -17,6 +17,7 @@ import {openSession, type SessionOptions} from './session.js'
 import {shareOrganizationTrailDetails} from './share.js'
 import {SNAPSHOT_KIND, SNAPSHOT_VERSION, type SnapshotAccount, type SnapshotDocument, type SnapshotError} from './snapshot.js'
 import {VERSION} from '../util/version.js'
+import {appendAll} from '../util/arrays.js'
 
 export type {LiveProgress} from './progress.js'
 export {formatProgress} from './progress.js'
@@ -120,9 +121,9 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
         for (const region of outcome.skippedRegions) skipped.set(region, [...(skipped.get(region) ?? []), accountId])
         return outcome.account
       })
-      accounts.push(...outcomes)
+      appendAll(accounts, outcomes)
       reportSkippedRegions(diagnostics, skipped)
-      diagnostics.push(...shareOrganizationTrailDetails(accounts))
+      appendAll(diagnostics, shareOrganizationTrailDetails(accounts))
     }
   } finally {
     session.close()

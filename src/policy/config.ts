@@ -3,11 +3,13 @@ import {dirname, join, resolve} from 'node:path'
 
 import type {Diagnostic, Location, Severity} from '../model/types.js'
 import {SEVERITIES} from '../model/types.js'
+import {parseSize} from '../model/limits.js'
 import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
 import {validateDocument} from './schema-errors.js'
 import type {TrailgateConfig, Waiver} from './types.js'
 import {dict} from '../util/dict.js'
 import {displayPath} from '../util/paths.js'
+import {appendAll} from '../util/arrays.js'
 
 export const CONFIG_FILE_NAMES: string[] = ['.trailgate.yaml', '.trailgate.yml']
 
@@ -54,7 +56,7 @@ export function loadConfig(options: {file?: string; cwd: string}): {config: Trai
     return {config: defaultConfig(), diagnostics: [...diagnostics, {severity: 'error', code: 'config-unreadable', file, message: `cannot read the config file: ${(error as Error).message}`}]}
   }
   const parsed = parseWithPositions(text, file)
-  diagnostics.push(...parsed.diagnostics)
+  appendAll(diagnostics, parsed.diagnostics)
   const config = defaultConfig()
   config.file = file
   const document = parsed.document
@@ -64,7 +66,7 @@ export function loadConfig(options: {file?: string; cwd: string}): {config: Trai
     diagnostics.push({severity: 'warning', code: 'config-empty', file, line: 1, column: 1, message: 'the config file is empty; using the defaults'})
     return {config, diagnostics}
   }
-  diagnostics.push(...validateDocument('config', document, CONFIG_CODE))
+  appendAll(diagnostics, validateDocument('config', document, CONFIG_CODE))
   fillConfig(config, document, dirname(absolute))
   return {config, diagnostics}
 }
@@ -91,6 +93,16 @@ function fillConfig(config: TrailgateConfig, document: PositionedDocument, baseD
   }
   if (isSeverity(root.failOn)) config.failOn = root.failOn
   if (typeof root.failOnUnknown === 'boolean') config.failOnUnknown = root.failOnUnknown
+  const limits = asRecord(root.limits)
+  const maxInputBytes = sizeOf(limits.maxInputSize)
+  const maxRecordBytes = sizeOf(limits.maxRecordSize)
+  if (maxInputBytes !== undefined || maxRecordBytes !== undefined) {
+    config.limits = {...(maxInputBytes !== undefined ? {maxInputBytes} : {}), ...(maxRecordBytes !== undefined ? {maxRecordBytes} : {})}
+  }
+}
+
+function sizeOf(value: unknown): number | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? parseSize(value) : undefined
 }
 
 function isCalendarDate(text: string): boolean {

@@ -16,6 +16,7 @@ import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
 import {packagePath} from '../util/package-root.js'
 import {displayPath} from '../util/paths.js'
 import {filesBelow} from '../util/walk.js'
+import {appendAll} from '../util/arrays.js'
 
 export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
 
@@ -73,7 +74,7 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
     diagnostics.push({severity: 'error', code: SCHEMA_CODE, file: shown, line: 1, column: 1, message: 'the policy file is empty'})
     return {diagnostics}
   }
-  diagnostics.push(...validateDocument('policy', document, SCHEMA_CODE))
+  appendAll(diagnostics, validateDocument('policy', document, SCHEMA_CODE))
   if (!isRecord(document.value)) return {diagnostics}
   const raw = document.value
 
@@ -81,8 +82,8 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
     diagnostics.push(at(document, [], 'a policy needs at least one of \'require\' or \'forbid\'', SCHEMA_CODE, true))
   }
   const params = validParams(raw.params)
-  diagnostics.push(...checkParamSpecs(document, raw.params))
-  diagnostics.push(...checkClauses(document, raw, params))
+  appendAll(diagnostics, checkParamSpecs(document, raw.params))
+  appendAll(diagnostics, checkClauses(document, raw, params))
 
   if (typeof raw.id === 'string') {
     const stem = basename(file, extname(file))
@@ -150,7 +151,7 @@ export function loadPoliciesWith(pack: BuiltinPack, options: LoadOptions): {poli
     const shown = displayPath(file, cwd)
     files.push(shown)
     const loaded = (builtin ? cached?.get(file) : undefined) ?? loadPolicyFile(file, {builtin, displayPath: shown})
-    diagnostics.push(...loaded.diagnostics)
+    appendAll(diagnostics, loaded.diagnostics)
     const policy = loaded.policy
     if (!policy) continue
     const first = byId.get(policy.id)
@@ -298,10 +299,10 @@ function checkClauses(document: PositionedDocument, raw: Record<string, unknown>
           }
           continue
         }
-        diagnostics.push(...checkFilterPattern(document, path, clause))
+        appendAll(diagnostics, checkFilterPattern(document, path, clause))
       } else if (isRecord(clause)) {
-        diagnostics.push(...checkPattern(document, path, clause, params))
-        if (isSubjectType(subject)) diagnostics.push(...checkFieldNames(document, path, clause, subject))
+        appendAll(diagnostics, checkPattern(document, path, clause, params))
+        if (isSubjectType(subject)) appendAll(diagnostics, checkFieldNames(document, path, clause, subject))
       }
     }
   }

@@ -3,6 +3,7 @@
  * lists fan out where EventBridge takes a single value and are spliced where it takes a list.
  */
 import {NEVER_MATCH_KEY, PatternError, type PatternPath} from './pattern.js'
+import {appendAll} from '../util/arrays.js'
 
 const REFERENCE = /^\$\{([^{}]+)\}$/
 
@@ -51,14 +52,14 @@ class Substitution {
         const value = this.resolve(name, at)
         if (Array.isArray(value)) {
           if (value.length === 0) emptied.push(name)
-          out.push(...value)
+          appendAll(out, value)
         } else {
           out.push(value)
         }
       } else if (isPlainObject(item)) {
         const expanded = this.matcher(item, at)
-        if (expanded.length === 0) emptied.push(...this.referencesIn(item))
-        out.push(...expanded)
+        if (expanded.length === 0) appendAll(emptied, this.referencesIn(item))
+        appendAll(out, expanded)
       } else {
         out.push(this.any(item, at))
       }

@@ -4,6 +4,7 @@ import type {Diagnostic, Location} from '../model/types.js'
 import type {PathSegment, PositionedDocument} from '../util/positions.js'
 import {packagePath} from '../util/package-root.js'
 import {prepareValidators, type ValidatorSpec} from '../util/schema-validators.js'
+import {appendAll} from '../util/arrays.js'
 
 /** The JSON Schemas shipped in `<package root>/schemas`; the same folder from `src/` and from `dist/`. */
 export const SCHEMA_DIR = `${packagePath('schemas')}/`
@@ -80,7 +81,7 @@ function collapseAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     }
     const typeMismatch = (candidate: ErrorObject): boolean => candidate.keyword === 'type' && candidate.instancePath === error.instancePath
     const fitting = branchErrors.filter((candidate) => !typeMismatch(candidate))
-    if (fitting.length > 0) kept.push(...fitting)
+    if (fitting.length > 0) appendAll(kept, fitting)
     else kept.push(error)
   }
   return kept.filter((error) => error.keyword !== 'propertyNames')

@@ -5,6 +5,7 @@ import type {Diagnostic} from '../model/types.js'
 import {parseWithPositions} from '../util/positions.js'
 import {validateDocument} from './schema-errors.js'
 import type {PolicyTestCase} from './types.js'
+import {appendAll} from '../util/arrays.js'
 
 const TESTS_CODE = 'policy-tests-schema'
 const EXPECTATIONS: readonly PolicyTestCase['expect'][] = ['pass', 'fail', 'unknown', 'not-applicable']
@@ -46,7 +47,7 @@ export function loadPolicyTests(file: string, options: {displayPath?: string} = 
     diagnostics.push({severity: 'warning', code: 'policy-tests-empty', file: shown, line: 1, column: 1, message: 'the tests file has no test cases'})
     return {cases: [], diagnostics}
   }
-  diagnostics.push(...validateDocument('policy-tests', document, TESTS_CODE))
+  appendAll(diagnostics, validateDocument('policy-tests', document, TESTS_CODE))
   const cases: PolicyTestCase[] = []
   if (!Array.isArray(document.value)) return {cases, diagnostics}
   document.value.forEach((entry: unknown, index: number) => {

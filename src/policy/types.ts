@@ -1,3 +1,4 @@
+import type {Limits} from '../model/limits.js'
 import type {Location, Severity, SubjectType} from '../model/types.js'
 
 /** An EventBridge event pattern, as written in YAML (a JSON object). */
@@ -87,4 +88,6 @@ export interface TrailgateConfig {
   failOn?: Severity
   /** Unknown results at or above failOn make the run exit 2. */
   failOnUnknown?: boolean
+  /** `limits` raised or lowered by the file; flags override them. */
+  limits?: Partial<Limits>
 }

@@ -5,6 +5,7 @@ import {describeSubject, formatLocation} from './anchor.js'
 import {compareResults} from './order.js'
 import {xmlDocument} from './xml.js'
 import type {XmlElement} from './xml.js'
+import {appendAll} from '../util/arrays.js'
 
 /** The suite that lists every input, so a file that could not be read shows up in the CI test tab. */
 export const INPUTS_SUITE = 'trailgate.inputs'
@@ -91,7 +92,7 @@ function whereLine(result: Result): string {
 function failureBody(result: Result, policy: PolicySummary): string {
   const lines = [result.message]
   if (result.details !== undefined && result.details.length > 0) {
-    lines.push('', 'Details:', ...result.details.map((detail) => `- ${detail.path}: expected ${detail.expected}, actual ${detail.actual}`))
+    appendAll(lines, ['', 'Details:'], result.details.map((detail) => `- ${detail.path}: expected ${detail.expected}, actual ${detail.actual}`))
   }
   // An evaluation error is trailgate's problem, not the subject's: no remediation to offer.
   const remediation = result.status === 'fail' ? (result.remediation ?? policy.remediation).trim() : ''

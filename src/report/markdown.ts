@@ -4,6 +4,7 @@ import type {Report} from '../engine/report-types.js'
 import {repositoryLocation} from './anchor.js'
 import {compareResults, severityRank} from './order.js'
 import {clip} from './text-limits.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface MarkdownLimits {
   /** Rows of the failures table before an "and N more" line. */
@@ -204,11 +205,11 @@ function suppressedAndUnknown(report: Report, limits: MarkdownLimits): string {
       const why = suppression === undefined ? 'suppressed' : `${suppression.kind}${suppression.expires !== undefined ? ` until ${suppression.expires}` : ''}: ${suppression.reason}`
       return `${code(result.policy)} on ${listText(result.subject.label)}: ${listText(why)}`
     })
-    body.push(...boundedList(items, limits), '')
+    appendAll(body, boundedList(items, limits), [''])
   }
   if (unknown.length > 0) {
     body.push('**Unknown** (the outcome depends on values known only after deploy)', '')
-    body.push(...boundedList(unknown.map((result) => `${code(result.policy)} on ${listText(result.subject.label)}: ${listText(result.message)}`), limits))
+    appendAll(body, boundedList(unknown.map((result) => `${code(result.policy)} on ${listText(result.subject.label)}: ${listText(result.message)}`), limits))
   }
   return details(`${plural(suppressed.length, 'suppressed result')}, ${plural(unknown.length, 'unknown result')}`, body)
 }
@@ -227,15 +228,15 @@ function inputsAndDiagnostics(report: Report, limits: MarkdownLimits): string {
   const body: string[] = []
   if (troubled.length > 0) {
     body.push('**Inputs not read**', '')
-    body.push(...boundedList(troubled.map((input) => `${input.fate} ${code(input.path)}: ${listText(input.detail)}`), limits), '')
+    appendAll(body, boundedList(troubled.map((input) => `${input.fate} ${code(input.path)}: ${listText(input.detail)}`), limits), [''])
   }
   if (report.diagnostics.length > 0) {
     body.push('**Diagnostics**', '')
-    body.push(...boundedList(report.diagnostics.map(diagnosticItem), limits), '')
+    appendAll(body, boundedList(report.diagnostics.map(diagnosticItem), limits), [''])
   }
   if (report.notes.length > 0) {
     body.push('**Notes**', '')
-    body.push(...boundedList(report.notes.map(listText), limits))
+    appendAll(body, boundedList(report.notes.map(listText), limits))
   }
   const {failed, skipped} = report.summary.inputs
   const {errors, warnings} = report.summary.diagnostics

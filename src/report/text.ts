@@ -1,8 +1,10 @@
 import pc from 'picocolors'
 
 import type {Location, Result, Status} from '../model/types.js'
+import {MAX_LISTED_FINDINGS} from '../model/limits.js'
 import type {PolicySummary, Report} from '../engine/report-types.js'
 import {severityRank} from './order.js'
+import {appendAll} from '../util/arrays.js'
 
 export interface TextOptions {
   color: boolean
@@ -25,9 +27,9 @@ export function renderText(report: Report, options: TextOptions): string {
   const byPolicy = groupBy(report.results, (r) => r.policy)
   const judged = report.policies.filter((p) => (byPolicy.get(p.id)?.length ?? 0) > 0 || p.notApplicable > 0 || (p.recordsPassed ?? 0) > 0)
   const ordered = judged.sort((a, b) => policyRank(byPolicy.get(a.id)) - policyRank(byPolicy.get(b.id)) || a.id.localeCompare(b.id))
-  const idWidth = Math.max(0, ...ordered.map((p) => p.id.length))
-  for (const policy of ordered) out.push(...policyBlock(policy, byPolicy.get(policy.id) ?? [], idWidth, options, c))
-  out.push(...idlePolicies(report.policies.filter((p) => !judged.includes(p)), c))
+  const idWidth = ordered.reduce((width, p) => Math.max(width, p.id.length), 0)
+  for (const policy of ordered) appendAll(out, policyBlock(policy, byPolicy.get(policy.id) ?? [], idWidth, options, c))
+  appendAll(out, idlePolicies(report.policies.filter((p) => !judged.includes(p)), c))
 
   if (report.coverage && report.coverage.length > 0) {
     out.push('', c.bold('Coverage seen in the CloudTrail records'))
@@ -72,6 +74,11 @@ function policyRank(results: Result[] | undefined): number {
 
 function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, options: TextOptions, c: Colors): string[] {
   const counts = countStatuses(results)
+  let unlisted = 0
+  for (const [status, count] of Object.entries(policy.unlisted ?? {}) as [Status, number][]) {
+    counts[status] += count
+    unlisted += count
+  }
   const worst = STATUS_ORDER.find((s) => counts[s] > 0) ?? ((policy.recordsPassed ?? 0) > 0 ? 'pass' : undefined)
   const tag = worst === 'fail' ? c.red('✗ FAIL   ') : worst === 'error' ? c.red('! ERROR  ') : worst === 'unknown' ? c.yellow('? UNKNOWN') : worst === 'suppressed' ? c.cyan('~ WAIVED ') : worst === 'pass' ? c.green('✓ PASS   ') : c.dim('- N/A    ')
   const tally = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'fail' ? 'failed' : s === 'pass' ? 'passed' : s}`)
@@ -87,10 +94,11 @@ function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, 
     else if (result.logical?.address) lines.push(c.dim(`      resource ${result.logical.address}`))
     if (result.suppression) lines.push(c.dim(`      ${result.suppression.kind}: ${result.suppression.reason}${result.suppression.expires ? ` (until ${result.suppression.expires})` : ''}`))
   }
+  if (unlisted > 0) lines.push(`    … and ${unlisted} more findings not listed (at most ${MAX_LISTED_FINDINGS} are listed per policy; the counts include them)`)
   const failed = results.find((r) => r.status === 'fail' && r.remediation)
   if (failed?.remediation) {
     const [first, ...rest] = failed.remediation.trim().split('\n')
-    lines.push(c.dim(`      fix: ${first}`), ...rest.map((line) => c.dim(`           ${line}`)))
+    appendAll(lines, [c.dim(`      fix: ${first}`)], rest.map((line) => c.dim(`           ${line}`)))
   }
   return lines
 }

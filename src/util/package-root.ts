@@ -22,5 +22,5 @@ export function packageRoot(): string {
 
 /** A path inside the package: `packagePath('policies')`, `packagePath('schemas', 'x.json')`. */
 export function packagePath(...segments: string[]): string {
-  return join(packageRoot(), ...segments)
+  return segments.reduce((path, segment) => join(path, segment), packageRoot())
 }

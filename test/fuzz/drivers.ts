@@ -8,6 +8,7 @@ import {preparePolicies, runCheck} from '../../src/engine/run.js'
 import {ROOT} from '../e2e/cli.js'
 import {cliArgs, type FuzzCase} from './cases.js'
 import {CASE_MAX_SECONDS, IN_PROCESS_MAX_RSS_MB, childViolations, prototypePollution, reportViolations} from './invariants.js'
+import {appendAll} from '../../src/util/arrays.js'
 
 export interface Verdict {
   violations: string[]
@@ -45,7 +46,7 @@ export async function runInProcess(fuzzCase: FuzzCase): Promise<Verdict> {
       ...(fuzzCase.config ? {config: fuzzCase.config} : {}),
     })
     exitCode = report.exitCode
-    violations.push(...reportViolations(report, fuzzCase, builtinPolicyCount()))
+    appendAll(violations, reportViolations(report, fuzzCase, builtinPolicyCount()))
     for (const format of FORMATS) {
       try {
         render(report, format, {...REQUEST, format})
@@ -56,7 +57,7 @@ export async function runInProcess(fuzzCase: FuzzCase): Promise<Verdict> {
   } catch (error) {
     violations.push(`runCheck threw ${describeError(error)}`)
   }
-  violations.push(...prototypePollution())
+  appendAll(violations, prototypePollution())
   const seconds = (performance.now() - started) / 1000
   if (seconds > CASE_MAX_SECONDS) violations.push(`took ${seconds.toFixed(1)} s > ${CASE_MAX_SECONDS} s`)
   const rssMb = process.memoryUsage().rss / 2 ** 20
@@ -88,6 +89,6 @@ export function runChild(fuzzCase: FuzzCase): Verdict {
   }
   rmSync(probeDir, {recursive: true, force: true})
   const {violations, report} = childViolations({status: run.status, signal: run.signal, stdout: run.stdout ?? '', stderr: run.stderr ?? '', maxRssMb, seconds})
-  if (report) violations.push(...reportViolations(report, fuzzCase, builtinPolicyCount()))
+  if (report) appendAll(violations, reportViolations(report, fuzzCase, builtinPolicyCount()))
   return {violations, seconds, ...(run.status !== null ? {exitCode: run.status} : {})}
 }

@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {Result} from '../../src/model/types.js'
 import {MARKDOWN_LIMITS, renderMarkdown} from '../../src/report/markdown.js'
 import {fixtureReport, result} from './fixture-report.js'
+import {appendAll} from '../../src/util/arrays.js'
 
 function tableRows(markdown: string): string[] {
   const start = markdown.indexOf('| Severity | Policy |')
@@ -89,7 +90,7 @@ describe('markdown job summary', () => {
         subject: {type: 'trail', id: `arn:aws:cloudtrail:us-east-1:111122223333:trail/t${index}`, label: `t${index}`},
       }),
     )
-    report.results.push(...failures)
+    appendAll(report.results, failures)
     const markdown = renderMarkdown(report)
     expect(Buffer.byteLength(markdown)).toBeLessThan(1024 * 1024)
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MARKDOWN_LIMITS.maxBytes)

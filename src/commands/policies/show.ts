@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {TrailgateCommand} from '../../cli/crash.js'
 import {policyFlags} from '../../cli/flags.js'
 import {preparePolicies} from '../../engine/run.js'
+import {appendAll} from '../../util/arrays.js'
 
 export default class PoliciesShow extends TrailgateCommand {
   static override summary = 'Show one policy: description, remediation, references, params and its patterns.'
@@ -30,18 +31,19 @@ export default class PoliciesShow extends TrailgateCommand {
     }
     const lines = [`${policy.id} — ${policy.title}`, `severity: ${policy.severity}   subject: ${policy.subject}   source: ${policy.source.builtin ? 'built-in' : policy.source.file}`]
     if (policy.disabled) {
-      lines.push(
-        runs ? 'opt-in: enabled by this configuration' : 'opt-in: not run unless enabled',
-        ...(runs ? [] : [`  enable it with --only ${policy.id} (check, audit), or with policies.only in .trailgate.yaml:`, '    policies:', `      only: [${policy.id}]`]),
+      appendAll(
+        lines,
+        [runs ? 'opt-in: enabled by this configuration' : 'opt-in: not run unless enabled'],
+        runs ? [] : [`  enable it with --only ${policy.id} (check, audit), or with policies.only in .trailgate.yaml:`, '    policies:', `      only: [${policy.id}]`],
       )
     }
-    lines.push('', policy.description.trim(), '', 'Remediation:', ...policy.remediation.trim().split('\n').map((l) => `  ${l}`))
+    appendAll(lines, ['', policy.description.trim(), '', 'Remediation:'], policy.remediation.trim().split('\n').map((l) => `  ${l}`))
     const refs = Object.entries(policy.references).filter(([, v]) => v && v.length > 0)
-    if (refs.length > 0) lines.push('', 'References:', ...refs.map(([k, v]) => `  ${k}: ${(v as string[]).join(', ')}`))
+    if (refs.length > 0) appendAll(lines, ['', 'References:'], refs.map(([k, v]) => `  ${k}: ${(v as string[]).join(', ')}`))
     const params = Object.entries(policy.params)
-    if (params.length > 0) lines.push('', 'Params (effective values: defaults, .trailgate.yaml and --param):', ...params.map(([name, spec]) => `  ${name} (${spec.type}) = ${JSON.stringify(prepared.params[policy.id]?.[name] ?? spec.default)}${spec.description ? ` — ${spec.description}` : ''}`))
+    if (params.length > 0) appendAll(lines, ['', 'Params (effective values: defaults, .trailgate.yaml and --param):'], params.map(([name, spec]) => `  ${name} (${spec.type}) = ${JSON.stringify(prepared.params[policy.id]?.[name] ?? spec.default)}${spec.description ? ` — ${spec.description}` : ''}`))
     for (const clause of ['when', 'unless', 'require', 'forbid'] as const) {
-      if (policy[clause].length > 0) lines.push('', `${clause}:`, ...JSON.stringify(policy[clause].length === 1 ? policy[clause][0] : policy[clause], null, 2).split('\n').map((l) => `  ${l}`))
+      if (policy[clause].length > 0) appendAll(lines, ['', `${clause}:`], JSON.stringify(policy[clause].length === 1 ? policy[clause][0] : policy[clause], null, 2).split('\n').map((l) => `  ${l}`))
     }
     process.stdout.write(`${lines.join('\n')}\n`)
   }

@@ -4,6 +4,7 @@ import {topLevelJsonKeys} from '../json-text.js'
 import {failedOutput, parseInputText, plural, regionFromPath} from '../parse-input.js'
 import {checkTrailObject} from '../trail-check.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {appendAll} from '../../util/arrays.js'
 
 const KIND = 'aws-cli/describe-trails'
 
@@ -24,12 +25,12 @@ export const describeTrailsReader: Reader = {
     }
     const region = regionFromPath(file.path)
     const output = emptyReaderOutput(KIND)
-    output.diagnostics.push(...parsed.diagnostics)
+    appendAll(output.diagnostics, parsed.diagnostics)
     let leftOut = 0
     root.trailList.forEach((raw, index) => {
       const path = ['trailList', index]
       const checked = checkTrailObject(raw, {doc, path}, `trailList[${index}]`)
-      output.diagnostics.push(...checked.diagnostics)
+      appendAll(output.diagnostics, checked.diagnostics)
       if (!checked.trail) {
         leftOut++
         return

@@ -5,6 +5,7 @@ import {topLevelJsonKeys} from '../json-text.js'
 import {failedOutput, parseInputText, plural} from '../parse-input.js'
 import {checkMembers} from '../trail-check.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {appendAll} from '../../util/arrays.js'
 
 const EVENT_KIND = 'aws-cli/get-event-selectors'
 const INSIGHT_KIND = 'aws-cli/get-insight-selectors'
@@ -41,16 +42,16 @@ export const eventSelectorsReader: Reader = {
         continue
       }
       const checked = checkMembers(field === 'EventSelectors' ? 'eventSelector' : 'advancedEventSelector', value, {doc, path: [field]}, field)
-      diagnostics.push(...checked.diagnostics)
+      appendAll(diagnostics, checked.diagnostics)
       lists.push({field, items: checked.items})
     }
     if (lists.length === 0) return failedOutput(EVENT_KIND, 'get-event-selectors', diagnostics)
     const basic = lists.find((list) => list.field === 'EventSelectors')?.items
     const advanced = lists.find((list) => list.field === 'AdvancedEventSelectors')?.items
-    const fields = Object.assign({}, ...lists.map((list) => fieldLocations(doc, [list.field], list.items, list.field))) as ReturnType<typeof fieldLocations>
+    const fields = lists.reduce((all, list) => Object.assign(all, fieldLocations(doc, [list.field], list.items, list.field)), {} as ReturnType<typeof fieldLocations>)
     const counts = lists.map((list) => `${plural(list.items.length, list.field === 'EventSelectors' ? 'event selector' : 'advanced event selector')}`)
     const output = emptyReaderOutput(EVENT_KIND, `get-event-selectors: ${counts.join(', ')} for ${arn}`)
-    output.diagnostics.push(...diagnostics)
+    appendAll(output.diagnostics, diagnostics)
     output.fragments.push({
       kind: 'event-selectors',
       trailArn: arn,
@@ -84,7 +85,7 @@ export const insightSelectorsReader: Reader = {
     }
     const checked = checkMembers('insightSelector', root.InsightSelectors, {doc, path: ['InsightSelectors']}, 'InsightSelectors')
     const output = emptyReaderOutput(INSIGHT_KIND, `get-insight-selectors: ${plural(checked.items.length, 'insight selector')} for ${arn}`)
-    output.diagnostics.push(...parsed.diagnostics, ...checked.diagnostics)
+    appendAll(output.diagnostics, parsed.diagnostics, checked.diagnostics)
     output.fragments.push({
       kind: 'insight-selectors',
       trailArn: arn,

@@ -3,6 +3,7 @@ import {diagnosticAt, describeValue, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
 import {failedOutput, parseInputText, plural} from '../parse-input.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {appendAll} from '../../util/arrays.js'
 
 const KIND = 'aws-cli/list-tags'
 
@@ -21,7 +22,7 @@ export const listTagsReader: Reader = {
       return failedOutput(KIND, 'list-tags', [diagnosticAt(doc.locate(['ResourceTagList']), `ResourceTagList must be an array, found ${found}`, 'wrong-type')])
     }
     const output = emptyReaderOutput(KIND)
-    output.diagnostics.push(...parsed.diagnostics)
+    appendAll(output.diagnostics, parsed.diagnostics)
     root.ResourceTagList.forEach((entry, index) => {
       const path = ['ResourceTagList', index]
       if (!isRecord(entry) || typeof entry.ResourceId !== 'string') {

@@ -5,6 +5,7 @@ import {topLevelJsonKeys} from '../json-text.js'
 import {failedOutput, parseInputText, startOf} from '../parse-input.js'
 import {checkStatus} from '../trail-check.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {appendAll} from '../../util/arrays.js'
 
 const KIND = 'aws-cli/get-trail-status'
 
@@ -42,7 +43,7 @@ export const trailStatusReader: Reader = {
     }
     const checked = checkStatus(doc.value, {doc, path: []}, `status of ${trailName}`)
     const output = emptyReaderOutput(KIND, `get-trail-status: trail ${trailName}, IsLogging ${describeValue(checked.status.IsLogging)}`)
-    output.diagnostics.push(...parsed.diagnostics, ...checked.diagnostics)
+    appendAll(output.diagnostics, parsed.diagnostics, checked.diagnostics)
     output.fragments.push({
       kind: 'status',
       trailName,

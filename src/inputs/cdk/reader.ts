@@ -8,6 +8,7 @@ import {readTemplate} from '../cloudformation/template.js'
 import {decodeText} from '../cloudformation/text.js'
 import {containedFile} from '../contained.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
+import {appendAll} from '../../util/arrays.js'
 
 interface Artifact {
   type?: string
@@ -156,9 +157,9 @@ function readStack(id: string, artifact: Artifact, content: Buffer, shown: strin
     stackName: artifact.properties?.stackName ?? id,
     parameterValues: options.cfnParams,
   })
-  reading.trails.push(...template.trails)
-  reading.diagnostics.push(...template.diagnostics)
-  reading.notes.push(...template.notes)
+  appendAll(reading.trails, template.trails)
+  appendAll(reading.diagnostics, template.diagnostics)
+  appendAll(reading.notes, template.notes)
   reading.resources += template.resourceCount
-  reading.notDeployed.push(...template.notDeployed.map((trail) => `${artifact.displayName ?? id}/${trail}`))
+  appendAll(reading.notDeployed, template.notDeployed.map((trail) => `${artifact.displayName ?? id}/${trail}`))
 }

@@ -6,6 +6,7 @@ import {missingReferences, type ReferenceScope} from './references.js'
 import {pseudoParameters, Resolver} from './resolve.js'
 import {parseTemplate, type TemplateSource} from './source.js'
 import {normalizeTrail} from './trail.js'
+import {appendAll} from '../../util/arrays.js'
 
 const TRAIL_TYPE = 'AWS::CloudTrail::Trail'
 
@@ -58,7 +59,7 @@ export function readTemplate(text: string, context: TemplateContext): TemplateRe
     const missing = missingReferences(resource.node, references, source.index)
     if (missing.length > 0) {
       // CloudFormation would not deploy the template: there is no trail to judge.
-      reading.diagnostics.push(...missing)
+      appendAll(reading.diagnostics, missing)
       continue
     }
     const evidence = readTrail(resource.logicalId, resource.keyStart, resource.node, resolver, source, context, reading)
@@ -80,7 +81,7 @@ function readTrail(logicalId: string, keyStart: number, node: PNode, resolver: R
     }
   }
   const normalized = normalizeTrail(logicalId, node, resolver, source.index, {region: context.region, account: context.account})
-  reading.diagnostics.push(...normalized.diagnostics)
+  appendAll(reading.diagnostics, normalized.diagnostics)
   const constructPath = cdkPath(node)
   return {
     document: normalized.document,

@@ -8,6 +8,7 @@ import {failedOutput, parseInputText, plural} from '../parse-input.js'
 import {checkShape, type SchemaProblem} from '../schema.js'
 import {checkTrailObject, locateProblem} from '../trail-check.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
+import {appendAll} from '../../util/arrays.js'
 
 const KIND = 'trailgate/snapshot'
 const SNAPSHOT_KIND = 'trailgate-snapshot'
@@ -51,13 +52,13 @@ export const snapshotReader: Reader = {
     if (outsideTrails.some(isFatal)) return failedOutput(KIND, 'snapshot', [...parsed.diagnostics, ...outsideTrails.map(diagnosticOf)])
     const root = doc.value as Record<string, unknown>
     const output = emptyReaderOutput(KIND)
-    output.diagnostics.push(...parsed.diagnostics, ...outsideTrails.filter((problem) => problem.path[0] !== 'accounts').map(diagnosticOf))
+    appendAll(output.diagnostics, parsed.diagnostics, outsideTrails.filter((problem) => problem.path[0] !== 'accounts').map(diagnosticOf))
     const accounts = root.accounts as unknown[]
     let trailCount = 0
     let accountCount = 0
     accounts.forEach((account, index) => {
       const accountProblems = outsideTrails.filter((problem) => problem.path[0] === 'accounts' && problem.path[1] === index)
-      output.diagnostics.push(...accountProblems.map(diagnosticOf))
+      appendAll(output.diagnostics, accountProblems.map(diagnosticOf))
       if (!isRecord(account) || accountProblems.some(isAccountFatal)) {
         output.diagnostics.push(diagnosticAt(doc.locate(['accounts', index]), `snapshot: accounts[${index}] is left out`, 'snapshot-schema'))
         return
@@ -65,9 +66,9 @@ export const snapshotReader: Reader = {
       accountCount++
       const read = readAccount(doc, account, index, accountProblems)
       trailCount += read.trails.length
-      output.trails.push(...read.trails)
+      appendAll(output.trails, read.trails)
       output.coverage.push(read.coverage)
-      output.diagnostics.push(...read.diagnostics)
+      appendAll(output.diagnostics, read.diagnostics)
     })
     const collectedAt = String(root.collectedAt)
     const tool = isRecord(root.tool) ? ` by ${String(root.tool.name)} ${String(root.tool.version)}` : ''
@@ -85,7 +86,7 @@ function readAccount(doc: PositionedDocument, account: Record<string, unknown>, 
   ;(account.trails as unknown[]).forEach((raw, trailIndex) => {
     const path = [...base, 'trails', trailIndex]
     const checked = checkTrailObject(raw, {doc, path}, `account ${accountId} trails[${trailIndex}]`)
-    diagnostics.push(...checked.diagnostics)
+    appendAll(diagnostics, checked.diagnostics)
     if (!checked.trail) return
     trails.push({
       document: checked.trail,

@@ -7,6 +7,7 @@ import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type R
 import {findResourceBlocks, type TfBlock} from './tf-source.js'
 import {BLOCK_FIELDS, normalizeTerraformTrail, SOURCE_ARGUMENT, type Attributes} from './trail.js'
 import {displayPath} from '../../util/paths.js'
+import {appendAll} from '../../util/arrays.js'
 
 const RESOURCE_TYPE = 'aws_cloudtrail'
 /** `terraform show -json` plan formats this reader understands: 0.x and 1.x. */
@@ -91,7 +92,7 @@ export const terraformPlanReader: Reader = {
         if (!blocksByFolder.has(folder)) {
           const found = await findResourceBlocks(folder, planFolder, RESOURCE_TYPE, shown)
           blocksByFolder.set(folder, found.blocks)
-          output.diagnostics.push(...found.diagnostics)
+          appendAll(output.diagnostics, found.diagnostics)
         }
         const block = blocksByFolder.get(folder)?.get(instance.name)
         if (block) {

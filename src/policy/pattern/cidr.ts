@@ -1,3 +1,4 @@
+import {appendAll} from '../../util/arrays.js'
 /**
  * IPv4 and IPv6 addresses as arrays of 16-bit groups (2 for IPv4, 8 for IPv6), so that a CIDR test is
  * a few integer comparisons and never allocates a BigInt.
@@ -58,7 +59,7 @@ export function parseIpv6(text: string): number[] | undefined {
       if (isLast && index === parts.length - 1 && part.includes('.')) {
         const v4 = parseIpv4(part)
         if (!v4) return undefined
-        out.push(...v4)
+        appendAll(out, v4)
         continue
       }
       if (!IPV6_GROUP.test(part)) return undefined
@@ -75,7 +76,7 @@ export function parseIpv6(text: string): number[] | undefined {
   }
   const missing = 8 - headGroups.length - tailGroups.length
   if (missing < 1) return undefined
-  groups.push(...headGroups, ...new Array<number>(missing).fill(0), ...tailGroups)
+  appendAll(groups, headGroups, new Array<number>(missing).fill(0), tailGroups)
   return groups
 }
 

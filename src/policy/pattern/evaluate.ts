@@ -3,6 +3,7 @@ import {leafAccepts, type Scalar} from './matchers.js'
 import type {Child, PatternNode} from './tree.js'
 import {and} from './truth.js'
 import type {LeafReport, Truth} from './types.js'
+import {appendAll} from '../../util/arrays.js'
 
 type Json = Record<string, unknown>
 
@@ -216,18 +217,18 @@ function explainGroup(alternatives: ((sub: Trace) => Truth)[], onFalse: 'all' | 
   })
   const winner = outcomes.find((outcome) => outcome.truth === true)
   if (winner) {
-    trace.matched.push(...winner.sub.matched)
+    appendAll(trace.matched, winner.sub.matched)
     return true
   }
   const undecided = outcomes.filter((outcome) => outcome.truth === 'unknown')
   if (undecided.length > 0) {
-    for (const outcome of undecided) trace.unknowns.push(...outcome.sub.unknowns)
+    for (const outcome of undecided) appendAll(trace.unknowns, outcome.sub.unknowns)
     return 'unknown'
   }
   const kept =
     onFalse === 'all'
       ? outcomes
       : [outcomes.reduce((best, outcome) => (outcome.sub.failures.length < best.sub.failures.length ? outcome : best))]
-  for (const outcome of kept) trace.failures.push(...outcome.sub.failures)
+  for (const outcome of kept) appendAll(trace.failures, outcome.sub.failures)
   return false
 }

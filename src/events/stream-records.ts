@@ -1,0 +1,209 @@
+import {createReadStream} from 'node:fs'
+import {StringDecoder} from 'node:string_decoder'
+import {createGunzip} from 'node:zlib'
+
+import {overLimit, type Limits} from '../model/limits.js'
+import type {Diagnostic} from '../model/types.js'
+
+/** One element of the streamed Records array: its text, or why it was not kept. */
+export type StreamedElement = {text: string} | {problem: string}
+
+export interface StreamOutcome {
+  /** Elements handed to `onElement`. */
+  count: number
+  /** Inflated bytes read. */
+  bytes: number
+  inArray: boolean
+  finished: boolean
+  /** The file went past the input size limit: it fails, the records before are still judged. */
+  overLimit: boolean
+  diagnostics: Diagnostic[]
+}
+
+const RECORDS_KEY = /"Records"\s*:\s*\[/g
+/** How far back a search for the Records key restarts, so a key cut by a chunk boundary is found. */
+const KEY_OVERLAP = 256
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const at = text.indexOf(char, from)
+  return at < 0 ? text.length : at
+}
+
+const QUOTE = 34
+const BACKSLASH = 92
+
+/**
+ * Cuts the `Records` array of a CloudTrail log too large for one string into its elements as the
+ * text streams by. Every character is looked at once: the scan keeps its place (bracket depth,
+ * inside a string or not) across chunks instead of rescanning an unfinished record. An element
+ * over the record size limit is skipped without being kept (an error names it) and the next ones
+ * are still read; the separators before an element count toward its size, so a file of blanks
+ * stops at the limit instead of being read to its end.
+ */
+export async function streamRecords(file: string, absolutePath: string, compressed: boolean, limits: Limits, onElement: (element: StreamedElement, index: number) => void): Promise<StreamOutcome> {
+  const diagnostics: Diagnostic[] = []
+  const error = (message: string): void => {
+    diagnostics.push({severity: 'error', code: 'json-syntax', file, line: 1, column: 1, message})
+  }
+  const outcome: StreamOutcome = {count: 0, bytes: 0, inArray: false, finished: false, overLimit: false, diagnostics}
+  // Text before the Records array is found (the key may be cut by a chunk boundary).
+  let head = ''
+  let searched = 0
+  // The unfinished element as the chunks that hold it, joined once when it ends: appending to one
+  // string would make V8 flatten the whole of it again on every chunk.
+  let parts: string[] = []
+  let inElement = false
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let skipping = false
+  let elementChars = 0
+  let stop = false
+
+  const finishElement = (chunk: string, from: number, end: number): void => {
+    if (skipping) {
+      skipping = false
+    } else {
+      parts.push(chunk.slice(from, end))
+      onElement({text: parts.join('')}, outcome.count)
+    }
+    parts = []
+    outcome.count++
+    inElement = false
+    elementChars = 0
+  }
+
+  const consume = (text: string): void => {
+    let chunk = text
+    if (!outcome.inArray) {
+      head += chunk
+      RECORDS_KEY.lastIndex = Math.max(0, searched - KEY_OVERLAP)
+      const match = RECORDS_KEY.exec(head)
+      if (!match) {
+        searched = head.length
+        if (head.length > limits.maxRecordBytes) {
+          error(`no Records array in the first ${head.length} characters: ${overLimit('maxRecordBytes', limits.maxRecordBytes)}`)
+          stop = true
+        }
+        return
+      }
+      chunk = head.slice(match.index + match[0].length)
+      head = ''
+      outcome.inArray = true
+    }
+    let pos = 0
+    let from = 0
+    const length = chunk.length
+    // Where the next quote and backslash are in this chunk: a long string is crossed in one jump.
+    let nextQuote = -1
+    let nextBackslash = -1
+    while (pos < length && !stop) {
+      if (inString && !escaped) {
+        if (nextQuote < pos) nextQuote = indexOrEnd(chunk, '"', pos)
+        if (nextBackslash < pos) nextBackslash = indexOrEnd(chunk, '\\', pos)
+        const jump = Math.min(nextQuote, nextBackslash)
+        if (jump > pos) {
+          elementChars += jump - pos
+          pos = jump
+          if (elementChars > limits.maxRecordBytes && !skipping) {
+            onElement({problem: overLimit('maxRecordBytes', limits.maxRecordBytes)}, outcome.count)
+            skipping = true
+            parts = []
+          }
+          continue
+        }
+      }
+      const code = chunk.charCodeAt(pos)
+      if (!inElement) {
+        // space, tab, CR, LF, comma
+        if (code === 32 || code === 9 || code === 13 || code === 10 || code === 44) {
+          pos++
+          if (++elementChars > limits.maxRecordBytes) {
+            error(`after record ${outcome.count}: more than ${limits.maxRecordBytes} characters of blanks between records: ${overLimit('maxRecordBytes', limits.maxRecordBytes)}; the rest of the file was not read`)
+            stop = true
+          }
+          continue
+        }
+        if (code === 93) {
+          outcome.finished = true
+          stop = true
+          break
+        }
+        inElement = true
+        from = pos
+        depth = 0
+        inString = false
+        escaped = false
+      }
+      // Inside an element: track strings and brackets; the element ends when its brackets close.
+      if (inString) {
+        if (escaped) escaped = false
+        else if (code === BACKSLASH) escaped = true
+        else if (code === QUOTE) {
+          inString = false
+          if (depth === 0) {
+            pos++
+            finishElement(chunk, from, pos)
+            continue
+          }
+        }
+      } else if (code === QUOTE) {
+        inString = true
+      } else if (code === 123 || code === 91) {
+        depth++
+      } else if (code === 93 && depth === 0) {
+        // A bare value last in the array: the `]` closes the array, not the element.
+        finishElement(chunk, from, pos)
+        continue
+      } else if (code === 125 || code === 93) {
+        depth--
+        if (depth <= 0) {
+          pos++
+          finishElement(chunk, from, pos)
+          continue
+        }
+      } else if (depth === 0 && (code === 44 || code === 32 || code === 10 || code === 13 || code === 9)) {
+        // A bare value (number, literal) ends at the next separator.
+        finishElement(chunk, from, pos)
+        continue
+      }
+      pos++
+      if (++elementChars > limits.maxRecordBytes && !skipping) {
+        onElement({problem: overLimit('maxRecordBytes', limits.maxRecordBytes)}, outcome.count)
+        skipping = true
+        parts = []
+      }
+    }
+    // Keep the unfinished element's part of this chunk (nothing while it is being skipped).
+    if (inElement && !skipping) parts.push(chunk.slice(from))
+  }
+
+  const decoder = new StringDecoder('utf8')
+  const source = createReadStream(absolutePath)
+  try {
+    const stream = compressed ? source.pipe(createGunzip()) : source
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      outcome.bytes += chunk.length
+      if (outcome.bytes > limits.maxInputBytes) {
+        error(`stopped reading after ${outcome.count} records: the file is ${overLimit('maxInputBytes', limits.maxInputBytes)}`)
+        outcome.overLimit = true
+        break
+      }
+      consume(decoder.write(chunk))
+      if (stop) break
+    }
+    if (!stop && !outcome.overLimit) consume(decoder.end())
+  } catch (failure) {
+    const message = (failure as Error).message
+    const unreadable = compressed && outcome.bytes === 0
+    diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: unreadable ? `not a readable gzip file: ${message}` : `stopped reading after ${outcome.count} records: ${message}`})
+  } finally {
+    source.destroy()
+  }
+  if (inElement && !outcome.finished && diagnostics.length === 0) {
+    error(`Records[${outcome.count}]: the record is not closed (the file is truncated); the rest of the file was not read`)
+  } else if (!outcome.finished && diagnostics.length === 0) {
+    error(outcome.inArray ? `the Records array is not closed (the file is truncated) after ${outcome.count} records` : 'no Records array found')
+  }
+  return outcome
+}
