@@ -1,4 +1,4 @@
-import {unknown} from './types.js'
+import {isUnknown, unknown} from './types.js'
 import type {
   AccountSubject,
   Provenance,
@@ -9,6 +9,24 @@ import type {
 
 /** The account of evidence that names none (IaC without an environment): judged as one account, never skipped. */
 export const TARGET_ACCOUNT = 'target-account'
+
+/**
+ * The region of planned trails whose region is not known before deploy (a CloudFormation stack's
+ * region, a Terraform "known after apply"): they deploy together, so they are judged together as one
+ * region, as IaC that names no account is judged as one target account.
+ */
+export const TARGET_REGION = 'target-region'
+
+/** The region a trail is homed in, for the views: its HomeRegion, or the target region when that is unknown. */
+function homeOf(trail: TrailSubject): string | undefined {
+  const home = trail.document.HomeRegion
+  if (typeof home === 'string') return home
+  return isUnknown(home) ? TARGET_REGION : undefined
+}
+
+function regionLabel(region: string): string {
+  return region === TARGET_REGION ? 'target region' : region
+}
 
 function accountLabel(account: string): string {
   return account === TARGET_ACCOUNT ? 'target account' : account
@@ -52,7 +70,8 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
     const visible = trails.filter((trail) => trail.account === account || isOrganizationTrail(trail))
     const regionNames = new Set([...covered.regions, ...Object.keys(covered.regionTrails)])
     for (const trail of visible) {
-      if (typeof trail.document.HomeRegion === 'string' && !covered.exhaustive) regionNames.add(trail.document.HomeRegion)
+      const home = homeOf(trail)
+      if (home !== undefined && !covered.exhaustive) regionNames.add(home)
     }
     const sortedRegions = [...regionNames].sort()
     for (const region of sortedRegions) {
@@ -64,12 +83,12 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
       const listed = covered.regionTrails[region]
       const present = listed
         ? listed.map((arn) => byId.get(arn)).filter((trail): trail is TrailSubject => trail !== undefined)
-        : visible.filter((trail) => trail.document.HomeRegion === region || trail.document.IsMultiRegionTrail === true)
+        : visible.filter((trail) => homeOf(trail) === region || trail.document.IsMultiRegionTrail === true)
       const copies = present.map((trail) => copyFor(trail, account, region))
       regions.push({
         type: 'region',
         id: `${account}/${region}`,
-        label: `${accountLabel(account)}/${region}`,
+        label: `${accountLabel(account)}/${regionLabel(region)}`,
         account,
         region,
         document: {

@@ -28,6 +28,7 @@ const PAGE_COMMANDS: Record<string, string[]> = {
   'docs/events.md': ['check'],
   'docs/iac.md': ['check'],
   'docs/inputs.md': ['check'],
+  'docs/limits.md': ['check'],
   'docs/policies.md': ['check', 'audit', 'policies:list', 'policies:show', 'policies:validate', 'policies:test'],
   'docs/reports.md': ['check', 'audit'],
   'docs/snapshot.md': ['check', 'audit'],
