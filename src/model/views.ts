@@ -17,11 +17,16 @@ export const TARGET_ACCOUNT = 'target-account'
  */
 export const TARGET_REGION = 'target-region'
 
-/** The region a trail is homed in, for the views: its HomeRegion, or the target region when that is unknown. */
+const PLANNED_KINDS: ReadonlySet<string> = new Set(['cloudformation', 'cdk/assembly', 'terraform/plan'])
+
+/**
+ * The region a trail is homed in, for the views: its HomeRegion, or the target region for a planned
+ * trail whose region is not known before deploy. A deployed trail's region is never guessed.
+ */
 function homeOf(trail: TrailSubject): string | undefined {
   const home = trail.document.HomeRegion
   if (typeof home === 'string') return home
-  return isUnknown(home) ? TARGET_REGION : undefined
+  return isUnknown(home) && PLANNED_KINDS.has(trail.provenance.kind) ? TARGET_REGION : undefined
 }
 
 function regionLabel(region: string): string {
