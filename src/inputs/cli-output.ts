@@ -10,6 +10,11 @@ const CLI_OUTPUT_NAMES: {pattern: RegExp; command: string}[] = [
   {pattern: /^list-tags\b.*\.json(\.gz)?$/i, command: 'list-tags'},
 ]
 
+/** The AWS CLI command a file is named after (`describe-trails`, …), if it is. */
+export function cliCommandNamed(path: string): string | undefined {
+  return CLI_OUTPUT_NAMES.find(({pattern}) => pattern.test(basename(path)))?.command
+}
+
 /** `aws ... --output text`: lines of an upper-case key (`TRAILLIST`, `EVENTSELECTORS`) and tab-separated values. */
 function looksLikeTextOutput(head: string): boolean {
   const first = head.split('\n').find((line) => line.trim() !== '')

@@ -11,6 +11,7 @@ export type WalkEntry =
 export {displayPath} from '../util/paths.js'
 import {displayPath} from '../util/paths.js'
 import {skippedEntryReason, sortedNames} from '../util/walk.js'
+import {cliCommandNamed} from './cli-output.js'
 
 /**
  * The files named by `paths`, folders walked recursively in sorted (code point) order so runs are
@@ -41,7 +42,14 @@ export async function walkInputs(paths: readonly string[], cwd: string): Promise
       return
     }
     if (!info.isDirectory()) {
-      entries.push({type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}})
+      // A file named as AWS CLI output is meant to be read: that it cannot be is a failure, not a skip.
+      const command = cliCommandNamed(absolutePath)
+      if (command) {
+        const detail = `named like \`aws cloudtrail ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`
+        entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `${shown}: ${detail}`}})
+      } else {
+        entries.push({type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}})
+      }
       return
     }
     let names: string[]

@@ -1,11 +1,11 @@
 import {execFileSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/engine/report-types.js'
-import {trailgate} from './cli.js'
+import {ROOT, trailgate} from './cli.js'
 
 /** Tests that run the CLI more than once: each run is a fresh node process on a shared machine. */
 const SEVERAL_RUNS = 90_000
@@ -159,6 +159,14 @@ describe('a run that judged nothing fails', () => {
     nothingRead(['/dev/zero'], dir)
     expect(Date.now() - started).toBeLessThan(30_000)
   }, SEVERAL_RUNS)
+
+  it('fails, not skips, a device named like AWS CLI output beside a good input', () => {
+    const dir = folder({'evidence/trails.json': readFileSync(join(ROOT, 'fixtures/evidence/mixed-account/describe-trails.eu-west-1.json'), 'utf8')})
+    symlinkSync('/dev/zero', join(dir, 'evidence', 'describe-trails.json'))
+    const {status, report} = jsonCheck(['evidence'], dir)
+    expect(report.inputs.find((input) => input.path.endsWith('describe-trails.json'))).toMatchObject({fate: 'failed', detail: expect.stringMatching(/describe-trails.*not a regular file.*save the command's output/)})
+    expect(status).toBe(2)
+  })
 
   it('exits 2 for a cdk.out that was never synthesized', () => {
     const dir = folder({'cdk.out/cdk.context.json': '{}\n'})
