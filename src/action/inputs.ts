@@ -1,4 +1,5 @@
 import {FAIL_ON_CHOICES, type FailOn} from '../engine/exit-code.js'
+import {parseSince} from '../util/time.js'
 
 /** Every input the action reads; action.yml declares exactly these (a test holds both to it). */
 export const ACTION_INPUTS = [
@@ -17,6 +18,10 @@ export const ACTION_INPUTS = [
   'skip',
   'params',
   'regions',
+  'account',
+  'baseline',
+  'cfn-param',
+  'tf-dir',
   'org',
   'role-name',
   'events-since',
@@ -45,6 +50,14 @@ export interface ActionInputs {
   skip: string[]
   params: string[]
   regions: string[]
+  /** Check: the account whose evidence this is. */
+  account?: string
+  /** Check: the account as it is today (snapshots or AWS CLI evidence), merged with the planned trails. */
+  baseline: string[]
+  /** Check: CloudFormation parameter values, `Name=Value`. */
+  cfnParams: string[]
+  /** Check: the Terraform configuration folder, so results point at the `.tf` source. */
+  tfDir?: string
   org: boolean
   roleName?: string
   eventsSince?: string
@@ -71,6 +84,20 @@ export function splitList(text: string): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
     .flatMap((line) => line.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+/**
+ * `Name=Value` CloudFormation parameters, one per line or comma-separated. A comma splits only
+ * where the next item starts a new `Name=`, so a CommaDelimitedList value such as `a,b` stays whole.
+ */
+export function splitCfnParams(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .flatMap((line) => line.split(/,(?=\s*[A-Za-z0-9]+\s*=)/))
     .map((item) => item.trim())
     .filter((item) => item !== '')
 }
@@ -129,8 +156,17 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
   if (mode === 'check' && paths.length === 0) problems.push({input: 'paths', message: 'paths: give the files or folders to check (for example cdk.out or plan.json), one per line'})
 
   const eventsSince = text('events-since')
-  if (eventsSince !== undefined && Number.isNaN(Date.parse(eventsSince)) && !/^\d+[dhm]$/.test(eventsSince)) {
+  // The same reading the audit does, so a value accepted here is never dropped there.
+  if (eventsSince !== undefined && parseSince(eventsSince) === null) {
     problems.push({input: 'events-since', message: `events-since: expected an ISO 8601 date or a duration such as 7d, 12h or 30m, got "${eventsSince}"`})
+  }
+
+  const account = text('account')
+  if (account !== undefined && !/^\d{12}$/.test(account)) problems.push({input: 'account', message: `account: expected a 12-digit AWS account id, got "${account}"`})
+
+  const cfnParams = splitCfnParams(readInput(env, 'cfn-param'))
+  for (const pair of cfnParams) {
+    if (pair.indexOf('=') < 1) problems.push({input: 'cfn-param', message: `cfn-param: expected Name=Value, got "${pair}"`})
   }
 
   const inputs: ActionInputs = {
@@ -149,6 +185,10 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
     skip: list('skip'),
     params: splitParams(readInput(env, 'params')),
     regions: list('regions'),
+    ...optional('account', account),
+    baseline: list('baseline'),
+    cfnParams,
+    ...optional('tfDir', text('tf-dir')),
     org: flag('org', false),
     ...optional('roleName', text('role-name')),
     ...optional('eventsSince', eventsSince),

@@ -21,7 +21,9 @@ export interface ActionContext {
   write: (text: string) => void
 }
 
-const REPORT_REQUEST: OutputRequest = {format: 'text', files: {}, color: false, verbose: false, sarifIncludeUnknown: false, sarifIncludeSuppressed: false}
+function reportRequest(env: Environment): OutputRequest {
+  return {format: 'text', files: {}, color: false, verbose: false, sarifIncludeUnknown: false, sarifIncludeSuppressed: false, env}
+}
 
 /**
  * The whole action: mask credentials, read the inputs, check or audit, write the report files, the
@@ -52,6 +54,7 @@ export async function runAction(context: ActionContext): Promise<number> {
     report = crashReport(inputs.mode, error, startedAt, inputs.failOn)
   }
 
+  const request = reportRequest(env)
   const written: WrittenFiles = {}
   let writeFailed = false
   for (const [key, format, file] of [
@@ -63,7 +66,7 @@ export async function runAction(context: ActionContext): Promise<number> {
     const absolute = resolve(cwd, file)
     try {
       mkdirSync(dirname(absolute), {recursive: true})
-      writeFileSync(absolute, render(report, format, REPORT_REQUEST))
+      writeFileSync(absolute, render(report, format, request))
       written[key] = absolute
     } catch (error) {
       writeFailed = true
@@ -74,12 +77,12 @@ export async function runAction(context: ActionContext): Promise<number> {
   // The report quotes user files; a line in it must never be taken for a workflow command.
   const fence = randomUUID()
   line(`::stop-commands::${fence}`)
-  context.write(render(report, 'text', REPORT_REQUEST))
+  context.write(render(report, 'text', request))
   line(`::${fence}::`)
 
   if (inputs.summary) {
     const summaryFile = env.GITHUB_STEP_SUMMARY
-    if (summaryFile) appendSummary(summaryFile, render(report, 'markdown', REPORT_REQUEST))
+    if (summaryFile) appendSummary(summaryFile, render(report, 'markdown', request))
     else line('trailgate: GITHUB_STEP_SUMMARY is not set, so no job summary was written')
   }
 
@@ -113,6 +116,13 @@ export function ignoredInputWarnings(inputs: ActionInputs): string[] {
     if (auditOnly.length > 0) warnings.push(`${auditOnly.join(', ')}: only used with mode: audit; ignored in mode: check`)
   } else {
     if (inputs.paths.length > 0) warnings.push('paths: mode: audit reads the live account, not files; paths ignored')
+    const checkOnly = [
+      inputs.account !== undefined ? 'account' : undefined,
+      inputs.baseline.length > 0 ? 'baseline' : undefined,
+      inputs.cfnParams.length > 0 ? 'cfn-param' : undefined,
+      inputs.tfDir !== undefined ? 'tf-dir' : undefined,
+    ].filter((name) => name !== undefined)
+    if (checkOnly.length > 0) warnings.push(`${checkOnly.join(', ')}: only used with mode: check; ignored in mode: audit`)
   }
   return warnings
 }

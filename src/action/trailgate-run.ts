@@ -1,6 +1,7 @@
 import type {AuditOptions} from '../engine/audit.js'
 import {runCheck, type CheckOptions, type PolicyOptions} from '../engine/run.js'
 import type {Report} from '../engine/report-types.js'
+import {dict} from '../util/dict.js'
 import {parseSince} from '../util/time.js'
 import type {ActionInputs} from './inputs.js'
 
@@ -23,7 +24,21 @@ export function checkOptions(inputs: ActionInputs, cwd: string): CheckOptions {
     ...(inputs.failOn !== undefined ? {failOn: inputs.failOn} : {}),
     ...(inputs.failOnUnknown !== undefined ? {failOnUnknown: inputs.failOnUnknown} : {}),
     ...(inputs.regions.length > 0 ? {regions: inputs.regions} : {}),
+    ...(inputs.account !== undefined ? {account: inputs.account} : {}),
+    ...(inputs.baseline.length > 0 ? {baseline: inputs.baseline} : {}),
+    ...(inputs.cfnParams.length > 0 ? {cfnParams: cfnParameters(inputs.cfnParams)} : {}),
+    ...(inputs.tfDir !== undefined ? {tfDir: inputs.tfDir} : {}),
   }
+}
+
+/** `Name=Value` items (checked when the inputs were read) as the parameter map `--cfn-param` builds. */
+function cfnParameters(pairs: readonly string[]): Record<string, string> {
+  const parameters = dict<string>()
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    parameters[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return parameters
 }
 
 /** What `trailgate audit` would be given: credentials come from the standard chain (the OIDC step's environment). */

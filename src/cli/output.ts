@@ -7,6 +7,7 @@ import {renderMarkdown} from '../report/markdown.js'
 import {renderSarif} from '../report/sarif.js'
 import {renderText} from '../report/text.js'
 import type {Report} from '../engine/report-types.js'
+import {repositoryContext, type Environment} from './repository-context.js'
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown'
 
@@ -17,6 +18,8 @@ export interface OutputRequest {
   verbose: boolean
   sarifIncludeUnknown: boolean
   sarifIncludeSuppressed: boolean
+  /** Where the repository is found from (GITHUB_WORKSPACE, GITHUB_WORKFLOW_REF); default, the process's environment. */
+  env?: Environment
 }
 
 export function render(report: Report, format: Format, request: OutputRequest): string {
@@ -26,9 +29,9 @@ export function render(report: Report, format: Format, request: OutputRequest): 
     case 'json':
       return renderJson(report)
     case 'sarif':
-      return renderSarif(report, {includeUnknown: request.sarifIncludeUnknown, includeSuppressed: request.sarifIncludeSuppressed})
+      return renderSarif(report, {includeUnknown: request.sarifIncludeUnknown, includeSuppressed: request.sarifIncludeSuppressed, repository: repositoryContext(report, request.env ?? process.env)})
     case 'junit':
-      return renderJunit(report)
+      return renderJunit(report, {repository: repositoryContext(report, request.env ?? process.env)})
     case 'markdown':
       return renderMarkdown(report)
   }
@@ -63,7 +66,7 @@ export function writeOutputs(report: Report, request: OutputRequest, stdout: (te
         return
       }
       const text = render(report, format, request)
-      if (format === 'sarif') warnIfTruncated(text, file)
+      if (format === 'sarif') warnIfResultsLeftOut(text, file)
       writeFileSync(file, text)
     })
   }
@@ -74,7 +77,7 @@ export function writeOutputs(report: Report, request: OutputRequest, stdout: (te
       return
     }
     const text = render(report, request.format, request)
-    if (request.format === 'sarif') warnIfTruncated(text, 'standard output')
+    if (request.format === 'sarif') warnIfResultsLeftOut(text, 'standard output')
     stdout(text)
   })
   return failures
@@ -113,12 +116,16 @@ function writeChunks(file: string, chunks: Iterable<string>): void {
   }
 }
 
-/** GitHub's limits can force results out of a SARIF file; a person must hear of it, not only the file. */
-function warnIfTruncated(sarif: string, where: string): void {
-  if (!sarif.includes('"sarif-results-truncated"')) return
+const LEFT_OUT_NOTIFICATIONS = ['sarif-results-unanchored', 'sarif-results-truncated']
+
+/** GitHub's limits, or results without a file, can force results out of a SARIF file; a person must hear of it, not only the file. */
+function warnIfResultsLeftOut(sarif: string, where: string): void {
+  if (!LEFT_OUT_NOTIFICATIONS.some((id) => sarif.includes(`"${id}"`))) return
   const log = JSON.parse(sarif) as {runs: {invocations?: {toolExecutionNotifications?: {descriptor?: {id?: string}; message: {text?: string}}[]}[]}[]}
-  const note = log.runs[0]?.invocations?.[0]?.toolExecutionNotifications?.find((n) => n.descriptor?.id === 'sarif-results-truncated')
-  process.stderr.write(`warning: SARIF (${where}): ${note?.message.text ?? 'results were left out to stay within GitHub limits'}\n`)
+  const notes = log.runs[0]?.invocations?.[0]?.toolExecutionNotifications ?? []
+  for (const note of notes) {
+    if (LEFT_OUT_NOTIFICATIONS.includes(note.descriptor?.id ?? '')) process.stderr.write(`warning: SARIF (${where}): ${note.message.text ?? 'results were left out'}\n`)
+  }
 }
 
 /** Colour only on a terminal, unless asked; NO_COLOR and FORCE_COLOR are honoured. */

@@ -1,19 +1,23 @@
 import type {Location, Result, SubjectRef} from '../model/types.js'
 import type {Report} from '../engine/report-types.js'
-import {isRepositoryRelative} from './paths.js'
+import {isRepositoryRelative, repositoryPath, type RepositoryContext} from './paths.js'
 
 /**
- * The file every trailgate user commits. Findings about a live account have no file of their own,
- * yet code scanning needs one; when the run used no config file and read no file, this is the
- * most meaningful file a repository running trailgate has.
+ * Where findings without a file of their own (a live account, a trail seen only through the API)
+ * point, since code scanning needs a file for every result: the config file the run used, else the
+ * first file read, else the workflow file that ran trailgate. Each is a file that exists in the
+ * repository; undefined when there is none, and such findings then cannot be code-scanning alerts.
  */
-export const DEFAULT_ANCHOR_FILE = '.trailgate.yaml'
-
-/** Where fileless findings point: the config file, else the first file read, else `.trailgate.yaml`. */
-export function anchorFile(report: Report): string {
-  if (report.configFile !== undefined && isRepositoryRelative(report.configFile)) return report.configFile
-  const firstFile = report.inputs.find((input) => input.fate === 'read' && input.kind !== 'live' && isRepositoryRelative(input.path))
-  return firstFile?.path ?? DEFAULT_ANCHOR_FILE
+export function anchorFile(report: Report, repository: RepositoryContext): string | undefined {
+  const inRepository = (file: string): string | undefined => repositoryPath(file, report.workingDirectory, repository.root)
+  const config = report.configFile !== undefined ? inRepository(report.configFile) : undefined
+  if (config !== undefined) return config
+  for (const input of report.inputs) {
+    if (input.fate !== 'read' || input.kind === 'live') continue
+    const path = inRepository(input.path)
+    if (path !== undefined) return path
+  }
+  return repository.workflowFile
 }
 
 /** The result's own location when it names a file inside the repository. */

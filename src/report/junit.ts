@@ -1,8 +1,9 @@
 import type {Diagnostic, InputRecord, Result, SubjectRef} from '../model/types.js'
 import {policiesOf} from './policies.js'
 import type {PolicySummary, Report} from '../engine/report-types.js'
-import {describeSubject, formatLocation} from './anchor.js'
+import {anchorFile, describeSubject, formatLocation} from './anchor.js'
 import {compareResults} from './order.js'
+import {repositoryPath, type RepositoryContext} from './paths.js'
 import {xmlDocument} from './xml.js'
 import type {XmlElement} from './xml.js'
 import {appendAll} from '../util/arrays.js'
@@ -22,16 +23,45 @@ interface Suite {
   counts: SuiteCounts
 }
 
+export interface JunitOptions {
+  /** The repository `file` attributes are relative to; default, the report's working directory. */
+  repository?: RepositoryContext
+}
+
+/** Where a testcase points: `file` (repository-relative) and `line`, as test reporters read them. */
+interface Place {
+  file?: string
+  line?: number
+}
+
+/** Turns report locations into testcase places; a finding without a file gets the same anchor as in SARIF. */
+interface Placer {
+  at: (file: string | undefined, line?: number) => Place
+  anchor: Place
+}
+
+function placerFor(report: Report, repository: RepositoryContext): Placer {
+  const anchor = anchorFile(report, repository)
+  return {
+    at: (file, line) => {
+      const inRepository = file !== undefined ? repositoryPath(file, report.workingDirectory, repository.root) : undefined
+      return inRepository === undefined ? {} : {file: inRepository, ...(line !== undefined ? {line: Math.max(1, Math.trunc(line))} : {})}
+    },
+    anchor: anchor !== undefined ? {file: anchor, line: 1} : {},
+  }
+}
+
 /**
  * Renders a report as JUnit XML (the Jenkins schema CI test tabs read): one testsuite per policy,
  * one testcase per subject it judged, and a `trailgate.inputs` suite with one testcase per input.
  * The schema allows `skipped` and `timestamp` on each testsuite but not on `testsuites`.
  */
-export function renderJunit(report: Report): string {
+export function renderJunit(report: Report, options: JunitOptions = {}): string {
+  const placer = placerFor(report, options.repository ?? {root: report.workingDirectory})
   const suites = policiesOf(report).map((policy) =>
-    policySuite(report, policy, report.results.filter((result) => result.policy === policy.id).sort(compareResults)),
+    policySuite(report, policy, report.results.filter((result) => result.policy === policy.id).sort(compareResults), placer),
   )
-  if (report.inputs.length > 0 || report.diagnostics.length > 0) suites.push(inputsSuite(report))
+  if (report.inputs.length > 0 || report.diagnostics.length > 0) suites.push(inputsSuite(report, placer))
   const total = suites.reduce<SuiteCounts>(
     (sum, suite) => ({
       tests: sum.tests + suite.counts.tests,
@@ -85,6 +115,28 @@ function caseName(subject: SubjectRef): string {
   return subject.label === subject.id || subject.label === '' ? subject.id : `${subject.label} (${subject.id})`
 }
 
+/**
+ * Names unique within a suite, so reporters that key on them (retry detection, grouping) keep every
+ * case: a repeated name gets its location, and a number if that is not enough.
+ */
+function uniqueNames(names: readonly string[], qualifiers: readonly (string | undefined)[]): string[] {
+  const count = (list: readonly string[]): Map<string, number> => list.reduce((seen, name) => seen.set(name, (seen.get(name) ?? 0) + 1), new Map<string, number>())
+  const base = count(names)
+  const qualified = names.map((name, index) => ((base.get(name) ?? 0) > 1 && qualifiers[index] !== undefined ? `${name} at ${qualifiers[index]}` : name))
+  const repeated = count(qualified)
+  const taken = new Map<string, number>()
+  return qualified.map((name) => {
+    if ((repeated.get(name) ?? 0) < 2) return name
+    const nth = (taken.get(name) ?? 0) + 1
+    taken.set(name, nth)
+    return `${name} #${nth}`
+  })
+}
+
+function placeAttributes(place: Place): {file?: string; line?: number} {
+  return {...(place.file !== undefined ? {file: place.file} : {}), ...(place.line !== undefined ? {line: place.line} : {})}
+}
+
 function whereLine(result: Result): string {
   return result.location !== undefined ? `Location: ${formatLocation(result.location)}` : `Subject: ${describeSubject(result.subject)}`
 }
@@ -114,7 +166,7 @@ function skippedText(result: Result): string {
   return `suppressed (${terms.join(', ')}): ${suppression.reason}`
 }
 
-function testcase(result: Result, policy: PolicySummary): XmlElement {
+function testcase(result: Result, policy: PolicySummary, name: string, place: Place): XmlElement {
   const children: XmlElement[] = []
   switch (result.status) {
     case 'fail':
@@ -131,10 +183,15 @@ function testcase(result: Result, policy: PolicySummary): XmlElement {
     case 'pass':
       break
   }
-  return {name: 'testcase', attributes: {name: caseName(result.subject), classname: result.policy, time: '0'}, children}
+  return {name: 'testcase', attributes: {name, classname: result.policy, ...placeAttributes(place), time: '0'}, children}
 }
 
-function policySuite(report: Report, policy: PolicySummary, results: Result[]): Suite {
+function resultPlace(result: Result, placer: Placer): Place {
+  const own = result.location !== undefined ? placer.at(result.location.file, result.location.line) : {}
+  return own.file !== undefined ? own : placer.anchor
+}
+
+function policySuite(report: Report, policy: PolicySummary, results: Result[], placer: Placer): Suite {
   const counts: SuiteCounts = {
     tests: results.length,
     failures: results.filter((result) => result.status === 'fail').length,
@@ -148,9 +205,17 @@ function policySuite(report: Report, policy: PolicySummary, results: Result[]): 
       ['subject', policy.subject],
       ['notApplicable', String(policy.notApplicable)],
     ]),
-    ...results.map((result) => testcase(result, policy)),
+    ...casesOf(results, policy, placer),
   ]
   return {element: suiteElement(report, policy.id, counts, children), counts}
+}
+
+function casesOf(results: Result[], policy: PolicySummary, placer: Placer): XmlElement[] {
+  const names = uniqueNames(
+    results.map((result) => caseName(result.subject)),
+    results.map((result) => (result.location !== undefined ? formatLocation(result.location) : undefined)),
+  )
+  return results.map((result, index) => testcase(result, policy, names[index]!, resultPlace(result, placer)))
 }
 
 function diagnosticLine(diagnostic: Diagnostic): string {
@@ -163,7 +228,7 @@ function diagnosticLine(diagnostic: Diagnostic): string {
   return `${place}${diagnostic.severity}: ${diagnostic.message}${diagnostic.code !== undefined ? ` [${diagnostic.code}]` : ''}`
 }
 
-function inputCase(input: InputRecord, diagnostics: Diagnostic[]): XmlElement {
+function inputCase(input: InputRecord, diagnostics: Diagnostic[], placer: Placer): XmlElement {
   const diagnosticText = diagnostics.map(diagnosticLine).join('\n')
   const children: XmlElement[] = []
   if (input.fate === 'failed') {
@@ -174,15 +239,17 @@ function inputCase(input: InputRecord, diagnostics: Diagnostic[]): XmlElement {
     const out = [input.fate === 'read' ? input.detail : '', diagnosticText].filter((text) => text !== '').join('\n')
     if (out !== '') children.push({name: 'system-out', text: out})
   }
-  return {name: 'testcase', attributes: {name: input.path, classname: INPUTS_SUITE, time: '0'}, children}
+  const place = placer.at(input.path, diagnostics.find((diagnostic) => diagnostic.line !== undefined)?.line)
+  return {name: 'testcase', attributes: {name: input.path, classname: INPUTS_SUITE, ...placeAttributes(place), time: '0'}, children}
 }
 
-function inputsSuite(report: Report): Suite {
+function inputsSuite(report: Report, placer: Placer): Suite {
   const paths = new Set(report.inputs.map((input) => input.path))
   const cases = report.inputs.map((input) =>
     inputCase(
       input,
       report.diagnostics.filter((diagnostic) => diagnostic.file === input.path),
+      placer,
     ),
   )
   const unmatched = report.diagnostics.filter((diagnostic) => diagnostic.file === undefined || !paths.has(diagnostic.file))
@@ -192,7 +259,7 @@ function inputsSuite(report: Report): Suite {
     const place = diagnostic.file === undefined ? '' : ` ${diagnostic.file}${diagnostic.line !== undefined ? `:${diagnostic.line}` : ''}`
     cases.push({
       name: 'testcase',
-      attributes: {name: `diagnostic ${index + 1}${place}`, classname: INPUTS_SUITE, time: '0'},
+      attributes: {name: `diagnostic ${index + 1}${place}`, classname: INPUTS_SUITE, ...placeAttributes(placer.at(diagnostic.file, diagnostic.line)), time: '0'},
       children: [{name: 'error', attributes: {message: diagnostic.message, type: diagnostic.code ?? 'diagnostic'}, text: diagnosticLine(diagnostic)}],
     })
   })

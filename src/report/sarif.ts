@@ -14,10 +14,10 @@ import type {
 import type {Diagnostic, Location, Result, Severity, Suppression} from '../model/types.js'
 import {policiesOf} from './policies.js'
 import type {PolicySummary, Report} from '../engine/report-types.js'
-import {anchorFile, describeSubject, formatLocation, repositoryLocation} from './anchor.js'
+import {anchorFile, describeSubject, formatLocation} from './anchor.js'
 import {FINGERPRINT_KEY, findingHash, primaryLocationLineHash} from './fingerprint.js'
 import {compareResults} from './order.js'
-import {folderFileUri, isRepositoryRelative, relativeUri} from './paths.js'
+import {folderFileUri, relativeUri, repositoryPath, type RepositoryContext} from './paths.js'
 import {asSentence, clip, pascalCase} from './text-limits.js'
 
 /** GitHub code scanning's upload limits; a file over a hard limit is rejected whole. */
@@ -42,6 +42,8 @@ export interface SarifOptions {
   includeSuppressed?: boolean
   /** Override GitHub's limits (tests use small numbers). */
   limits?: Partial<SarifLimits>
+  /** The repository the URIs are relative to; default, the report's working directory. */
+  repository?: RepositoryContext
 }
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json'
@@ -78,18 +80,45 @@ export function policyDocsUrl(informationUri: string, policy: Pick<PolicySummary
  */
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
   const limits: SarifLimits = {...GITHUB_SARIF_LIMITS, ...options.limits}
-  const candidates = selectResults(report, options)
+  const placement = placementFor(report, options.repository ?? {root: report.workingDirectory})
+  const selected = selectResults(report, options)
+  // Code scanning rejects a whole file for one result without a file: such results stay out, counted.
+  const candidates = placement.anchor !== undefined ? selected : selected.filter((result) => ownLocation(result, placement) !== undefined)
+  const unanchored = selected.length - candidates.length
   const rules = buildRules(report, limits)
 
   let kept = Math.min(candidates.length, limits.maxResults)
   for (;;) {
-    const text = serialize(report, rules, candidates, kept, limits)
+    const text = serialize(report, rules, {candidates, kept, unanchored}, limits, placement)
     const size = gzipSync(text).length
     if (size <= limits.maxGzippedBytes || kept === 0) return text
     // Shrink in proportion to the overshoot, and always by at least one, so the loop ends quickly.
     kept = Math.min(kept - 1, Math.floor((kept * limits.maxGzippedBytes * 0.95) / size))
     kept = Math.max(kept, 0)
   }
+}
+
+/** How report paths become repository URIs, and where findings without a file point. */
+interface Placement {
+  /** A report path (relative to the working directory) as a repository-relative path; undefined outside the repository. */
+  locate: (file: string) => string | undefined
+  anchor: string | undefined
+  rootUri: string | undefined
+}
+
+function placementFor(report: Report, repository: RepositoryContext): Placement {
+  return {
+    locate: (file) => repositoryPath(file, report.workingDirectory, repository.root),
+    anchor: anchorFile(report, repository),
+    rootUri: folderFileUri(repository.root),
+  }
+}
+
+/** The result's own location, its file made repository-relative; undefined when it has no file in the repository. */
+function ownLocation(result: Result, placement: Placement): Location | undefined {
+  if (result.location === undefined) return undefined
+  const file = placement.locate(result.location.file)
+  return file !== undefined ? {...result.location, file} : undefined
 }
 
 const STATUS_TIER: Readonly<Record<string, number>> = {fail: 0, suppressed: 1, unknown: 2}
@@ -190,12 +219,20 @@ function buildRule(report: Report, policy: PolicySummary, tags: string[]): Repor
   }
 }
 
-function serialize(report: Report, ruleSet: RuleSet, candidates: Result[], kept: number, limits: SarifLimits): string {
-  const anchor = anchorFile(report)
-  const results = candidates.slice(0, kept).map((result) => buildResult(result, ruleSet.indexById.get(result.policy) ?? 0, anchor, limits))
-  const notifications = [...executionNotifications(report, ruleSet)]
+interface Selection {
+  candidates: Result[]
+  kept: number
+  /** Results left out because they have no file in the repository to point at. */
+  unanchored: number
+}
+
+function serialize(report: Report, ruleSet: RuleSet, selection: Selection, limits: SarifLimits, placement: Placement): string {
+  const {candidates, kept, unanchored} = selection
+  const results = candidates.slice(0, kept).map((result) => buildResult(result, ruleSet.indexById.get(result.policy) ?? 0, placement, limits))
+  const notifications = [...executionNotifications(report, ruleSet, placement)]
   const omitted = candidates.length - kept
   if (omitted > 0) notifications.unshift(truncationNotification(candidates.length, kept, limits))
+  if (unanchored > 0) notifications.unshift(unanchoredNotification(unanchored))
 
   const workingDirectoryUri = folderFileUri(report.workingDirectory)
   const invocation: Invocation = {
@@ -220,7 +257,7 @@ function serialize(report: Report, ruleSet: RuleSet, candidates: Result[], kept:
     ...(report.category !== '' ? {automationDetails: {id: report.category}} : {}),
     originalUriBaseIds: {
       [SOURCE_ROOT]: {
-        ...(workingDirectoryUri !== undefined ? {uri: workingDirectoryUri} : {}),
+        ...(placement.rootUri !== undefined ? {uri: placement.rootUri} : {}),
         description: {text: 'The repository root; every artifact URI is relative to it.'},
       },
     },
@@ -231,6 +268,7 @@ function serialize(report: Report, ruleSet: RuleSet, candidates: Result[], kept:
       command: report.command,
       failOn: report.failOn,
       ...(omitted > 0 ? {omittedResults: omitted} : {}),
+      ...(unanchored > 0 ? {unanchoredResults: unanchored} : {}),
     },
   }
   const log: Log = {$schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run]}
@@ -251,6 +289,16 @@ function truncationNotification(total: number, kept: number, limits: SarifLimits
   }
 }
 
+function unanchoredNotification(count: number): Notification {
+  return {
+    level: 'warning',
+    message: {
+      text: `${count} result${count === 1 ? ' has' : 's have'} no file in the repository to point at (findings of a live account, with no config file, no file read and no GitHub Actions workflow file), and code scanning rejects a result without one, so ${count === 1 ? 'it is' : 'they are'} not in this file; the other reports list ${count === 1 ? 'it' : 'them'}. A config file in the repository (--config), or a run in GitHub Actions, gives them a file.`,
+    },
+    descriptor: {id: 'sarif-results-unanchored'},
+  }
+}
+
 function region(location: Location): NonNullable<PhysicalLocation['region']> {
   const startLine = Math.max(1, Math.trunc(location.line))
   const startColumn = Math.max(1, Math.trunc(location.column))
@@ -263,6 +311,7 @@ function region(location: Location): NonNullable<PhysicalLocation['region']> {
   return result
 }
 
+/** `file` is repository-relative. */
 function physicalLocation(file: string, where?: Location): PhysicalLocation {
   return {
     artifactLocation: {uri: relativeUri(file), uriBaseId: SOURCE_ROOT},
@@ -305,12 +354,13 @@ function resultMessage(result: Result, ownLocation: Location | undefined): strin
   return parts.join(' ')
 }
 
-function suppressionOf(suppression: Suppression | undefined): SarifSuppression {
+function suppressionOf(suppression: Suppression | undefined, placement: Placement): SarifSuppression {
   if (suppression === undefined) return {kind: 'external', status: 'accepted', justification: 'suppressed'}
   const justification = [suppression.reason, suppression.expires !== undefined ? `(until ${suppression.expires})` : undefined]
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' ')
-  const source = suppression.source !== undefined && isRepositoryRelative(suppression.source.file) ? suppression.source : undefined
+  const sourceFile = suppression.source !== undefined ? placement.locate(suppression.source.file) : undefined
+  const source = suppression.source !== undefined && sourceFile !== undefined ? {...suppression.source, file: sourceFile} : undefined
   return {
     kind: suppression.kind === 'waiver' ? 'external' : 'inSource',
     status: 'accepted',
@@ -324,8 +374,10 @@ function suppressionOf(suppression: Suppression | undefined): SarifSuppression {
   }
 }
 
-function buildResult(result: Result, ruleIndex: number, anchor: string, limits: SarifLimits): SarifResult {
-  const own = repositoryLocation(result)
+function buildResult(result: Result, ruleIndex: number, placement: Placement, limits: SarifLimits): SarifResult {
+  const own = ownLocation(result, placement)
+  // Results without a file of their own are only selected when there is an anchor.
+  const anchor = placement.anchor ?? ''
   const physical = own !== undefined ? physicalLocation(own.file, own) : physicalLocation(anchor, {file: anchor, line: 1, column: 1})
   const locations: SarifLocation[] = [{physicalLocation: physical, logicalLocations: logicalLocations(result)}]
   const review = result.status === 'unknown'
@@ -338,7 +390,7 @@ function buildResult(result: Result, ruleIndex: number, anchor: string, limits: 
     locations: locations.slice(0, limits.maxLocationsPerResult),
     partialFingerprints: {primaryLocationLineHash: primaryLocationLineHash(result.policy, result.subject.id)},
     fingerprints: {[FINGERPRINT_KEY]: hash},
-    ...(result.status === 'suppressed' ? {suppressions: [suppressionOf(result.suppression)]} : {}),
+    ...(result.status === 'suppressed' ? {suppressions: [suppressionOf(result.suppression, placement)]} : {}),
     properties: {
       severity: result.severity,
       status: result.status,
@@ -349,12 +401,13 @@ function buildResult(result: Result, ruleIndex: number, anchor: string, limits: 
   }
 }
 
-function notificationLocations(file: string | undefined, where?: Location): SarifLocation[] | undefined {
-  if (file === undefined || !isRepositoryRelative(file)) return undefined
-  return [{physicalLocation: physicalLocation(file, where)}]
+function notificationLocations(file: string | undefined, placement: Placement, where?: Location): SarifLocation[] | undefined {
+  const inRepository = file !== undefined ? placement.locate(file) : undefined
+  if (inRepository === undefined) return undefined
+  return [{physicalLocation: physicalLocation(inRepository, where)}]
 }
 
-function diagnosticNotification(diagnostic: Diagnostic): Notification {
+function diagnosticNotification(diagnostic: Diagnostic, placement: Placement): Notification {
   const where: Location | undefined =
     diagnostic.file !== undefined && diagnostic.line !== undefined
       ? {
@@ -365,7 +418,7 @@ function diagnosticNotification(diagnostic: Diagnostic): Notification {
           ...(diagnostic.endColumn !== undefined ? {endColumn: diagnostic.endColumn} : {}),
         }
       : undefined
-  const locations = notificationLocations(diagnostic.file, where)
+  const locations = notificationLocations(diagnostic.file, placement, where)
   // A file that cannot be a repository URI is still named, in the text.
   const place = locations === undefined && diagnostic.file !== undefined ? `${where !== undefined ? formatLocation(where) : diagnostic.file}: ` : ''
   return {
@@ -376,13 +429,13 @@ function diagnosticNotification(diagnostic: Diagnostic): Notification {
   }
 }
 
-function executionNotifications(report: Report, ruleSet: RuleSet): Notification[] {
-  const notifications = report.diagnostics.map(diagnosticNotification)
+function executionNotifications(report: Report, ruleSet: RuleSet, placement: Placement): Notification[] {
+  const notifications = report.diagnostics.map((diagnostic) => diagnosticNotification(diagnostic, placement))
   const diagnosedFiles = new Set(report.diagnostics.map((diagnostic) => diagnostic.file).filter((file) => file !== undefined))
   for (const input of report.inputs) {
     if (input.fate === 'read') continue
     if (input.fate === 'failed' && diagnosedFiles.has(input.path)) continue
-    const locations = notificationLocations(input.path)
+    const locations = notificationLocations(input.path, placement)
     notifications.push({
       level: input.fate === 'failed' ? 'error' : 'note',
       message: {text: `Input ${input.path} ${input.fate === 'failed' ? 'failed' : 'was skipped'}: ${input.detail}`},
@@ -391,8 +444,8 @@ function executionNotifications(report: Report, ruleSet: RuleSet): Notification[
     })
   }
   for (const result of [...report.results].filter((candidate) => candidate.status === 'error').sort(compareResults)) {
-    const own = repositoryLocation(result)
-    const locations = own !== undefined ? notificationLocations(own.file, own) : undefined
+    const own = ownLocation(result, placement)
+    const locations = own !== undefined ? [{physicalLocation: physicalLocation(own.file, own)}] : undefined
     notifications.push({
       level: 'error',
       message: {text: `Policy ${result.policy} could not be evaluated on ${describeSubject(result.subject)}: ${result.message}`},

@@ -4,7 +4,6 @@ import type {Log, Result as SarifResult, Run} from 'sarif'
 import {describe, expect, it} from 'vitest'
 
 import type {Result} from '../../src/model/types.js'
-import {DEFAULT_ANCHOR_FILE} from '../../src/report/anchor.js'
 import {primaryLocationLineHash} from '../../src/report/fingerprint.js'
 import {GITHUB_SARIF_LIMITS, renderSarif} from '../../src/report/sarif.js'
 import type {SarifOptions} from '../../src/report/sarif.js'
@@ -69,8 +68,12 @@ describe('SARIF validity', () => {
       delete report.configFile
       report.inputs = [{path: '111122223333/us-east-1', kind: 'live', fate: 'read', detail: '1 trail'}]
       report.results = report.results.map(({location: _location, ...rest}) => rest)
-      const findings = runSarifMultitool(multitool!, renderSarif(report, everything))
-      expect(findings.filter((finding) => finding.level === 'error')).toEqual([])
+      for (const workflowFile of [undefined, '.github/workflows/audit.yml']) {
+        const text = renderSarif(report, {...everything, repository: {root: report.workingDirectory, ...(workflowFile ? {workflowFile} : {})}})
+        expect((JSON.parse(text) as Log).runs[0]!.results!.length > 0).toBe(workflowFile !== undefined)
+        const findings = runSarifMultitool(multitool!, text)
+        expect(findings.filter((finding) => finding.level === 'error')).toEqual([])
+      }
     })
 
     it('the multitool check notices a result without locations', () => {
@@ -169,7 +172,7 @@ describe('SARIF results', () => {
     expect(logical).toEqual([MAIN_TRAIL_ARN, '111122223333/us-east-1', '111122223333'])
   })
 
-  it('anchors to the first file read when there is no config file, else to .trailgate.yaml', () => {
+  it('anchors to the first file read when there is no config file, else to the workflow file, else leaves the result out and says so', () => {
     const report = fixtureReport()
     delete report.configFile
     report.inputs.unshift({path: '111122223333/eu-west-1', kind: 'live', fate: 'read', detail: '0 trails'})
@@ -177,8 +180,33 @@ describe('SARIF results', () => {
     expect(found.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe('templates/trail.yaml')
 
     report.inputs = report.inputs.filter((input) => input.kind === 'live')
-    found = resultFor(render(report), 'log-file-validation', MAIN_TRAIL_ARN)
-    expect(found.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe(DEFAULT_ANCHOR_FILE)
+    const workflowFile = '.github/workflows/audit.yml'
+    found = resultFor(render(report, {repository: {root: report.workingDirectory, workflowFile}}), 'log-file-validation', MAIN_TRAIL_ARN)
+    expect(found.locations![0]!.physicalLocation).toMatchObject({artifactLocation: {uri: workflowFile, uriBaseId: '%SRCROOT%'}, region: {startLine: 1}})
+
+    const run = render(report)
+    const fileless = report.results.filter((r) => r.status === 'fail' && r.location === undefined).length
+    expect(fileless).toBeGreaterThan(0)
+    expect(run.results!.every((r) => r.locations!.length === 1 && r.locations![0]!.physicalLocation!.artifactLocation!.uri !== undefined)).toBe(true)
+    expect(run.results!.some((r) => (r.properties?.subject as {id: string}).id === MAIN_TRAIL_ARN)).toBe(false)
+    expect(run.properties!.unanchoredResults).toBe(fileless)
+    const note = run.invocations![0]!.toolExecutionNotifications!.find((n) => n.descriptor?.id === 'sarif-results-unanchored')
+    expect(note?.message.text).toMatch(new RegExp(`^${fileless} results have no file in the repository`))
+  })
+
+  it('makes URIs relative to the repository root, not the working directory, and names files outside it', () => {
+    const report = fixtureReport()
+    const root = report.workingDirectory.replace(/\/infra$/, '')
+    const run = render(report, {repository: {root}})
+    const kms = resultFor(run, 'kms-encryption', 'templates/trail.yaml#AuditTrail')
+    expect(kms.locations![0]!.physicalLocation!.artifactLocation).toEqual({uri: 'infra/templates/trail.yaml', uriBaseId: '%SRCROOT%'})
+    expect(run.originalUriBaseIds!['%SRCROOT%']!.uri).toBe(`file://${root}/`)
+    expect(resultFor(run, 'log-file-validation', MAIN_TRAIL_ARN).locations![0]!.physicalLocation!.artifactLocation!.uri).toBe('infra/.trailgate.yaml')
+
+    report.results[0]!.location = {file: '../../elsewhere/trail.yaml', line: 3, column: 1}
+    const outside = resultFor(render(report, {repository: {root}}), 'kms-encryption', 'templates/trail.yaml#AuditTrail')
+    expect(outside.locations![0]!.physicalLocation!.artifactLocation!.uri).toBe('infra/.trailgate.yaml')
+    expect(outside.message.text).toContain('../../elsewhere/trail.yaml:3:1')
   })
 
   it('never emits an absolute URI: a finding in a file outside the repository is anchored and names the file', () => {
