@@ -160,6 +160,37 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.status).toBe(1)
   })
 
+  it('takes account, cfn-param and baseline as the README workflows give them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-action-'))
+    const inputs = {paths: 'fixtures/iac/cloudformation/trails.yaml', account: '111122223333', regions: 'eu-west-1', 'json-file': join(dir, 'r.json')}
+    const alone = runBundledAction({...inputs, only: 'trails-per-region-limit'}, {dir})
+    expect(alone.outputs.failed).toBe('0')
+
+    const run = runBundledAction({...inputs, 'cfn-param': 'Env=dev', baseline: 'fixtures/evidence/mixed-account'}, {dir})
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Report
+    // cfn-param: the dev-only trail exists and the audit trail is named for dev.
+    const labels = report.results.map((r) => r.subject.label)
+    expect(labels.some((label) => label.startsWith('org-audit-dev'))).toBe(true)
+    expect(labels.some((label) => label.startsWith('dev-only'))).toBe(true)
+    // account: the planned trails are judged as that account's, not a placeholder's.
+    expect(report.results.some((r) => r.subject.account === '111122223333' && r.subject.type === 'account')).toBe(true)
+    // baseline: the account's deployed trails count, so eu-west-1 is over the limit.
+    const euWest = report.results.find((r) => r.policy === 'trails-per-region-limit' && r.subject.id === '111122223333/eu-west-1')
+    expect(euWest?.status).toBe('fail')
+    expect(run.status).toBe(1)
+    expect(run.commands.filter((c) => c.startsWith('::warning'))).toEqual([])
+  })
+
+  it('takes tf-dir, so a plan kept apart from its .tf files still points at them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-action-plan-'))
+    cpSync(join(ROOT, 'fixtures', 'iac', 'terraform', 'project', 'plan.json'), join(dir, 'plan.json'))
+    const apart = runBundledAction({paths: join(dir, 'plan.json'), 'fail-on': 'high'})
+    const where = (run: ActionRun) => fileAnnotations(run, 'error').find((e) => e.properties.title!.startsWith('logging-enabled'))?.properties.file
+    expect(where(apart)).not.toBe('fixtures/iac/terraform/project/main.tf')
+    const run = runBundledAction({paths: join(dir, 'plan.json'), 'fail-on': 'high', 'tf-dir': 'fixtures/iac/terraform/project'})
+    expect(where(run)).toBe('fixtures/iac/terraform/project/main.tf')
+  })
+
   it('exits 2 on a parameter its policy does not allow', () => {
     const run = runBundledAction({paths: MIXED, params: 'trails-per-region-limit.max=6'})
     expect(run.status).toBe(2)
@@ -221,6 +252,8 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.status).toBe(2)
     const warnings = run.commands.map(parseCommand).filter((c) => c.name === 'warning').map((c) => c.message)
     expect(warnings).toEqual(['paths: mode: audit reads the live account, not files; paths ignored'])
+    // events-since is used by an audit: no warning names it.
+    expect(warnings.join('\n')).not.toContain('events-since')
     expect(run.stdout).toContain('no account could be audited')
     expect(run.summary).toContain('## trailgate audit')
     expect(run.outputs).toMatchObject({passed: 'false', 'exit-code': '2'})

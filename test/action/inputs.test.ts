@@ -3,8 +3,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {inputVariable, parseInputs, splitList, splitParams} from '../../src/action/inputs.js'
-import {runReport} from '../../src/action/trailgate-run.js'
+import {inputVariable, parseInputs, splitCfnParams, splitList, splitParams} from '../../src/action/inputs.js'
+import {ignoredInputWarnings} from '../../src/action/run.js'
+import {checkOptions, runReport} from '../../src/action/trailgate-run.js'
 
 describe('action inputs', () => {
   it('reads INPUT_<NAME> the way the runner names it: upper case, spaces to underscores, dashes kept', () => {
@@ -23,13 +24,49 @@ describe('action inputs', () => {
   it('gives the documented defaults when nothing but paths is set', () => {
     const {inputs, problems} = parseInputs({'INPUT_PATHS': 'cdk.out'})
     expect(problems).toEqual([])
-    expect(inputs).toEqual({mode: 'check', paths: ['cdk.out'], policies: [], summary: true, annotations: true, only: [], skip: [], params: [], regions: [], org: false})
+    expect(inputs).toEqual({mode: 'check', paths: ['cdk.out'], policies: [], summary: true, annotations: true, only: [], skip: [], params: [], regions: [], baseline: [], cfnParams: [], org: false})
   })
 
   it('reads every audit input', () => {
     const {inputs, problems} = parseInputs({INPUT_MODE: 'Audit', INPUT_ORG: 'true', 'INPUT_ROLE-NAME': 'Auditor', INPUT_REGIONS: 'us-east-1,eu-west-1', 'INPUT_FAIL-ON': 'HIGH', 'INPUT_EVENTS-SINCE': '2026-01-01'})
     expect(problems).toEqual([])
     expect(inputs).toMatchObject({mode: 'audit', org: true, roleName: 'Auditor', regions: ['us-east-1', 'eu-west-1'], failOn: 'high', eventsSince: '2026-01-01'})
+  })
+
+  it('reads account, baseline, cfn-param and tf-dir, and passes them to the check as its flags would', () => {
+    const {inputs, problems} = parseInputs({
+      INPUT_PATHS: 'plan.json',
+      INPUT_ACCOUNT: '111122223333',
+      INPUT_BASELINE: 'snapshot.json\nevidence/',
+      'INPUT_CFN-PARAM': 'Env=dev, Regions=us-east-1,eu-west-1\nEmpty=',
+      'INPUT_TF-DIR': 'infra/terraform',
+    })
+    expect(problems).toEqual([])
+    expect(checkOptions(inputs, '/repo')).toMatchObject({
+      account: '111122223333',
+      baseline: ['snapshot.json', 'evidence/'],
+      cfnParams: {Env: 'dev', Regions: 'us-east-1,eu-west-1', Empty: ''},
+      tfDir: 'infra/terraform',
+    })
+  })
+
+  it('splits cfn-param on commas only before another Name=, so a list value stays whole', () => {
+    expect(splitCfnParams('A=1,B=x,y\n# c\nC=z')).toEqual(['A=1', 'B=x,y', 'C=z'])
+  })
+
+  it('rejects an account that is not 12 digits and a cfn-param without a name, naming each', () => {
+    const {problems} = parseInputs({INPUT_PATHS: 'x', INPUT_ACCOUNT: '1234', 'INPUT_CFN-PARAM': '=value'})
+    expect(problems.map((p) => p.message)).toEqual(['account: expected a 12-digit AWS account id, got "1234"', 'cfn-param: expected Name=Value, got "=value"'])
+  })
+
+  it('accepts every events-since the audit can read, and only those', () => {
+    for (const value of ['24h', '7 d', '90m', '2026-01-01T00:00:00Z']) expect(parseInputs({INPUT_MODE: 'audit', 'INPUT_EVENTS-SINCE': value}).problems).toEqual([])
+    expect(parseInputs({INPUT_MODE: 'audit', 'INPUT_EVENTS-SINCE': '7w'}).problems.map((p) => p.input)).toEqual(['events-since'])
+  })
+
+  it('warns that check-only inputs are ignored by an audit', () => {
+    const {inputs} = parseInputs({INPUT_MODE: 'audit', INPUT_ACCOUNT: '111122223333', INPUT_BASELINE: 's.json', 'INPUT_CFN-PARAM': 'A=1', 'INPUT_TF-DIR': 'tf'})
+    expect(ignoredInputWarnings(inputs)).toEqual(['account, baseline, cfn-param, tf-dir: only used with mode: check; ignored in mode: audit'])
   })
 
   it('names each bad input and says what it expected', () => {
