@@ -10,7 +10,8 @@ export {scanEvents, type EventScanOptions, type EventScanResult} from './events/
 export {renderText, type TextOptions} from './report/text.js'
 export {renderJson} from './report/json.js'
 export {renderSarif, type SarifOptions} from './report/sarif.js'
-export {renderJunit} from './report/junit.js'
+export {renderJunit, type JunitOptions} from './report/junit.js'
+export type {RepositoryContext} from './report/paths.js'
 export {renderMarkdown, type MarkdownOptions} from './report/markdown.js'
 export type {Counts, PolicySummary, Report} from './engine/report-types.js'
 
