@@ -19,7 +19,7 @@ export const policyFlags = {
 
 /** Flags about what is written where; shared by `check` and `audit`. */
 export const outputFlags = {
-  format: Flags.option({char: 'f', summary: 'Format written to standard output.', options: ['text', 'json', 'sarif', 'junit', 'markdown'] as const, default: 'text' as const, helpGroup: 'OUTPUT'})(),
+  format: Flags.option({char: 'f', aliases: ['output'], summary: 'Format written to standard output (--output, as the AWS CLI names it, is the same flag).', options: ['text', 'json', 'sarif', 'junit', 'markdown'] as const, default: 'text' as const, helpGroup: 'OUTPUT'})(),
   json: Flags.string({summary: 'Also write the JSON report to this file.', helpGroup: 'OUTPUT'}),
   sarif: Flags.string({summary: 'Also write SARIF 2.1.0 (GitHub code scanning) to this file.', helpGroup: 'OUTPUT'}),
   junit: Flags.string({summary: 'Also write JUnit XML (CI test reports) to this file.', helpGroup: 'OUTPUT'}),

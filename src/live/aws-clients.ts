@@ -3,6 +3,7 @@ import https from 'node:https'
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import type {OrganizationsClient} from '@aws-sdk/client-organizations'
 import type {STSClient} from '@aws-sdk/client-sts'
+import type {AwsService} from './aws-config.js'
 
 export interface AwsCredentials {
   accessKeyId: string
@@ -27,8 +28,8 @@ interface SharedSettings {
 }
 
 export interface ConnectionSettings {
-  /** An AWS-compatible endpoint for every service (as the AWS CLI's --endpoint-url). */
-  endpointUrl?: string
+  /** The endpoint of each service: --endpoint-url for all, else what the environment or the profile configures. */
+  endpoints: Partial<Record<AwsService, string>>
   /** A named profile of the shared config files, used when no credentials are given. */
   profile?: string
 }
@@ -46,12 +47,13 @@ export class AwsClients {
 
   constructor(private readonly settings: ConnectionSettings) {}
 
-  private common(region: string, credentials: CredentialSource | undefined) {
+  private common(service: AwsService, region: string, credentials: CredentialSource | undefined) {
+    const endpoint = this.settings.endpoints[service]
     return {
       region,
       maxAttempts: 1,
       retryMode: 'standard',
-      ...(this.settings.endpointUrl === undefined ? {} : {endpoint: this.settings.endpointUrl}),
+      ...(endpoint === undefined ? {} : {endpoint}),
       ...(this.settings.profile === undefined ? {} : {profile: this.settings.profile}),
       ...(credentials === undefined ? {} : {credentials}),
       requestHandler: {httpAgent: this.httpAgent, httpsAgent: this.httpsAgent},
@@ -64,7 +66,7 @@ export class AwsClients {
     let client = this.cloudTrailClients.get(key)
     if (client === undefined) {
       client = Promise.all([loadCloudTrail(), this.sharedCloudTrailSettings()]).then(
-        ([{CloudTrailClient}, shared]) => new CloudTrailClient({...this.common(region, credentials), ...shared}),
+        ([{CloudTrailClient}, shared]) => new CloudTrailClient({...this.common('CloudTrail', region, credentials), ...shared}),
       )
       this.cloudTrailClients.set(key, client)
     }
@@ -101,12 +103,12 @@ export class AwsClients {
 
   async sts(region: string, credentials: CredentialSource | undefined): Promise<STSClient> {
     const {STSClient} = await loadSts()
-    return new STSClient(this.common(region, credentials))
+    return new STSClient(this.common('STS', region, credentials))
   }
 
   async organizations(region: string, credentials: CredentialSource | undefined): Promise<OrganizationsClient> {
     const {OrganizationsClient} = await loadOrganizations()
-    return new OrganizationsClient(this.common(region, credentials))
+    return new OrganizationsClient(this.common('Organizations', region, credentials))
   }
 
   /** The region of the profile or environment, when the caller named none. */

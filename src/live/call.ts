@@ -73,8 +73,11 @@ export class CallRunner {
       this.count(target.operation)
       const sentAt = Date.now()
       try {
-        return await this.attempt(send)
+        const answer = await this.attempt(send)
+        if (limited) this.limiter.observe(target.account as string, target.region as string, target.operation)
+        return answer
       } catch (error) {
+        if (limited) this.limiter.observe(target.account as string, target.region as string, target.operation, error)
         if (isThrottle(error)) {
           this.counters.throttles++
           if (limited) this.limiter.drain(target.account as string, target.region as string, target.operation)

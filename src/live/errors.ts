@@ -73,9 +73,14 @@ export function isExpiredCredentials(error: unknown): boolean {
   return EXPIRED_CODES.has(describeError(error).code)
 }
 
+/**
+ * The call's time ran out. The SDK's HTTP handler also names a reset or broken connection
+ * `TimeoutError`; that is a dropped connection (retried), not a call left unanswered.
+ */
 export function isTimeout(error: unknown): boolean {
-  const {name} = shape(error)
-  return name === 'AbortError' || name === 'TimeoutError'
+  const {name, code} = shape(error)
+  if (name === 'AbortError') return true
+  return name === 'TimeoutError' && !(typeof code === 'string' && NETWORK_CODES.has(code))
 }
 
 /** Worth another attempt: throttling, a server-side failure, a dropped connection. */

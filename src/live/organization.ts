@@ -57,6 +57,26 @@ export async function listOrganizationAccounts(runner: CallRunner, organizations
   return accounts
 }
 
+interface StsCredentials {
+  AccessKeyId?: string
+  SecretAccessKey?: string
+  SessionToken?: string
+  Expiration?: Date
+}
+
+/** The credentials an STS answer (AssumeRole, AssumeRoleWithWebIdentity) carries, as the SDK takes them. */
+export function sessionCredentials(operation: string, roleArn: string | undefined, credentials: StsCredentials | undefined): AwsCredentials {
+  if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined) {
+    throw new Error(`${operation} of ${roleArn ?? 'a role'} returned no credentials`)
+  }
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    ...(credentials.SessionToken === undefined ? {} : {sessionToken: credentials.SessionToken}),
+    ...(credentials.Expiration === undefined ? {} : {expiration: credentials.Expiration}),
+  }
+}
+
 export interface AssumeRoleRequest {
   roleArn: string
   externalId?: string
@@ -89,17 +109,9 @@ export function assumedRoleCredentials(runner: CallRunner, sts: STSClient, reque
       ...(request.externalId === undefined ? {} : {ExternalId: request.externalId}),
     }
     const answer = await runner.run({operation: 'AssumeRole'}, (abortSignal) => sts.send(new AssumeRoleCommand(input), {abortSignal}))
-    const credentials = answer.Credentials
-    if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined) {
-      throw new Error(`AssumeRole of ${request.roleArn} returned no credentials`)
-    }
-    expiresAt = credentials.Expiration?.getTime() ?? Number.POSITIVE_INFINITY
-    return {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      ...(credentials.SessionToken === undefined ? {} : {sessionToken: credentials.SessionToken}),
-      ...(credentials.Expiration === undefined ? {} : {expiration: credentials.Expiration}),
-    }
+    const credentials = sessionCredentials('AssumeRole', request.roleArn, answer.Credentials)
+    expiresAt = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY
+    return credentials
   }
   const provide = () => {
     if (current === undefined || Date.now() > expiresAt - refreshMarginMs) {

@@ -1,8 +1,10 @@
 /**
  * Client-side token buckets, one per account + region + CloudTrail operation class, so an audit never
  * asks more of CloudTrail than its documented limits: Get/Describe/List 10 per second, LookupEvents 2,
- * every other call 1 — each per account and region.
+ * every other call 1 — each per account and region. In the adaptive retry mode (AWS_RETRY_MODE=adaptive)
+ * each bucket also passes the SDK's own adaptive limiter, which slows the sending rate after throttles.
  */
+import {DefaultRateLimiter} from '@smithy/core/retry'
 
 export type RateClass = 'describe' | 'lookup' | 'other'
 
@@ -63,28 +65,52 @@ export class TokenBucket {
 
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>()
+  private readonly adaptiveLimiters = new Map<string, DefaultRateLimiter>()
   private readonly limits: Record<RateClass, number>
 
-  constructor(limits: Partial<Record<RateClass, number>> = {}) {
+  constructor(
+    limits: Partial<Record<RateClass, number>> = {},
+    private readonly options: {adaptive?: boolean} = {},
+  ) {
     this.limits = {...CLOUDTRAIL_RATE_LIMITS, ...limits}
   }
 
-  acquire(account: string, region: string, operation: string): Promise<void> {
-    return this.bucket(account, region, operation).acquire()
+  async acquire(account: string, region: string, operation: string): Promise<void> {
+    await this.bucket(account, region, operation).acquire()
+    await this.adaptive(account, region, operation)?.getSendToken()
   }
 
   drain(account: string, region: string, operation: string): void {
     this.bucket(account, region, operation).drain()
   }
 
+  /** What one attempt met (an error, or an answer): the adaptive limiter learns the sending rate from it. */
+  observe(account: string, region: string, operation: string, error?: unknown): void {
+    this.adaptive(account, region, operation)?.updateClientSendingRate(error === undefined ? {} : {error})
+  }
+
+  private key(account: string, region: string, operation: string): string {
+    return `${account}/${region}/${rateClassOf(operation)}`
+  }
+
   private bucket(account: string, region: string, operation: string): TokenBucket {
-    const rateClass = rateClassOf(operation)
-    const key = `${account}/${region}/${rateClass}`
+    const key = this.key(account, region, operation)
     let bucket = this.buckets.get(key)
     if (bucket === undefined) {
-      bucket = new TokenBucket(this.limits[rateClass])
+      bucket = new TokenBucket(this.limits[rateClassOf(operation)])
       this.buckets.set(key, bucket)
     }
     return bucket
+  }
+
+  private adaptive(account: string, region: string, operation: string): DefaultRateLimiter | undefined {
+    if (this.options.adaptive !== true) return undefined
+    const key = this.key(account, region, operation)
+    let limiter = this.adaptiveLimiters.get(key)
+    if (limiter === undefined) {
+      limiter = new DefaultRateLimiter()
+      this.adaptiveLimiters.set(key, limiter)
+    }
+    return limiter
   }
 }

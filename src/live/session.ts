@@ -1,6 +1,8 @@
 import type {STSClient} from '@aws-sdk/client-sts'
-import {AwsClients, type AwsCredentials, type CredentialSource} from './aws-clients.js'
+import {AwsClients, type CredentialSource} from './aws-clients.js'
+import {AWS_SERVICES, configuredEndpoint, missingProfile, retrySettings, type AwsService, type RetryMode} from './aws-config.js'
 import {CallRunner} from './call.js'
+import {defaultCredentialChain} from './credential-chain.js'
 import {RateLimiter, type RateClass} from './rate-limiter.js'
 
 /** How to reach AWS and how patiently: shared by snapshot collection and event lookup. */
@@ -10,6 +12,7 @@ export interface SessionOptions {
   endpointUrl?: string
   credentials?: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
   callTimeoutMs?: number
+  /** Attempts per call: this, else AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 8. */
   retry?: {maxAttempts?: number; baseDelayMs?: number}
   rateLimits?: {describe?: number; lookup?: number; other?: number}
 }
@@ -22,8 +25,11 @@ export interface Session {
   sts: STSClient
   /** The caller's own credentials: the ones given, else the default chain resolved once for every client. */
   baseCredentials: CredentialSource
+  retryMode: RetryMode
   close(): void
 }
+
+const DEFAULT_MAX_ATTEMPTS = 8
 
 function definedRates(rates: SessionOptions['rateLimits']): Partial<Record<RateClass, number>> {
   const defined: Partial<Record<RateClass, number>> = {}
@@ -34,15 +40,26 @@ function definedRates(rates: SessionOptions['rateLimits']): Partial<Record<RateC
   return defined
 }
 
+/** --endpoint-url for every service, else what the environment or the profile configures for each. */
+async function serviceEndpoints(options: SessionOptions): Promise<Partial<Record<AwsService, string>>> {
+  const endpoints: Partial<Record<AwsService, string>> = {}
+  for (const service of AWS_SERVICES) {
+    const endpoint = options.endpointUrl ?? (await configuredEndpoint(service, options.profile))
+    if (endpoint !== undefined) endpoints[service] = endpoint
+  }
+  return endpoints
+}
+
 export async function openSession(options: SessionOptions, onActivity: () => void): Promise<Session> {
+  const retry = await retrySettings(options.profile)
   const clients = new AwsClients({
-    ...(options.endpointUrl === undefined ? {} : {endpointUrl: options.endpointUrl}),
+    endpoints: await serviceEndpoints(options),
     ...(options.profile === undefined ? {} : {profile: options.profile}),
   })
   const runner = new CallRunner(
-    new RateLimiter(definedRates(options.rateLimits)),
+    new RateLimiter(definedRates(options.rateLimits), {adaptive: retry.retryMode === 'adaptive'}),
     {
-      maxAttempts: Math.max(1, options.retry?.maxAttempts ?? 8),
+      maxAttempts: Math.max(1, options.retry?.maxAttempts ?? retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
       baseDelayMs: options.retry?.baseDelayMs ?? 200,
       maxDelayMs: 20_000,
       timeoutMs: options.callTimeoutMs ?? 30_000,
@@ -51,11 +68,12 @@ export async function openSession(options: SessionOptions, onActivity: () => voi
   )
   try {
     const region = options.region ?? (await clients.defaultRegion()) ?? 'us-east-1'
-    const sts = await clients.sts(region, options.credentials)
     // Resolving the default chain once (profile, SSO, web identity…) and handing that provider to
     // every client keeps hundreds of clients from each resolving it again.
-    const baseCredentials: CredentialSource = options.credentials ?? ((): Promise<AwsCredentials> => sts.config.credentials())
-    return {clients, runner, region, sts, baseCredentials, close: () => clients.close()}
+    const baseCredentials: CredentialSource =
+      options.credentials ?? (await defaultCredentialChain(clients, runner, region, options.profile, await missingProfile(options.profile)))
+    const sts = await clients.sts(region, baseCredentials)
+    return {clients, runner, region, sts, baseCredentials, retryMode: retry.retryMode, close: () => clients.close()}
   } catch (error) {
     clients.close()
     throw error

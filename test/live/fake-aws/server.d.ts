@@ -42,8 +42,8 @@ export interface FakeAccount {
   status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE'
   /** Access key ids that act as this account's own principal (the caller's base credentials). */
   accessKeyIds?: string[]
-  /** Roles that can be assumed into this account; a role with `externalId` demands it. */
-  roles?: Record<string, {externalId?: string}>
+  /** Roles that can be assumed into this account; a role with `externalId` demands it; one with `webIdentityToken` accepts AssumeRoleWithWebIdentity with that token. */
+  roles?: Record<string, {externalId?: string; webIdentityToken?: string}>
   /** Opt-in regions this account has not enabled: CloudTrail answers UnrecognizedClientException. */
   disabledRegions?: string[]
   outsideOrganization?: boolean

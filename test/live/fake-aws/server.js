@@ -304,6 +304,34 @@ export async function startFakeAws(world, options = {}) {
     }
   }
 
+  /** Credentials of a new session of role `roleName` in account `accountId`. */
+  function issueSession(accountId, roleName, session, durationSeconds) {
+    const key = `ASIA${accountId}${String(++issued).padStart(6, '0')}`
+    keys.set(key, accountId)
+    principals.set(key, `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${session}`)
+    if (world.sessionLifetimeMs !== undefined) sessionEnds.set(key, Date.now() + world.sessionLifetimeMs)
+    return {
+      Credentials: {
+        AccessKeyId: key,
+        SecretAccessKey: 'fake-secret',
+        SessionToken: `fake-token-${key}`,
+        Expiration: new Date(Date.now() + (durationSeconds ?? 3600) * 1000),
+      },
+      AssumedRoleUser: {Arn: principals.get(key), AssumedRoleId: `AROAFAKEROLEID:${session}`},
+    }
+  }
+
+  /** AssumeRoleWithWebIdentity is not signed: the role must accept the token it is shown. */
+  function assumeRoleWithWebIdentity(input) {
+    const match = /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(input.RoleArn)
+    const role = match ? world.accounts[match[1]]?.roles?.[match[2]] : undefined
+    if (!match || !role || role.webIdentityToken === undefined) {
+      throw new ServiceError(403, 'AccessDenied', `Not authorized to perform sts:AssumeRoleWithWebIdentity on resource: ${input.RoleArn}`)
+    }
+    if (role.webIdentityToken !== input.WebIdentityToken) throw new ServiceError(400, 'InvalidIdentityToken', 'The web identity token is not valid for this role.')
+    return issueSession(match[1], match[2], input.RoleSessionName, input.DurationSeconds)
+  }
+
   function sts(accessKeyId, accountId, operation, input) {
     injectFaults(accountId, {service: 'sts', region: '', operation})
     switch (operation) {
@@ -318,20 +346,7 @@ export async function startFakeAws(world, options = {}) {
         if (!match || !role || !externalOk) {
           throw new ServiceError(403, 'AccessDenied', `User: ${principals.get(accessKeyId)} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`)
         }
-        const key = `ASIA${match[1]}${String(++issued).padStart(6, '0')}`
-        const session = input.RoleSessionName
-        keys.set(key, match[1])
-        principals.set(key, `arn:${partition}:sts::${match[1]}:assumed-role/${match[2]}/${session}`)
-        if (world.sessionLifetimeMs !== undefined) sessionEnds.set(key, Date.now() + world.sessionLifetimeMs)
-        return {
-          Credentials: {
-            AccessKeyId: key,
-            SecretAccessKey: 'fake-secret',
-            SessionToken: `fake-token-${key}`,
-            Expiration: new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000),
-          },
-          AssumedRoleUser: {Arn: principals.get(key), AssumedRoleId: `AROAFAKEROLEID:${session}`},
-        }
+        return issueSession(match[1], match[2], input.RoleSessionName, input.DurationSeconds)
       }
       default:
         throw new ServiceError(400, 'InvalidAction', `The fake does not serve ${operation}`)
@@ -393,7 +408,8 @@ export async function startFakeAws(world, options = {}) {
       if (model === undefined || !model.hasOperation(operation)) {
         throw new ServiceError(400, service === 'sts' ? 'InvalidAction' : 'UnknownOperationException', `no such operation: ${String(target ?? operation)}`)
       }
-      if (accountId === undefined) {
+      const unsigned = service === 'sts' && operation === 'AssumeRoleWithWebIdentity'
+      if (accountId === undefined && !unsigned) {
         throw service === 'sts'
           ? new ServiceError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
           : new ServiceError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.')
@@ -409,8 +425,9 @@ export async function startFakeAws(world, options = {}) {
         throw error
       }
       record.input = input
-      const full =
-        service === 'sts'
+      const full = unsigned
+        ? assumeRoleWithWebIdentity(input)
+        : service === 'sts'
           ? sts(accessKeyId, accountId, operation, input)
           : service === 'cloudtrail'
             ? cloudTrail(accountId, region, operation, input)
