@@ -330,9 +330,12 @@ describe('the docs mention only options the program accepts', () => {
 
   it('the values the docs list for a flag (`--format a|b|c`) are its choices', () => {
     const choices = new Map<string, Set<string>>()
-    const manifest = JSON.parse(read('oclif.manifest.json')) as {commands: Record<string, {flags: Record<string, {options?: string[]}>}>}
+    const manifest = JSON.parse(read('oclif.manifest.json')) as {commands: Record<string, {flags: Record<string, {options?: string[]; aliases?: string[]}>}>}
     for (const command of Object.values(manifest.commands)) {
-      for (const [name, flag] of Object.entries(command.flags)) if (flag.options) choices.set(name, new Set([...(choices.get(name) ?? []), ...flag.options]))
+      for (const [name, flag] of Object.entries(command.flags)) {
+        // An alias (--output for --format) takes the choices of its flag.
+        for (const spelling of [name, ...(flag.aliases ?? [])]) if (flag.options) choices.set(spelling, new Set([...(choices.get(spelling) ?? []), ...flag.options]))
+      }
     }
     const listed: string[] = []
     const wrong: string[] = []
