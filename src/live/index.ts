@@ -26,7 +26,7 @@ export {SNAPSHOT_KIND, SNAPSHOT_VERSION} from './snapshot.js'
 export {lookupRecentEvents, type LookupEventsOptions, type LookupEventsResult, type LookedUpEvent} from './events.js'
 
 export interface LiveOptions extends SessionOptions {
-  /** Region for STS and Organizations; default: the profile's or environment's region, else us-east-1. */
+  /** The session's region, as the AWS CLI's --region (STS and Organizations are asked there); default: AWS_REGION, the profile's region, else us-east-1. Not what is audited: see `regions`. */
   region?: string
   /** Regions to examine; default: every commercial region of the partition (opt-in ones when enabled). */
   regions?: string[]
@@ -43,7 +43,7 @@ export interface LiveOptions extends SessionOptions {
   callTimeoutMs?: number
   /** Fixed credentials instead of the default chain (tests, embedding). */
   credentials?: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
-  /** Attempts per call (default 8) and the first backoff step (default 200 ms). */
+  /** Attempts per call (default: AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 8) and the first backoff step (default 200 ms). */
   retry?: {maxAttempts?: number; baseDelayMs?: number}
   /** Requests per second per account and region, by CloudTrail operation class (defaults 10 / 2 / 1). */
   rateLimits?: {describe?: number; lookup?: number; other?: number}
