@@ -2,7 +2,8 @@ import {readdir, readFile, realpath} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Diagnostic, Location} from '../../model/types.js'
-import {containedFile, isInside} from '../contained.js'
+import {isInside} from '../../util/paths.js'
+import {containedFile} from '../contained.js'
 
 /** A `resource "aws_cloudtrail" "NAME" { … }` block in a `.tf` file, with the lines of what it sets. */
 export interface TfBlock {
