@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import {realpath, stat} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
@@ -50,6 +51,12 @@ export async function walkInputs(paths: readonly string[], cwd: string): Promise
 function walkEntryOf(found: FolderEntry, cwd: string): WalkEntry {
   const path = displayPath(found.path, cwd)
   if (found.type === 'file') return fileEntry(found.path, found.regular, cwd)
+  // A link named as AWS CLI output is meant to be read: that it leads out of the folder is a failure.
+  const command = found.type === 'skipped' && found.cause === 'outside' ? cliCommandNamed(found.path) : undefined
+  if (found.type === 'skipped' && found.cause === 'outside' && command !== undefined) {
+    if (!statSync(found.target, {throwIfNoEntry: false})?.isFile()) return fileEntry(found.path, false, cwd)
+    return failed(path, `named like \`aws cloudtrail ${command}\` output, but a ${found.reason}`)
+  }
   if (found.type === 'skipped') return {type: 'settled', record: {path, fate: 'skipped', detail: found.reason}}
   return brokenEntry(path, found.reason, found.missing)
 }
@@ -60,7 +67,10 @@ function fileEntry(absolutePath: string, regular: boolean, cwd: string): WalkEnt
   // A file named as AWS CLI output is meant to be read: that it cannot be is a failure, not a skip.
   const command = cliCommandNamed(absolutePath)
   if (!command) return {type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}}
-  const detail = `named like \`aws cloudtrail ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`
+  return failed(shown, `named like \`aws cloudtrail ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`)
+}
+
+function failed(shown: string, detail: string): WalkEntry {
   return {type: 'settled', record: {path: shown, fate: 'failed', detail}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `${shown}: ${detail}`}}
 }
 

@@ -22,8 +22,9 @@ export function sortedNames(names: Iterable<string>): string[] {
 export type FolderEntry =
   /** Anything that is not a folder; `regular` is false for a pipe, device or socket, which the reader refuses by name. */
   | {type: 'file'; path: string; regular: boolean}
-  /** Not read: a name walks leave out, a link out of the folder, or a file or folder already reached. */
-  | {type: 'skipped'; path: string; reason: string; cause: 'name' | 'outside' | 'repeat'}
+  /** Not read: a name walks leave out, a link out of the folder (`target`: where it leads), or a file or folder already reached. */
+  | {type: 'skipped'; path: string; reason: string; cause: 'name' | 'repeat'}
+  | {type: 'skipped'; path: string; reason: string; cause: 'outside'; target: string}
   /** Cannot be followed or listed: a dangling or looping link, an unreadable folder. */
   | {type: 'broken'; path: string; reason: string; missing: boolean}
 
@@ -97,7 +98,7 @@ export function walkFolder(folder: string, options: WalkOptions = {}): FolderEnt
       const followed = followLink(path, shown)
       if ('broken' in followed) entries.push({type: 'broken', path, reason: followed.broken, missing: followed.missing})
       else if (followed.real !== realRoot && !isInside(realRoot, followed.real)) {
-        entries.push({type: 'skipped', path, reason: `symbolic link to ${shown(followed.real)}, outside ${shown(folder)}; give that path itself to read it`, cause: 'outside'})
+        entries.push({type: 'skipped', path, reason: `symbolic link to ${shown(followed.real)}, outside ${shown(folder)}; give that path itself to read it`, cause: 'outside', target: followed.real})
       } else links.push({path, real: followed.real})
     }
   }

@@ -78,13 +78,16 @@ describe('folder walks stay inside the folder given', () => {
     expect(status).toBe(0)
   })
 
-  it('a dangling link is a failed input that says where it points', () => {
+  it('a dangling link, and a link out named like AWS CLI output, are failed inputs that say where they point', () => {
     const dir = scratch()
     mkdirSync(join(dir, 'evidence'))
     writeFileSync(join(dir, 'evidence', 'snapshot.json'), SNAPSHOT)
+    writeFileSync(join(dir, 'status-elsewhere.json'), '{"IsLogging": true}\n')
     symlinkSync(join(dir, 'gone.json'), join(dir, 'evidence', 'status.json'))
+    symlinkSync(join(dir, 'status-elsewhere.json'), join(dir, 'evidence', 'get-trail-status-main.json'))
     const {status, report} = jsonCheck(['evidence'], dir)
     expect(inputAt(report, 'evidence/status.json')).toMatchObject({fate: 'failed', detail: expect.stringMatching(/symbolic link to .*gone\.json, which does not exist/)})
+    expect(inputAt(report, 'evidence/get-trail-status-main.json')).toMatchObject({fate: 'failed', detail: expect.stringMatching(/named like `aws cloudtrail get-trail-status` output, but a symbolic link to status-elsewhere\.json, outside evidence/)})
     expect(report.diagnostics.find((d) => d.file === 'evidence/status.json')?.severity).toBe('error')
     expect(status).toBe(2)
   })
