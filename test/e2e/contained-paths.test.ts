@@ -207,4 +207,16 @@ describe('--tf-dir sources stay inside the folder given', () => {
     expect(located).toContain('project/main.tf')
     expect(located).toContain('project/plan.json')
   })
+
+  it('a .tf larger than the input size limit is not read, and says so', () => {
+    const dir = scratch()
+    cpSync(join(TF_PROJECT, 'plan.json'), join(dir, 'plan.json'))
+    const padding = `# ${'x'.repeat(99)}\n`.repeat(400)
+    writeFileSync(join(dir, 'main.tf'), `${padding}${readFileSync(join(TF_PROJECT, 'main.tf'), 'utf8')}`)
+    const {report} = jsonCheck(['plan.json', '--max-input-size', '30000'], dir)
+    expect(report.diagnostics.find((d) => d.code === 'tf-source-too-large')).toMatchObject({severity: 'error', file: 'main.tf', message: expect.stringMatching(/larger than the input size limit .*--max-input-size/)})
+    const located = report.results.filter((result) => result.subject.type === 'trail').map((result) => result.location?.file)
+    expect(located).not.toContain('main.tf')
+    expect(located).toContain('plan.json')
+  })
 })
