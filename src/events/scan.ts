@@ -7,7 +7,7 @@ import type {Limits} from '../model/limits.js'
 import type {Diagnostic, InputRecord, Result} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
 import {displayPath} from '../util/paths.js'
-import {filesBelow} from '../util/walk.js'
+import {walkFolder} from '../util/walk.js'
 import {CoverageTally, mergeCoverage, type CoverageEvidence} from './coverage.js'
 import {FindingListing, type UnlistedCounts} from './finding-listing.js'
 import {compileEventPolicy, type EventPolicy} from './event-policy.js'
@@ -71,7 +71,7 @@ export type WorkerReply = {index: number; outcome: FileOutcome} | {index: number
 export async function scanEvents(files: string[], options: EventScanOptions): Promise<EventScanResult> {
   const started = performance.now()
   const cwd = options.cwd ?? process.cwd()
-  const eventFiles = expand(files, cwd)
+  const {files: eventFiles, settled, diagnostics: walkProblems} = expand(files, cwd)
   const {compiled, failures} = compileAll(options.policies, options.params)
   const requested = options.workers ?? Math.min(2, availableParallelism())
   const workers = Math.max(0, Math.min(requested, eventFiles.length))
@@ -90,7 +90,10 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
   } else {
     await runPool(eventFiles, workers, setup, done)
   }
-  return merge(outcomes, compiled, failures, performance.now() - started)
+  const merged = merge(outcomes, compiled, failures, performance.now() - started)
+  for (const record of settled) merged.inputs.push(record)
+  for (const diagnostic of walkProblems) merged.diagnostics.push(diagnostic)
+  return merged
 }
 
 function compileAll(policies: Policy[], params: Record<string, Record<string, unknown>>): {compiled: EventPolicy[]; failures: {policy: Policy; message: string}[]} {
@@ -193,19 +196,36 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
   return {results, unlisted: listing.unlisted, passes, notApplicable, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
 }
 
-/** Files in path order; folders are walked as every walk is (util/walk.ts). */
-function expand(paths: string[], cwd: string): EventFile[] {
+/**
+ * Files in path order; folders are walked as every walk is (util/walk.ts), and what the walk did not
+ * read (a link out of the folder, a dangling link) is an input of its own, skipped or failed.
+ */
+function expand(paths: string[], cwd: string): {files: EventFile[]; settled: InputRecord[]; diagnostics: Diagnostic[]} {
   const found = new Map<string, EventFile>()
+  const settled: InputRecord[] = []
+  const diagnostics: Diagnostic[] = []
+  const shown = (absolutePath: string): string => displayPath(absolutePath, cwd)
   const add = (absolutePath: string): void => {
-    found.set(absolutePath, {path: displayPath(absolutePath, cwd), absolutePath})
+    found.set(absolutePath, {path: shown(absolutePath), absolutePath})
   }
   for (const path of paths) {
     const absolutePath = resolve(cwd, path)
     // A path that cannot be read is kept: scanFile reports it as a failed input.
-    if (statSync(absolutePath, {throwIfNoEntry: false})?.isDirectory()) filesBelow(absolutePath).forEach(add)
-    else add(absolutePath)
+    if (!statSync(absolutePath, {throwIfNoEntry: false})?.isDirectory()) {
+      add(absolutePath)
+      continue
+    }
+    for (const entry of walkFolder(absolutePath, {shown})) {
+      if (entry.type === 'file') add(entry.path)
+      else if (entry.type === 'skipped') settled.push({path: shown(entry.path), fate: 'skipped', detail: entry.reason})
+      else {
+        settled.push({path: shown(entry.path), fate: 'failed', detail: entry.reason})
+        diagnostics.push({severity: 'error', code: entry.missing ? 'input-missing' : 'input-unreadable', file: shown(entry.path), message: `cannot read ${shown(entry.path)}: ${entry.reason}`})
+      }
+    }
   }
-  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return {files, settled, diagnostics}
 }
 
 /**

@@ -1,6 +1,8 @@
 import {realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 
+import {isInside} from '../util/paths.js'
+
 /** A file named by another file (a manifest, a plan): where it really is, or why it is not read. */
 export type ContainedFile = {file: string} | {missing: true} | {refused: string}
 
@@ -25,9 +27,4 @@ export async function containedFile(root: string, from: string, target: string):
   const info = await stat(real).catch(() => undefined)
   if (!info?.isFile()) return {refused: 'not a regular file'}
   return {file: real}
-}
-
-export function isInside(root: string, candidate: string): boolean {
-  const relative = path.relative(root, candidate)
-  return relative !== '' && !relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative)
 }

@@ -1,5 +1,6 @@
-import {readdir, realpath, stat} from 'node:fs/promises'
-import {join, resolve} from 'node:path'
+import {statSync} from 'node:fs'
+import {realpath, stat} from 'node:fs/promises'
+import {resolve} from 'node:path'
 
 import type {Diagnostic, InputRecord} from '../model/types.js'
 
@@ -10,67 +11,72 @@ export type WalkEntry =
 
 export {displayPath} from '../util/paths.js'
 import {displayPath} from '../util/paths.js'
-import {skippedEntryReason, sortedNames} from '../util/walk.js'
+import {walkFolder, type FolderEntry} from '../util/walk.js'
 import {cliCommandNamed} from './cli-output.js'
 
 /**
  * The files named by `paths`, folders walked recursively in sorted (code point) order so runs are
- * reproducible. Hidden entries and node_modules inside folders are skipped and said so; a path given
- * explicitly is read whatever its name.
+ * reproducible. Hidden entries, node_modules and links out of a folder are skipped and said so; a
+ * path given explicitly is read whatever its name, links followed.
  */
 export async function walkInputs(paths: readonly string[], cwd: string): Promise<WalkEntry[]> {
   const entries: WalkEntry[] = []
-  const seen = new Set<string>()
-  const visit = async (absolutePath: string, explicit: boolean): Promise<void> => {
-    const shown = displayPath(absolutePath, cwd)
+  const reached = new Map<string, string>()
+  const shown = (absolutePath: string): string => displayPath(absolutePath, cwd)
+  for (const path of paths) {
+    const absolutePath = resolve(cwd, path)
     let info
     try {
       info = await stat(absolutePath)
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : errorText(error)
-      entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail: reason}, diagnostic: {severity: 'error', code: 'input-missing', file: shown, message: `cannot read ${shown}: ${reason}`}})
-      return
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+      entries.push(brokenEntry(shown(absolutePath), missing ? 'no such file or folder' : errorText(error), missing))
+      continue
     }
     const real = await realpath(absolutePath).catch(() => absolutePath)
-    if (seen.has(real)) {
-      if (explicit) entries.push({type: 'settled', record: {path: shown, fate: 'skipped', detail: 'already read (given twice or reached through a link)'}})
-      return
-    }
-    seen.add(real)
-    if (info.isFile()) {
-      entries.push({type: 'file', path: shown, absolutePath})
-      return
+    if (reached.has(real)) {
+      entries.push({type: 'settled', record: {path: shown(absolutePath), fate: 'skipped', detail: 'already read (given twice or reached through a link)'}})
+      continue
     }
     if (!info.isDirectory()) {
-      // A file named as AWS CLI output is meant to be read: that it cannot be is a failure, not a skip.
-      const command = cliCommandNamed(absolutePath)
-      if (command) {
-        const detail = `named like \`aws cloudtrail ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`
-        entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `${shown}: ${detail}`}})
-      } else {
-        entries.push({type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}})
-      }
-      return
+      reached.set(real, absolutePath)
+      entries.push(fileEntry(absolutePath, info.isFile(), cwd))
+      continue
     }
-    let names: string[]
-    try {
-      names = sortedNames(await readdir(absolutePath))
-    } catch (error) {
-      entries.push({type: 'settled', record: {path: shown, fate: 'failed', detail: errorText(error)}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `cannot read folder ${shown}: ${errorText(error)}`}})
-      return
-    }
-    for (const name of names) {
-      const child = join(absolutePath, name)
-      const what = skippedEntryReason(name)
-      if (what) {
-        entries.push({type: 'settled', record: {path: displayPath(child, cwd), fate: 'skipped', detail: `${what}; name it as an argument to read it`}})
-        continue
-      }
-      await visit(child, false)
-    }
+    for (const found of walkFolder(absolutePath, {reached, shown})) entries.push(walkEntryOf(found, cwd))
   }
-  for (const path of paths) await visit(resolve(cwd, path), true)
   return entries
+}
+
+function walkEntryOf(found: FolderEntry, cwd: string): WalkEntry {
+  const path = displayPath(found.path, cwd)
+  if (found.type === 'file') return fileEntry(found.path, found.regular, cwd)
+  // A link named as AWS CLI output is meant to be read: that it leads out of the folder is a failure.
+  const command = found.type === 'skipped' && found.cause === 'outside' ? cliCommandNamed(found.path) : undefined
+  if (found.type === 'skipped' && found.cause === 'outside' && command !== undefined) {
+    if (!statSync(found.target, {throwIfNoEntry: false})?.isFile()) return fileEntry(found.path, false, cwd)
+    return failed(path, `named like \`aws cloudtrail ${command}\` output, but a ${found.reason}`)
+  }
+  if (found.type === 'skipped') return {type: 'settled', record: {path, fate: 'skipped', detail: found.reason}}
+  return brokenEntry(path, found.reason, found.missing)
+}
+
+function fileEntry(absolutePath: string, regular: boolean, cwd: string): WalkEntry {
+  const shown = displayPath(absolutePath, cwd)
+  if (regular) return {type: 'file', path: shown, absolutePath}
+  // A file named as AWS CLI output is meant to be read: that it cannot be is a failure, not a skip.
+  const command = cliCommandNamed(absolutePath)
+  if (!command) return {type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}}
+  return failed(shown, `named like \`aws cloudtrail ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`)
+}
+
+function failed(shown: string, detail: string): WalkEntry {
+  return {type: 'settled', record: {path: shown, fate: 'failed', detail}, diagnostic: {severity: 'error', code: 'input-unreadable', file: shown, message: `${shown}: ${detail}`}}
+}
+
+function brokenEntry(shown: string, reason: string, missing: boolean): WalkEntry {
+  const diagnostic: Diagnostic = {severity: 'error', code: missing ? 'input-missing' : 'input-unreadable', file: shown, message: `cannot read ${shown}: ${reason}`}
+  return {type: 'settled', record: {path: shown, fate: 'failed', detail: reason}, diagnostic}
 }
 
 function errorText(error: unknown): string {

@@ -1,7 +1,7 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, resolve} from 'node:path'
 
-import type {Diagnostic, Inventory} from '../model/types.js'
+import type {Diagnostic, InputKind, InputRecord, Inventory} from '../model/types.js'
 import {assembleEntries, type AssemblyEntry} from './assemble.js'
 import {cliOutputRefusal} from './cli-output.js'
 import {detectReader, headOf, isGzipped, unrecognizedReason} from './detect.js'
@@ -13,7 +13,7 @@ import {DEFAULT_LIMITS} from '../model/limits.js'
 import {sniffEventFile} from '../events/sniff.js'
 import {readers as registeredReaders} from './registry.js'
 import {decodeText, type TextEncoding} from './text-encoding.js'
-import type {InputFile, ReadOptions, Reader, ReaderOutput} from './types.js'
+import type {ClaimedFile, InputFile, ReadOptions, Reader, ReaderOutput} from './types.js'
 
 export type {ReadOptions} from './types.js'
 export {readers} from './registry.js'
@@ -48,6 +48,7 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
   const unrecognized: {index: number; file: InputFile; detail: string}[] = []
   const unsynthesized = await unsynthesizedAssemblies(paths, cwd)
 
+  const walkedPaths = walked.map((item) => (item.type === 'settled' ? item.record.path : item.path))
   for (const [index, item] of walked.entries()) {
     if (item.type === 'settled') {
       entries[index] = {file: item.record.path, record: item.record, diagnostics: item.diagnostic ? [item.diagnostic] : []}
@@ -90,17 +91,13 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
   }
 
   // Readers that claim other files (an assembly and its templates) read first, so nothing is read twice.
-  const claimedBy = new Map<string, string>()
+  const claims = new Map<string, Claim>()
   // Within a priority, the outermost file first: a cdk.out manifest claims its nested assemblies' manifests.
   const depth = (file: InputFile) => file.path.split('/').length
   const order = [...pending].sort((a, b) => a.reader.priority - b.reader.priority || depth(a.file) - depth(b.file) || a.index - b.index)
   for (const {index, reader, file, encoding} of order) {
-    const claimer = claimedBy.get(file.absolutePath)
-    if (claimer) {
-      entries[index] = {file: file.path, record: {path: file.path, kind: reader.kind, fate: 'read', detail: `read as part of ${claimer}`}}
-      continue
-    }
-    let output: ReaderOutput & {claimedFiles?: string[]}
+    if (claims.has(file.path)) continue
+    let output: ReaderOutput & {claimedFiles?: ClaimedFile[]}
     try {
       output = await reader.read(file, options)
     } catch (error) {
@@ -108,15 +105,15 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
       entries[index] = failedEntry(file.path, `${reader.kind} reader failed: ${message}`, reader.kind)
       continue
     }
-    for (const claimed of output.claimedFiles ?? []) claimedBy.set(resolve(cwd, claimed), file.path)
+    for (const claimed of output.claimedFiles ?? []) claims.set(displayPath(claimed.absolutePath, cwd), {...claimed, owner: file.path, kind: reader.kind})
     if (encoding) output.detail = `${output.detail} (read as ${encoding})`
     entries[index] = {file: file.path, output}
   }
-  for (const {index, file, detail} of unrecognized) {
-    const claimer = claimedBy.get(file.absolutePath)
-    entries[index] = claimer
-      ? {file: file.path, record: {path: file.path, fate: 'read', detail: `read as part of ${claimer}`}}
-      : {file: file.path, record: {path: file.path, fate: 'skipped', detail}}
+  for (const {index, file, detail} of unrecognized) entries[index] = {file: file.path, record: {path: file.path, fate: 'skipped', detail}}
+  // A file its owner names is judged only through the owner, whatever the walk or a reader made of it.
+  for (const [index, path] of walkedPaths.entries()) {
+    const claim = claims.get(path)
+    if (claim && !entries[index]?.deferred && entries[index]?.output === undefined) entries[index] = claimedEntry(path, claim)
   }
   return [...unsynthesized, ...entries.filter((entry) => !entry.deferred)]
 }
@@ -133,6 +130,17 @@ async function unsynthesizedAssemblies(paths: string[], cwd: string): Promise<As
     if (!names.includes('manifest.json')) found.push(failedEntry(displayPath(absolute, cwd), 'no manifest.json in this cloud assembly: the CDK app was never synthesized; run `cdk synth` first'))
   }
   return found
+}
+
+/** A file another input claimed, with who claimed it and what the claimer did with it. */
+type Claim = ClaimedFile & {owner: string; kind: InputKind}
+
+function claimedEntry(path: string, claim: Claim): AssemblyEntry {
+  const record: InputRecord =
+    claim.refused === undefined
+      ? {path, kind: claim.kind, fate: 'read', detail: `${claim.role}, read as part of ${claim.owner}`}
+      : {path, kind: claim.kind, fate: 'skipped', detail: `${claim.role} named by ${claim.owner}, which refused it (${claim.refused}); see its diagnostics`}
+  return {file: path, record}
 }
 
 function failedEntry(path: string, detail: string, kind?: Reader['kind']): AssemblyEntry {

@@ -67,8 +67,21 @@ export interface InputFile {
 }
 
 /**
+ * A file another input names and owns (a stack template of a CDK manifest): it is judged only
+ * through its owner, never as an input of its own, whether the owner read it or refused it.
+ */
+export interface ClaimedFile {
+  /** Absolute, as the folder walk names it (links not followed). */
+  absolutePath: string
+  /** What it is to its owner: `template of stack AuditStack`. */
+  role: string
+  /** Why the owner did not read it; the owner's diagnostics say more. */
+  refused?: string
+}
+
+/**
  * A reader for one input format. `detect.ts` offers each file to every reader in priority order and
- * gives it to the first whose `sniff` accepts it. A reader that consumes other files too (a CDK
+ * gives it to the first whose `sniff` accepts it. A reader that owns other files too (a CDK
  * `manifest.json` and its stack templates) lists them in `claimedFiles`, so they are not read twice.
  */
 export interface Reader {
@@ -77,5 +90,5 @@ export interface Reader {
   priority: number
   /** `head` is the first 64 KiB decoded as UTF-8 (gzip already inflated when the file is gzipped). */
   sniff(file: InputFile, head: string): boolean
-  read(file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles?: string[]}>
+  read(file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles?: ClaimedFile[]}>
 }

@@ -15,7 +15,7 @@ import {isTestsFile} from './tests-file.js'
 import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
 import {packagePath} from '../util/package-root.js'
 import {displayPath} from '../util/paths.js'
-import {filesBelow} from '../util/walk.js'
+import {walkFolder} from '../util/walk.js'
 import {appendAll} from '../util/arrays.js'
 
 export {loadPolicyTests, testsFileFor, isTestsFile} from './tests-file.js'
@@ -119,7 +119,8 @@ export function loadPoliciesWith(pack: BuiltinPack, options: LoadOptions): {poli
   }
   if (options.builtin) {
     if (existsSync(pack.dir)) {
-      const builtinFiles = policyFilesUnder(pack.dir)
+      const {files: builtinFiles, diagnostics: walkProblems} = policyFilesUnder(pack.dir, cwd)
+      appendAll(diagnostics, walkProblems)
       cached = readPackCache(pack, builtinFiles, cwd)
       for (const file of builtinFiles) add(file, true)
     } else {
@@ -134,7 +135,8 @@ export function loadPoliciesWith(pack: BuiltinPack, options: LoadOptions): {poli
       continue
     }
     if (statSync(path).isDirectory()) {
-      const files = policyFilesUnder(path)
+      const {files, diagnostics: walkProblems} = policyFilesUnder(path, cwd)
+      appendAll(diagnostics, walkProblems)
       if (files.length === 0) diagnostics.push({severity: 'warning', code: 'policy-path-empty', file: shown, message: `no policy files (.yaml, .yml) in '${shown}'`})
       for (const file of files) add(file, false)
     } else if (isTestsFile(path)) {
@@ -185,7 +187,7 @@ const PACK_CACHE_FORMAT = 1
  * the pack: the name shown for a file depends on the working directory, so it is set when read.
  */
 export function packCacheOf(dir: string): PackCache {
-  const files = policyFilesUnder(dir).map((file) => {
+  const files = policyFilesUnder(dir, dir).files.map((file) => {
     const path = packRelative(dir, file)
     return {path, ...loadPolicyFile(file, {builtin: true, displayPath: path})}
   })
@@ -239,9 +241,28 @@ function lineOf(location: Location | undefined): string {
   return location ? `:${location.line}:${location.column}` : ''
 }
 
-/** Policy files under a folder, in the one walking order, so that the first of two duplicates is always the same one. */
-function policyFilesUnder(folder: string): string[] {
-  return filesBelow(folder, (name) => POLICY_EXTENSIONS.has(extname(name).toLowerCase()) && !isTestsFile(name))
+/**
+ * Policy files under a folder, in the one walking order, so that the first of two duplicates is
+ * always the same one. A link out of the folder is not followed and is a warning; an entry that
+ * cannot be followed is an error when it would have been a policy, else a warning.
+ */
+function policyFilesUnder(folder: string, cwd: string): {files: string[]; diagnostics: Diagnostic[]} {
+  const isPolicyName = (path: string): boolean => POLICY_EXTENSIONS.has(extname(path).toLowerCase()) && !isTestsFile(basename(path))
+  const shown = (path: string): string => displayPath(path, cwd)
+  const files: string[] = []
+  const diagnostics: Diagnostic[] = []
+  for (const entry of walkFolder(folder, {shown})) {
+    if (entry.type === 'file') {
+      if (isPolicyName(entry.path)) files.push(entry.path)
+    } else if (entry.type === 'skipped') {
+      // Hidden entries and files reached twice are not lost policies; a link out of the folder may be.
+      if (entry.cause === 'outside') diagnostics.push({severity: 'warning', code: 'policy-path-outside', file: shown(entry.path), message: `${shown(entry.path)}: ${entry.reason}`})
+    } else {
+      const severity = isPolicyName(entry.path) || !entry.missing ? 'error' : 'warning'
+      diagnostics.push({severity, code: 'policy-unreadable', file: shown(entry.path), message: `cannot read ${shown(entry.path)}: ${entry.reason}`})
+    }
+  }
+  return {files, diagnostics}
 }
 
 function at(document: PositionedDocument, path: readonly PathSegment[], message: string, code: string, startOnly = false): Diagnostic {

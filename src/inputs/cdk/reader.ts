@@ -1,4 +1,3 @@
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Diagnostic} from '../../model/types.js'
@@ -7,7 +6,9 @@ import {templateDetail} from '../cloudformation/reader.js'
 import {readTemplate} from '../cloudformation/template.js'
 import {decodeText} from '../cloudformation/text.js'
 import {containedFile} from '../contained.js'
-import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
+import {readContent} from '../read-content.js'
+import {DEFAULT_LIMITS} from '../../model/limits.js'
+import {emptyReaderOutput, type ClaimedFile, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
 
 interface Artifact {
@@ -26,7 +27,7 @@ interface AssemblyReading {
   trails: TrailEvidence[]
   diagnostics: Diagnostic[]
   notes: string[]
-  claimed: string[]
+  claimed: ClaimedFile[]
   stacks: number
   resources: number
   notDeployed: string[]
@@ -44,7 +45,7 @@ export const cdkAssemblyReader: Reader = {
   kind: 'cdk/assembly',
   priority: 10,
   sniff: looksLikeAssemblyManifest,
-  read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles: string[]}> => {
+  read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles: ClaimedFile[]}> => {
     const output = emptyReaderOutput('cdk/assembly')
     const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: []}
     const root = {folder: path.dirname(file.absolutePath), shown: path.posix.dirname(file.path)}
@@ -78,26 +79,35 @@ async function readAssembly(manifestPath: string, shownPath: string, bytes: Buff
       continue
     }
     const shown = path.posix.join(shownFolder, local.split(path.sep).join('/'))
+    // As the folder walk names it, so that no file the manifest names is judged as an input of its own.
+    const absolute = path.resolve(folder, local)
+    const role = roleOf(id, artifact)
     const found = await containedFile(root.folder, folder, local)
     if ('refused' in found) {
-      const why = found.refused === 'outside' ? `which is outside ${root.shown} (links followed)` : `which cannot be read here (${found.refused})`
-      reading.diagnostics.push({severity: 'error', code: found.refused === 'outside' ? 'cdk-path-outside' : 'cdk-not-a-file', file: shownPath, message: `Artifact ${id} names ${local}, ${why}; it was not read`})
+      const outside = found.refused === 'outside'
+      const why = outside ? `which is outside ${root.shown} (links followed)` : `which cannot be read here (${found.refused})`
+      reading.diagnostics.push({severity: 'error', code: outside ? 'cdk-path-outside' : 'cdk-not-a-file', file: shownPath, message: `Artifact ${id} names ${local}, ${why}; it was not read`})
+      reading.claimed.push({absolutePath: absolute, role, refused: outside ? `outside ${root.shown}, links followed` : found.refused})
       continue
     }
-    // As the folder walk names it, so the files claimed here are not read a second time.
-    const absolute = path.resolve(folder, local)
-    let content: Buffer
-    try {
-      if ('missing' in found) throw new Error('missing')
-      content = await readFile(found.file)
-    } catch {
-      // Only templates and nested assemblies matter; a missing tree or asset manifest does not.
-      if (artifact.type === 'aws:cloudformation:stack' || artifact.type === 'cdk:cloud-assembly') {
-        reading.diagnostics.push({severity: 'error', code: 'cdk-missing-file', file: shownPath, message: `Artifact ${id} names ${local}, which is not there; its trails are not checked`})
-      }
+    // Only templates and nested assemblies hold trails; a missing tree or asset manifest does not matter.
+    const holdsTrails = artifact.type === 'aws:cloudformation:stack' || artifact.type === 'cdk:cloud-assembly'
+    if ('missing' in found) {
+      if (holdsTrails) reading.diagnostics.push({severity: 'error', code: 'cdk-missing-file', file: shownPath, message: `Artifact ${id} names ${local}, which is not there; its trails are not checked`})
       continue
     }
-    reading.claimed.push(absolute)
+    if (!holdsTrails) {
+      reading.claimed.push({absolutePath: absolute, role})
+      continue
+    }
+    const read = await readContent(found.file, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes).catch((error: unknown) => ({problem: error instanceof Error ? error.message : String(error)}))
+    if ('problem' in read) {
+      reading.diagnostics.push({severity: 'error', code: 'cdk-unreadable', file: shownPath, message: `Artifact ${id} names ${local}, which cannot be read: ${read.problem}; its trails are not checked`})
+      reading.claimed.push({absolutePath: absolute, role, refused: read.problem})
+      continue
+    }
+    const content = read.content
+    reading.claimed.push({absolutePath: absolute, role})
     if (artifact.type === 'aws:cloudformation:stack') readStack(id, artifact, content, shown, options, reading)
     if (artifact.type === 'cdk:cloud-assembly') {
       if (depth >= MAX_DEPTH || visited.has(absolute)) {
@@ -107,6 +117,15 @@ async function readAssembly(manifestPath: string, shownPath: string, bytes: Buff
       await readAssembly(absolute, shown, content, options, reading, depth + 1, visited, root)
     }
   }
+}
+
+/** What an artifact's file is to the assembly, as the inputs list names it. */
+function roleOf(id: string, artifact: Artifact): string {
+  const name = artifact.displayName ?? id
+  if (artifact.type === 'aws:cloudformation:stack') return `template of stack ${name}`
+  if (artifact.type === 'cdk:cloud-assembly') return `manifest of nested assembly ${name}`
+  if (artifact.type === 'cdk:asset-manifest') return `asset manifest ${id} (assets to publish, no trail)`
+  return `${artifact.type ?? 'artifact'} file of ${id} (no trail)`
 }
 
 function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading): Manifest | undefined {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 
+import {DEFAULT_LIMITS} from '../../model/limits.js'
 import {unknown, type Diagnostic, type Location, type UnknownValue} from '../../model/types.js'
 import {entry, child, JsonSyntaxError, SourceIndex, parseJsonNodes, plain, type PNode} from '../cloudformation/nodes.js'
 import {textOrRefusal} from '../cloudformation/text.js'
@@ -90,7 +91,7 @@ export const terraformPlanReader: Reader = {
       const folder = moduleFolders.get(stripIndexes(instance.moduleAddress))
       if (folder !== undefined) {
         if (!blocksByFolder.has(folder)) {
-          const found = await findResourceBlocks(folder, planFolder, RESOURCE_TYPE, shown)
+          const found = await findResourceBlocks(folder, planFolder, RESOURCE_TYPE, shown, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes)
           blocksByFolder.set(folder, found.blocks)
           appendAll(output.diagnostics, found.diagnostics)
         }

@@ -1,8 +1,10 @@
-import {readdir, readFile, realpath} from 'node:fs/promises'
+import {readdir, readFile, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 
+import {overLimit} from '../../model/limits.js'
 import type {Diagnostic, Location} from '../../model/types.js'
-import {containedFile, isInside} from '../contained.js'
+import {isInside} from '../../util/paths.js'
+import {containedFile} from '../contained.js'
 
 /** A `resource "aws_cloudtrail" "NAME" { … }` block in a `.tf` file, with the lines of what it sets. */
 export interface TfBlock {
@@ -15,14 +17,16 @@ export interface TfBlock {
 
 /**
  * Resource blocks of one type found in the `.tf` files of one folder, by resource name. Only regular
- * files inside `root` (the `--tf-dir`, or the plan's folder) are read, links followed; any other is
- * reported and left out, so a link to `/dev/zero` or out of the folder is never read.
+ * files inside `root` (the `--tf-dir`, or the plan's folder) are read, links followed, and none
+ * larger than `maxBytes`; any other is reported and left out, so a link to `/dev/zero` or out of
+ * the folder is never read.
  */
 export async function findResourceBlocks(
   folder: string,
   root: string,
   resourceType: string,
   shown: (absolute: string) => string,
+  maxBytes: number,
 ): Promise<{blocks: Map<string, TfBlock>; diagnostics: Diagnostic[]}> {
   const found = new Map<string, TfBlock>()
   const diagnostics: Diagnostic[] = []
@@ -46,6 +50,11 @@ export async function findResourceBlocks(
     if (!('file' in contained)) {
       const why = 'refused' in contained && contained.refused !== 'outside' ? contained.refused : `outside ${shown(root)} (links followed)`
       diagnostics.push({severity: 'error', code: 'tf-path-outside', file: shown(absolute), message: `${shown(absolute)} is ${why}; it was not read`})
+      continue
+    }
+    const size = (await stat(contained.file)).size
+    if (size > maxBytes) {
+      diagnostics.push({severity: 'error', code: 'tf-source-too-large', file: shown(absolute), message: `${shown(absolute)} is ${overLimit('maxInputBytes', maxBytes)}; it was not read, so results point at the plan`})
       continue
     }
     const text = await readFile(contained.file, 'utf8').catch(() => undefined)

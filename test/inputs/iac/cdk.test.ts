@@ -35,7 +35,7 @@ describe('CDK cloud assemblies', () => {
     ])
     expect(output.detail).toMatch(/^3 stacks, 4 trails in \d+ resources$/)
     expect(output.diagnostics).toEqual([])
-    const claimed = (output as {claimedFiles?: string[]}).claimedFiles ?? []
+    const claimed = ((output as {claimedFiles?: {absolutePath: string}[]}).claimedFiles ?? []).map((file) => file.absolutePath)
     expect(claimed).toContain(path.resolve(`${FIXTURES}/cdk-app/cdk.out/AuditStack.template.json`))
     expect(claimed).toContain(path.resolve(`${FIXTURES}/cdk-app/cdk.out/assembly-Prod/manifest.json`))
     expect(claimed).toContain(path.resolve(`${FIXTURES}/cdk-app/cdk.out/assembly-Prod/ProdRegionalStackC758E653.template.json`))
