@@ -75,6 +75,17 @@ describe('help', () => {
   })
 })
 
+describe('start-up', () => {
+  // oclif's debug log names each plugin it looks for; trailgate's own commands need none of them.
+  const pluginsLoaded = (args: string[]) => /oclif:find-root:@oclif\/plugin-/.test(trailgate(args, {env: {DEBUG: 'oclif:find-root:*'}}).stderr)
+
+  it('check, audit, init and policies start without loading the plugins; the rest loads them', () => {
+    expect(pluginsLoaded(['check', 'fixtures/evidence/mixed-account'])).toBe(false)
+    expect(pluginsLoaded(['policies', 'list'])).toBe(false)
+    expect(pluginsLoaded(['help', 'check'])).toBe(true)
+  })
+})
+
 describe('shell completion', () => {
   const env = {XDG_CACHE_HOME: cacheHome}
 
