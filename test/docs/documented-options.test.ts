@@ -48,10 +48,17 @@ interface ManifestFlag {
   aliases?: string[]
 }
 
+type Manifest = {commands: Record<string, {flags: Record<string, ManifestFlag>}>}
+
+/** trailgate's own commands and those of the oclif plugins it ships (help, version, autocomplete). */
+function manifests(): Manifest[] {
+  const plugins = (JSON.parse(read('package.json')) as {oclif: {plugins?: string[]}}).oclif.plugins ?? []
+  return ['oclif.manifest.json', ...plugins.map((plugin) => `node_modules/${plugin}/oclif.manifest.json`)].map((path) => JSON.parse(read(path)) as Manifest)
+}
+
 function manifestFlags(): Map<string, Set<string>> {
-  const manifest = JSON.parse(read('oclif.manifest.json')) as {commands: Record<string, {flags: Record<string, ManifestFlag>}>}
   const commands = new Map<string, Set<string>>()
-  for (const [id, command] of Object.entries(manifest.commands)) {
+  for (const [id, command] of manifests().flatMap((manifest) => Object.entries(manifest.commands))) {
     // oclif gives every command --help.
     const names = new Set(['help'])
     for (const [name, flag] of Object.entries(command.flags)) {

@@ -1,22 +1,27 @@
 /**
- * The package as a user gets it: `npm pack`, installed into a fresh project, imported by name.
- * The project's own node_modules are linked in first so that the install resolves every dependency
- * without downloading it; npm still installs the tarball itself, its bin and its entry points.
+ * The package as a user gets it: `npm pack`, installed into a fresh project, imported by name, and
+ * installed globally (`npm install -g`) into a temporary prefix whose bin folder is all the PATH has.
+ * For the project, the repository's node_modules are linked in first so that the install resolves
+ * every dependency without downloading it; npm still installs the tarball itself, its bin and its
+ * entry points. The global install downloads its dependencies from a registry on the loopback
+ * address that serves the repository's node_modules (local-registry.ts), with an empty npm cache.
  */
-import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {ROOT} from './cli.js'
+import {startLocalRegistry} from './local-registry.js'
 
 const NPM_ENV = {...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false'}
 
 let work: string
 let app: string
 let packedFiles: string[]
+let tarball: string
 
 function npm(args: string[], cwd: string): string {
   return execFileSync('npm', args, {cwd, env: NPM_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000})
@@ -51,7 +56,8 @@ beforeAll(() => {
   mkdirSync(app)
   writeFileSync(join(app, 'package.json'), `${JSON.stringify({name: 'consumer', version: '1.0.0', private: true, type: 'module'}, null, 2)}\n`)
   linkDependencies(join(app, 'node_modules'))
-  npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', join(work, packed[0]!.filename)], app)
+  tarball = join(work, packed[0]!.filename)
+  npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], app)
 }, 300_000)
 
 afterAll(() => {
@@ -60,7 +66,7 @@ afterAll(() => {
 
 describe('the packed package', () => {
   it('ships the library entry and its types, and no tests or sources', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'bin/run.js', 'oclif.manifest.json', 'policies/trail/kms-encryption.yaml', 'schemas/policy.schema.json']))
+    expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'bin/run.js', 'oclif.manifest.json', 'policies/trail/kms-encryption.yaml', 'schemas/policy.schema.json', 'templates/trailgate.yaml', 'templates/workflows/trailgate-evidence.yml']))
     expect(packedFiles.filter((file) => file.startsWith('test/') || file.startsWith('src/') || file.startsWith('fixtures/'))).toEqual([])
   })
 
@@ -135,4 +141,82 @@ describe('the packed package', () => {
     expect(run.stdout).toMatch(/^trailgate\/0\.1\.0 /)
     expect(run.status).toBe(0)
   })
+})
+
+describe('the package installed globally', () => {
+  let prefix: string
+  let elsewhere: string
+  let installLog: string
+
+  /** What a user's shell runs: `trailgate` found on a PATH that has the prefix's bin folder first. */
+  function globalTrailgate(args: string[], cwd = elsewhere): {status: number; stdout: string; stderr: string} {
+    const {NODE_ENV: _testEnv, ...env} = process.env
+    const run = spawnSync('trailgate', args, {
+      cwd,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {...env, PATH: `${join(prefix, 'bin')}:${dirname(process.execPath)}:/usr/bin:/bin`, NO_COLOR: '1', XDG_CACHE_HOME: join(work, 'xdg-cache')},
+    })
+    return {status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr}
+  }
+
+  beforeAll(async () => {
+    prefix = join(work, 'prefix')
+    elsewhere = join(work, 'elsewhere')
+    mkdirSync(elsewhere)
+    const registry = await startLocalRegistry(join(ROOT, 'node_modules'))
+    try {
+      installLog = await new Promise<string>((resolveInstall, rejectInstall) => {
+        const child = spawn('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', tarball], {
+          cwd: elsewhere,
+          env: {...NPM_ENV, CI: 'true', npm_config_registry: registry.url, npm_config_cache: join(work, 'npm-cache'), npm_config_offline: 'false', npm_config_prefer_online: 'true'},
+        })
+        let output = ''
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+        child.on('close', (status) => (status === 0 ? resolveInstall(output) : rejectInstall(new Error(`npm install -g exited ${status}:\n${output}`))))
+      })
+    } finally {
+      await registry.close()
+    }
+    // Every dependency came through npm, not from a link to the checkout.
+    expect(registry.served.has('@oclif/core')).toBe(true)
+  }, 300_000)
+
+  it('puts trailgate on the PATH as a real copy with its own dependencies', () => {
+    expect(installLog).toMatch(/added \d+ packages/)
+    const installed = join(prefix, 'lib', 'node_modules', 'trailgate')
+    expect(realpathSync(join(prefix, 'bin', 'trailgate'))).toBe(join(installed, 'bin', 'run.js'))
+    for (const dependency of ['@oclif/core', '@oclif/plugin-help', '@oclif/plugin-version', '@oclif/plugin-autocomplete', 'yaml']) {
+      expect(realpathSync(join(installed, 'node_modules', dependency)).startsWith(prefix)).toBe(true)
+    }
+  })
+
+  it('`trailgate check` judges a folder given from another working directory', () => {
+    const run = globalTrailgate(['check', join(ROOT, 'fixtures', 'evidence', 'mixed-account')])
+    expect(run.stderr).toBe('')
+    expect(run.stdout).toContain('Summary: 4 failed')
+    expect(run.status).toBe(1)
+  }, 120_000)
+
+  it('`trailgate audit --help`, `help check`, -v and autocomplete work from the installed plugins', () => {
+    const audit = globalTrailgate(['audit', '--help'])
+    expect(audit.status).toBe(0)
+    expect(audit.stdout).toContain('$ trailgate audit')
+    expect(globalTrailgate(['help', 'check']).stdout).toContain('$ trailgate check PATHS...')
+    expect(globalTrailgate(['-v']).stdout).toMatch(/^trailgate\/0\.1\.0 /)
+    const completion = globalTrailgate(['autocomplete', 'bash'])
+    expect(completion.status).toBe(0)
+    expect(completion.stdout).toContain('trailgate autocomplete script bash')
+  }, 120_000)
+
+  it('`trailgate init` writes the shipped templates, and check then reads the config', () => {
+    const project = join(elsewhere, 'project')
+    mkdirSync(project)
+    const init = globalTrailgate(['init', '--workflow', 'org-audit'], project)
+    expect(init.stderr).toBe('')
+    expect(init.stdout).toContain('wrote .github/workflows/trailgate-audit.yml')
+    const check = globalTrailgate(['check', join(ROOT, 'fixtures', 'evidence', 'mixed-account'), '--format', 'json'], project)
+    expect((JSON.parse(check.stdout) as {configFile?: string}).configFile).toBe('.trailgate.yaml')
+  }, 120_000)
 })
