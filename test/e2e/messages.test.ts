@@ -59,7 +59,8 @@ describe('event findings say what happened', () => {
     const dir = recordsFolder([stopLogging, rootCall])
     const out = tempDir()
     const sentence = 'Root user called CreateAccessKey from 203.0.113.10 at 2024-05-01T08:01:40Z (not invoked by an AWS service).'
-    const run = trailgate(['check', dir, '--sarif', join(out, 'r.sarif'), '--junit', join(out, 'r.xml'), '--markdown', join(out, 'r.md')])
+    // Run from the records' folder, as in a repository: code scanning takes only results with a file in it.
+    const run = trailgate(['check', 'records.jsonl', '--sarif', join(out, 'r.sarif'), '--junit', join(out, 'r.xml'), '--markdown', join(out, 'r.md')], {cwd: dir})
     expect(run.status).toBe(1)
     expect(run.stdout).toContain(sentence)
     expect(run.stdout).not.toMatch(/expected not|does not meet/)
