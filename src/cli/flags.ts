@@ -26,8 +26,9 @@ export const outputFlags = {
   markdown: Flags.string({summary: 'Also write a markdown summary (e.g. $GITHUB_STEP_SUMMARY) to this file.', helpGroup: 'OUTPUT'}),
   'sarif-include-unknown': Flags.boolean({summary: 'Carry unknown results into SARIF as review items.', helpGroup: 'OUTPUT'}),
   'sarif-include-suppressed': Flags.boolean({summary: 'Carry suppressed results into SARIF, with their justification.', helpGroup: 'OUTPUT'}),
-  color: Flags.boolean({summary: 'Colour the text output (default: only when standard output is a terminal).', allowNo: true, helpGroup: 'OUTPUT'}),
+  color: Flags.boolean({summary: 'Colour the text output (default: only on a terminal, not with TERM=dumb, in CI or with NO_COLOR).', allowNo: true, helpGroup: 'OUTPUT'}),
   verbose: Flags.boolean({char: 'v', summary: 'List passing subjects and every input read.', helpGroup: 'OUTPUT'}),
+  progress: Flags.boolean({summary: 'Show progress, with the total and the time left once known, on standard error (default: only on a terminal, outside CI).', allowNo: true, helpGroup: 'OUTPUT'}),
 }
 
 /** What the policy flags ask for, as the library takes it. */

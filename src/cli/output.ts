@@ -128,11 +128,15 @@ function warnIfResultsLeftOut(sarif: string, where: string): void {
   }
 }
 
-/** Colour only on a terminal, unless asked; NO_COLOR and FORCE_COLOR are honoured. */
+/**
+ * Colour only on a terminal that shows it, unless asked: NO_COLOR and FORCE_COLOR are honoured, and
+ * a dumb terminal or a CI log (which keeps escape codes as text) gets none.
+ */
 export function wantsColor(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
   if (flag !== undefined) return flag
   if (process.env.NO_COLOR) return false
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true
+  if (process.env.TERM === 'dumb' || process.env.CI) return false
   return Boolean(stream.isTTY)
 }
 

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
+import {estimateLeft, ProgressLine, wantsProgress} from '../cli/progress.js'
 import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
 import {regionNameProblem} from '../util/region-name.js'
@@ -47,7 +48,6 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     'events-start': Flags.string({summary: 'Judge management events from this ISO time (with --events-end).', exclusive: ['events-since'], helpGroup: 'EVENTS'}),
     'events-end': Flags.string({summary: 'Judge management events until this ISO time (default: now).', helpGroup: 'EVENTS'}),
     'save-snapshot': Flags.string({summary: 'Write the collected snapshot to this file (replay it with `trailgate check FILE`).', helpGroup: 'OUTPUT'}),
-    progress: Flags.boolean({summary: 'Show progress on standard error (default: only on a terminal).', allowNo: true, helpGroup: 'OUTPUT'}),
   }
 
   async run(): Promise<void> {
@@ -60,9 +60,9 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
       const problem = regionNameProblem(region)
       if (problem !== undefined) this.error(`${flag}: ${problem}`, {exit: 2})
     }
-    const showProgress = flags.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI)
+    const showProgress = wantsProgress(flags.progress)
     const {formatProgress} = await import('../live/index.js')
-    let lastLine = ''
+    const progressLine = new ProgressLine()
     const startedAt = new Date()
     const {report} = await runAudit({
       ...policyOptionsFrom(flags),
@@ -85,10 +85,8 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
       ...(showProgress
         ? {
             onProgress: (progress) => {
-              const line = formatProgress(progress)
-              if (line === lastLine) return
-              lastLine = line
-              process.stderr.write(process.stderr.isTTY ? `\r\u001b[2K${line}` : `${line}\n`)
+              const left = estimateLeft(progress.regionsDone, progress.regionsTotal, Date.now() - startedAt.getTime())
+              progressLine.show(left ? `${formatProgress(progress)} · ${left}` : formatProgress(progress))
             },
           }
         : {}),
@@ -96,7 +94,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
       process.stderr.write(crashLine('trailgate audit failed', error))
       return {report: crashReport('audit', error, startedAt, flags['fail-on'])}
     })
-    if (showProgress && process.stderr.isTTY) process.stderr.write('\r\u001b[2K')
+    progressLine.done()
     const failed = reportOutputFailures(writeOutputs(report, outputRequest(flags), writeToStandardOutput))
     process.exitCode = failed ? 2 : report.exitCode
   }

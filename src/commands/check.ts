@@ -2,24 +2,21 @@ import {Args, Flags} from '@oclif/core'
 
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
+import {estimateLeft, ProgressLine, wantsProgress} from '../cli/progress.js'
 import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
 import {parseSize, type Limits} from '../model/limits.js'
+import type {ScanProgress} from '../events/scan.js'
 
-/** Progress only where a person watches: a terminal, outside CI. */
-function wantsProgress(): boolean {
-  return Boolean(process.stderr.isTTY) && !process.env.CI
-}
-
-function eventProgress(): (p: {files: number; records: number; bytes: number}) => void {
-  let last = 0
+/** `reading CloudTrail logs: 3/40 files, 12,345 records, 18.2 MB · ETA 9s`, redrawn at most five times a second. */
+function eventProgress(line: ProgressLine): (p: ScanProgress) => void {
+  const startedAt = Date.now()
   return (p) => {
-    const now = Date.now()
-    if (now - last < 200) return
-    last = now
-    process.stderr.write(`\r\u001b[2Kreading CloudTrail logs: ${p.files} files, ${p.records.toLocaleString('en-US')} records, ${(p.bytes / 1e6).toFixed(0)} MB`)
+    const left = estimateLeft(p.files, p.totalFiles, Date.now() - startedAt)
+    const text = `reading CloudTrail logs: ${p.files}/${p.totalFiles} files, ${p.records.toLocaleString('en-US')} record${p.records === 1 ? '' : 's'}, ${(p.bytes / 1e6).toFixed(1)} MB`
+    line.show(left ? `${text} · ${left}` : text, p.files === p.totalFiles)
   }
 }
 
@@ -78,6 +75,7 @@ Exit codes:
       if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
     }
     const startedAt = new Date()
+    const progressLine = new ProgressLine(200)
     const limits: Partial<Limits> = {}
     for (const [flag, name] of [['max-input-size', 'maxInputBytes'], ['max-record-size', 'maxRecordBytes']] as const) {
       const text = flags[flag]
@@ -97,12 +95,12 @@ Exit codes:
       ...(Object.keys(cfnParams).length > 0 ? {cfnParams} : {}),
       tfDir: flags['tf-dir'],
       baseline: flags.baseline,
-      ...(wantsProgress() ? {onEventProgress: eventProgress()} : {}),
+      ...(wantsProgress(flags.progress) ? {onEventProgress: eventProgress(progressLine)} : {}),
     }).catch((error: unknown) => {
       process.stderr.write(crashLine('trailgate check failed', error))
       return crashReport('check', error, startedAt, flags['fail-on'])
     })
-    if (wantsProgress()) process.stderr.write('\r\u001b[2K')
+    progressLine.done()
     const failed = reportOutputFailures(writeOutputs(report, outputRequest(flags), writeToStandardOutput))
     process.exitCode = failed ? 2 : report.exitCode
   }

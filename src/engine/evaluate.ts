@@ -1,5 +1,6 @@
 import type {Diagnostic, Inventory, Result, Subject, SubjectType, TrailSubject} from '../model/types.js'
 import {compilePolicy, judge, templateDocument, type CompiledPolicy, type Judgement} from '../policy/judge.js'
+import {remediationTemplate} from '../policy/remediation.js'
 import {renderTemplate} from '../policy/template.js'
 import type {Policy, Waiver} from '../policy/types.js'
 import {locateResult} from './locate.js'
@@ -79,7 +80,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
         location: locateResult(subject, judgement.details, trailsById),
         ...logicalOf(subject),
         ...(judgement.details.length > 0 ? {details: judgement.details} : {}),
-        ...(judgement.status === 'fail' ? {remediation: renderTemplate(policy.remediation, templateDocument(subject), compiled.params)} : {}),
+        ...(judgement.status === 'fail' ? {remediation: renderTemplate(remediationTemplate(policy, subject.provenance.kind), templateDocument(subject), compiled.params)} : {}),
       }
       results.push(applySuppressions(result, subject, waiverUses, options.now))
     }

@@ -3,7 +3,7 @@ import type {Policy} from '../policy/types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 
 /** What a report says about each policy that ran (even one with no results, so alerts can close). */
-export interface PolicySummary extends Pick<Policy, 'id' | 'title' | 'severity' | 'subject' | 'description' | 'remediation' | 'references' | 'tags' | 'precision'> {
+export interface PolicySummary extends Pick<Policy, 'id' | 'title' | 'severity' | 'subject' | 'description' | 'remediation' | 'templateRemediation' | 'references' | 'tags' | 'precision'> {
   /** Subjects the policy did not apply to (`when` did not match, or an `unless` exempted them). */
   notApplicable: number
   builtin: boolean

@@ -6,6 +6,7 @@ import {TOOL_INFORMATION_URI} from './report-types.js'
 import type {CoverageEvidence} from '../events/coverage.js'
 import {exitCodeFor, type FailOn} from './exit-code.js'
 import {own} from '../util/dict.js'
+import {genericRemediation} from '../policy/remediation.js'
 import type {UnlistedCounts} from '../events/finding-listing.js'
 
 export interface ReportParts {
@@ -19,6 +20,8 @@ export interface ReportParts {
   failOn: FailOn
   failOnUnknown?: boolean
   policies: Policy[]
+  /** The params in use per policy id: policy remediations show their values. */
+  params?: Record<string, Record<string, unknown>>
   notApplicable: Record<string, number>
   results: Result[]
   inputs: InputRecord[]
@@ -84,7 +87,7 @@ export function buildReport(parts: ReportParts): Report {
     },
     policies: parts.policies.map((p) => {
       const unlisted = own(parts.unlisted, p.id)
-      return {...summarizePolicy(p, own(parts.notApplicable, p.id) ?? 0, own(parts.recordsPassed, p.id)), ...(unlisted ? {unlisted} : {})}
+      return {...summarizePolicy(p, own(parts.notApplicable, p.id) ?? 0, own(parts.recordsPassed, p.id), own(parts.params, p.id)), ...(unlisted ? {unlisted} : {})}
     }),
     results: parts.results,
     inputs: parts.inputs,
@@ -94,14 +97,15 @@ export function buildReport(parts: ReportParts): Report {
   }
 }
 
-export function summarizePolicy(policy: Policy, notApplicable: number, recordsPassed?: number): PolicySummary {
+export function summarizePolicy(policy: Policy, notApplicable: number, recordsPassed?: number, params: Record<string, unknown> = {}): PolicySummary {
   return {
     id: policy.id,
     title: policy.title,
     severity: policy.severity,
     subject: policy.subject,
     description: policy.description,
-    remediation: policy.remediation,
+    // No subject in particular: a `{{Name}}` reads `<Name>`, never as raw template text.
+    ...genericRemediation(policy, params),
     references: policy.references,
     tags: policy.tags,
     precision: policy.precision,

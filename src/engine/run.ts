@@ -149,6 +149,7 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     failOn: options.failOn ?? prepared.config.failOn ?? 'low',
     failOnUnknown: options.failOnUnknown ?? prepared.config.failOnUnknown ?? false,
     policies: prepared.policies,
+    params: prepared.params,
     notApplicable: {...evaluation.notApplicable, ...(events?.notApplicable ?? {})},
     results: evaluation.results,
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],

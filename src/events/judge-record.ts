@@ -82,9 +82,11 @@ export function callerOf(record: Record<string, unknown>): string {
 function finding(compiled: EventPolicy, record: Record<string, unknown>, index: number, location: Location, fallbackAccount: string): Result | undefined {
   const identity = (record.userIdentity ?? {}) as Record<string, unknown>
   const account = text(record.recipientAccountId, text(identity.accountId, fallbackAccount))
-  const eventID = text(record.eventID, `${location.file}#${index}`)
-  const eventName = text(record.eventName, 'event')
-  const label = `${eventName} by ${callerOf(record)} from ${text(record.sourceIPAddress, 'an unknown address')} at ${text(record.eventTime, 'an unknown time')}`
+  // People count records from 1; `index` counts from 0, as the decoder does.
+  const recordNumber = index + 1
+  const eventID = text(record.eventID, `${location.file}#${recordNumber}`)
+  const eventName = text(record.eventName, 'an unnamed event')
+  const label = `${callerOf(record)} called ${eventName} from ${text(record.sourceIPAddress, 'an unknown address')} at ${text(record.eventTime, 'an unknown time')}`
   const subject: EventSubject = {
     type: 'event',
     id: `${account}/${eventID}`,
@@ -103,7 +105,7 @@ function finding(compiled: EventPolicy, record: Record<string, unknown>, index: 
     title: policy.title,
     severity: policy.severity,
     status: judgement.status,
-    message: `${judgement.message} Event ${eventID}, record ${index} of ${location.file}.`,
+    message: `${judgement.message} Event ${eventID}, record ${recordNumber} of ${location.file}.`,
     subject: {type: 'event', id: subject.id, label, account, ...(subject.region ? {region: subject.region} : {})},
     location,
     ...(details.length > 0 ? {details} : {}),

@@ -70,13 +70,13 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   const judgeSlot = (slot: RecordSlot, index: number, locate: (index: number) => TextPosition | undefined): void => {
     if ('problem' in slot) {
       unreadable++
-      diagnostics.push({severity: 'error', code: 'record-syntax', ...where(file, index, locate), ...(slot.position ?? {}), message: `record ${index}: ${slot.problem}; not checked`})
+      diagnostics.push({severity: 'error', code: 'record-syntax', ...where(file, index, locate), ...(slot.position ?? {}), message: `record ${index + 1}: ${slot.problem}; not checked`})
       return
     }
     const record = slot.record
     const problems = checkRecord(record)
     for (const problem of problems) {
-      diagnostics.push({severity: 'warning', code: 'record-schema', ...where(file, index, locate), message: `record ${index}${idOf(record)}: ${problem.message}`})
+      diagnostics.push({severity: 'warning', code: 'record-schema', ...where(file, index, locate), message: `record ${index + 1}${idOf(record)}: ${problem.message}`})
     }
     coverage.add(record, fallbackAccount)
     judge.judge(record, index, where(file, index, locate), fallbackAccount, onFinding)

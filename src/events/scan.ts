@@ -18,6 +18,8 @@ import {dict} from '../util/dict.js'
 
 export interface ScanProgress {
   files: number
+  /** Files the scan will read in all, known before the first is read. */
+  totalFiles: number
   records: number
   bytes: number
 }
@@ -76,7 +78,7 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
   const requested = options.workers ?? Math.min(2, availableParallelism())
   const workers = Math.max(0, Math.min(requested, eventFiles.length))
   const outcomes: FileOutcome[] = new Array(eventFiles.length)
-  const progress: ScanProgress = {files: 0, records: 0, bytes: 0}
+  const progress: ScanProgress = {files: 0, totalFiles: eventFiles.length, records: 0, bytes: 0}
   const done = (index: number, outcome: FileOutcome): void => {
     outcomes[index] = outcome
     progress.files++
@@ -136,7 +138,7 @@ function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
   const coverage = new CoverageTally()
   batch.records.forEach((record, offset) => {
     const index = offset
-    for (const problem of checkRecord(record)) diagnostics.push({severity: 'warning', code: 'record-schema', message: `${batch.source}: record ${index}: ${problem.message}`})
+    for (const problem of checkRecord(record)) diagnostics.push({severity: 'warning', code: 'record-schema', message: `${batch.source}: record ${index + 1}: ${problem.message}`})
     coverage.add(record, batch.account)
     judge.judge(record, index, {file: batch.source, line: 1, column: 1}, batch.account, (result) => {
       delete result.location

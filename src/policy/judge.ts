@@ -1,6 +1,6 @@
 import type {Detail, Subject, SubjectType} from '../model/types.js'
 import {filterPatternClause} from './filter-clause.js'
-import {describeDetails} from './message.js'
+import {describeDetails, describeUnknowns} from './message.js'
 import {substituteParams} from './params.js'
 import {compilePattern, type LeafReport, type MatchResult, type Truth} from './pattern.js'
 import {renderTemplate} from './template.js'
@@ -61,16 +61,15 @@ export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judge
 
   const requireResults = compiled.require.map((clause) => clause.match(document))
   const forbidResults = compiled.forbid.map((clause) => clause.match(document))
-  const failed: Detail[] = [
-    ...requireResults.filter((r) => r.value === false).flatMap((r) => r.failures.map(toDetail)),
-    ...forbidResults.filter((r) => r.value === true).flatMap((r) => r.matched.map((leaf) => ({...toDetail(leaf), expected: `not ${leaf.expected}`}))),
-  ]
+  const requireFailures = requireResults.filter((r) => r.value === false).flatMap((r) => r.failures.map(toDetail))
+  const forbidMatches = forbidResults.filter((r) => r.value === true).flatMap((r) => r.matched.map(toDetail))
+  const failed: Detail[] = [...requireFailures, ...forbidMatches.map((leaf) => ({...leaf, expected: `not ${leaf.expected}`}))]
   const violated = requireResults.some((r) => r.value === false) || forbidResults.some((r) => r.value === true)
   const undecided = [...requireResults, ...forbidResults].filter((r) => r.value === 'unknown')
   const applicabilityUnknown = applies === 'unknown' || exempt === 'unknown'
 
   if (violated && !applicabilityUnknown) {
-    return {applicable: true, status: 'fail', details: failed, message: failMessage(compiled, subject, failed)}
+    return {applicable: true, status: 'fail', details: failed, message: failMessage(compiled, subject, requireFailures, forbidMatches)}
   }
   if (violated || undecided.length > 0) {
     const unknownLeaves = [...whenResults, ...unlessResults, ...undecided].flatMap((r) => r.unknowns.map(toDetail))
@@ -79,17 +78,22 @@ export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judge
   return {applicable: true, status: 'pass', details: [], message: `${subjectNoun(subject.type)} ${subject.label} meets: ${compiled.policy.title}.`}
 }
 
-function failMessage(compiled: CompiledPolicy, subject: Subject<object>, details: Detail[]): string {
-  const base = compiled.policy.message
-    ? renderTemplate(compiled.policy.message, templateDocument(subject), compiled.params)
-    : `${subjectNoun(subject.type)} ${subject.label} does not meet: ${compiled.policy.title}.`
-  const why = describeDetails(details)
+function failMessage(compiled: CompiledPolicy, subject: Subject<object>, requireFailures: Detail[], forbidMatches: Detail[]): string {
+  const template = compiled.policy.message
+  if (subject.type === 'event') {
+    // A detection says what happened; its template already names what matched, so nothing is appended.
+    if (template) return renderTemplate(template, subject.document, compiled.params)
+    const why = [...forbidMatches.map((d) => `${d.path} is ${d.actual}`), ...requireFailures.map((d) => `${d.path} is ${d.actual}, expected ${d.expected}`)]
+    return `${compiled.policy.title}: ${subject.label}${why.length > 0 ? ` (${why.join('; ')})` : ''}.`
+  }
+  const base = template ? renderTemplate(template, templateDocument(subject), compiled.params) : `${subjectNoun(subject.type)} ${subject.label} does not meet: ${compiled.policy.title}.`
+  const why = describeDetails([...requireFailures, ...forbidMatches.map((leaf) => ({...leaf, expected: `not ${leaf.expected}`}))])
   return why ? `${withoutFinalStop(base)} (${why}).` : base
 }
 
 function unknownMessage(compiled: CompiledPolicy, subject: Subject<object>, details: Detail[]): string {
-  const why = details.length > 0 ? details.map((d) => `${d.path} is ${d.actual}`).join('; ') : 'a value is not known'
-  return `${subjectNoun(subject.type)} ${subject.label}: cannot decide "${compiled.policy.title}" before the value is known (${why}).`
+  const why = details.length > 0 ? describeUnknowns(details) : 'a value it depends on is not known'
+  return `${subjectNoun(subject.type)} ${subject.label}: "${compiled.policy.title}" cannot be decided: ${why}.`
 }
 
 /** A trail whose name is not known yet (generated at deploy) is named in messages by its label. */

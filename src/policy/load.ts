@@ -12,7 +12,7 @@ import {PatternError, validatePattern} from './pattern.js'
 import {checkParamValue} from './resolve-params.js'
 import {displayPath as displayFieldPath, validateDocument} from './schema-errors.js'
 import {isTestsFile} from './tests-file.js'
-import type {Clause, ParamSpec, Pattern, Policy, References} from './types.js'
+import {TEMPLATE_KINDS, type Clause, type ParamSpec, type Pattern, type Policy, type References} from './types.js'
 import {packagePath} from '../util/package-root.js'
 import {displayPath} from '../util/paths.js'
 import {walkFolder} from '../util/walk.js'
@@ -437,7 +437,7 @@ function normalize(raw: Record<string, unknown>, document: PositionedDocument, f
     severity: raw.severity as Severity,
     subject: raw.subject as SubjectType,
     description: raw.description as string,
-    remediation: raw.remediation as string,
+    ...remediationOf(raw.remediation as string | Record<string, string>),
     references: (raw.references ?? {}) as References,
     tags: (raw.tags ?? []) as string[],
     precision: (raw.precision ?? 'high') as Policy['precision'],
@@ -452,6 +452,14 @@ function normalize(raw: Record<string, unknown>, document: PositionedDocument, f
   }
   if (typeof raw.message === 'string') policy.message = raw.message
   return policy
+}
+
+/** A remediation is one text, or `{cli, cloudformation, cdk, terraform}` (the schema checked which). */
+function remediationOf(raw: string | Record<string, string>): Pick<Policy, 'remediation' | 'templateRemediation'> {
+  if (typeof raw === 'string') return {remediation: raw}
+  const templateRemediation: NonNullable<Policy['templateRemediation']> = {}
+  for (const kind of TEMPLATE_KINDS) if (typeof raw[kind] === 'string') templateRemediation[kind] = raw[kind]
+  return {remediation: raw.cli ?? '', templateRemediation}
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -8,3 +8,12 @@ export function describeDetails(details: Detail[]): string {
   const more = details.length - shown.length
   return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ')
 }
+
+/** "Status.IsLogging is not known (no get-trail-status output was given for this trail)": each field once. */
+export function describeUnknowns(details: Detail[]): string {
+  const reasons = new Map<string, string>()
+  for (const detail of details) if (!reasons.has(detail.path)) reasons.set(detail.path, detail.actual)
+  const shown = [...reasons].slice(0, MAX_DETAILS_IN_MESSAGE).map(([path, reason]) => (reason === 'unknown' ? `${path} is not known` : `${path} is not known (${reason})`))
+  const more = reasons.size - shown.length
+  return more > 0 ? `${shown.join('; ')}; and ${more} more` : shown.join('; ')
+}

@@ -1,16 +1,39 @@
 import {isUnknown} from '../model/types.js'
 import {own} from '../util/dict.js'
 
+const PLACEHOLDER = /\{\{\s*([\w.:|-]+)\s*\}\}/g
+
 /**
  * Fills `{{Path}}` placeholders from the subject document (dotted paths, `Facts.*` included) and
- * `{{param}}` from the policy's params. A missing value renders as `?` so a message never lies.
+ * `{{param}}` from the policy's params. `{{a|b}}` takes the first of the paths that has a value
+ * (records name a caller by ARN, or only by user name). A missing value renders as `?` so a message
+ * never lies.
  */
 export function renderTemplate(template: string, document: unknown, params: Record<string, unknown>): string {
-  return template.replace(/\{\{\s*([\w.:-]+)\s*\}\}/g, (_whole, path: string) => {
-    const fromParams = own(params, path)
-    const value = fromParams !== undefined ? fromParams : lookup(document, path)
-    return display(value)
+  return template.replace(PLACEHOLDER, (_whole, choices: string) => {
+    for (const path of choices.split('|')) {
+      const value = valueOf(path, document, params)
+      if (value !== undefined && value !== null && value !== '') return display(value)
+    }
+    return '?'
   })
+}
+
+/**
+ * The template for no subject in particular (a rule's help, the policy list): params show their
+ * values, each subject placeholder reads `<Path>` so nothing looks filled in that is not.
+ */
+export function renderGeneric(template: string, params: Record<string, unknown>): string {
+  return template.replace(PLACEHOLDER, (_whole, choices: string) => {
+    const paths = choices.split('|')
+    const fromParams = own(params, paths[0]!)
+    return fromParams !== undefined ? display(fromParams) : `<${paths[0]!}>`
+  })
+}
+
+function valueOf(path: string, document: unknown, params: Record<string, unknown>): unknown {
+  const fromParams = own(params, path)
+  return fromParams !== undefined ? fromParams : lookup(document, path)
 }
 
 export function lookup(document: unknown, path: string): unknown {

@@ -32,13 +32,20 @@ export interface PolicySource {
   locations: Record<string, Location>
 }
 
+/** The kinds of template a fix can be written for: the property to set, not a command against a trail not yet deployed. */
+export type TemplateKind = 'cloudformation' | 'cdk' | 'terraform'
+export const TEMPLATE_KINDS: readonly TemplateKind[] = ['cloudformation', 'cdk', 'terraform']
+
 export interface Policy {
   id: string
   title: string
   severity: Severity
   subject: SubjectType
   description: string
+  /** The fix for deployed trails (the `cli` one of a remediation object), or the one text given. */
   remediation: string
+  /** The fix per kind of template, when the policy gives one: filled for subjects planned in that kind. */
+  templateRemediation?: Partial<Record<TemplateKind, string>>
   references: References
   tags: string[]
   precision: 'very-high' | 'high' | 'medium' | 'low'

@@ -147,10 +147,9 @@ function remediation(report: Report, failures: Result[], limits: MarkdownLimits)
   let hidden = 0
   for (const id of failingPolicies) {
     const policy = report.policies.find((candidate) => candidate.id === id)
-    const firstFailure = failures.find((result) => result.policy === id)
-    const title = policy?.title ?? firstFailure?.title ?? id
-    const text = (policy?.remediation ?? firstFailure?.remediation ?? '').trim()
-    const block = `**${code(id)}**: ${escapeMarkdownText(title)}\n\n${text === '' ? 'No remediation given.' : escapeMarkdownText(clip(text, MAX_REMEDIATION))}`
+    const own = failures.filter((result) => result.policy === id)
+    const title = policy?.title ?? own[0]?.title ?? id
+    const block = `**${code(id)}**: ${escapeMarkdownText(title)}\n\n${fixesOf(own, policy?.remediation ?? '')}`
     used += Buffer.byteLength(block) + 2
     if (used > budget) {
       hidden = failingPolicies.length - blocks.length
@@ -160,6 +159,32 @@ function remediation(report: Report, failures: Result[], limits: MarkdownLimits)
   }
   if (hidden > 0) blocks.push(`… and remediation for ${plural(hidden, 'more policy', 'more policies')} not shown.`)
   return ['### Remediation', ...blocks].join('\n\n')
+}
+
+/**
+ * The fix of each failing subject, filled in with its values: one text when they all share it,
+ * else one item per distinct fix naming the subjects it is for.
+ */
+function fixesOf(failures: Result[], fallback: string): string {
+  const subjectsByFix = new Map<string, string[]>()
+  for (const result of failures) {
+    const fix = (result.remediation ?? fallback).trim()
+    const subjects = subjectsByFix.get(fix)
+    if (subjects) subjects.push(result.subject.label)
+    else subjectsByFix.set(fix, [result.subject.label])
+  }
+  const fixes = [...subjectsByFix.entries()]
+  if (fixes.length === 1) {
+    const [fix] = fixes[0]!
+    return fix === '' ? 'No remediation given.' : escapeMarkdownText(clip(fix, MAX_REMEDIATION))
+  }
+  const items = fixes.slice(0, MAX_LIST_ITEMS).map(([fix, subjects]) => {
+    const named = subjects.length > 3 ? `${subjects.slice(0, 3).join(', ')} and ${subjects.length - 3} more` : subjects.join(', ')
+    const text = fix === '' ? 'No remediation given.' : escapeMarkdownText(clip(fix, MAX_REMEDIATION)).replace(/\n/g, '\n  ')
+    return `- ${listText(named)}: ${text}`
+  })
+  if (fixes.length > MAX_LIST_ITEMS) items.push(`- … and ${fixes.length - MAX_LIST_ITEMS} more`)
+  return items.join('\n')
 }
 
 /** A bulleted list of at most MAX_LIST_ITEMS items and a budget of bytes, then "and N more". */

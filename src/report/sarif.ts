@@ -187,10 +187,13 @@ function firstHttpUrl(urls: readonly string[]): string | undefined {
   })
 }
 
+const TEMPLATE_KIND_NAMES: Record<string, string> = {cloudformation: 'In CloudFormation', cdk: 'In the CDK', terraform: 'In Terraform'}
+
 function buildRule(report: Report, policy: PolicySummary, tags: string[]): ReportingDescriptor {
   const description = policy.description.trim() === '' ? policy.title : policy.description.trim()
   const references = referenceLines(policy)
-  const remediation = policy.remediation.trim()
+  const inTemplates = Object.entries(policy.templateRemediation ?? {}).map(([kind, text]) => `${TEMPLATE_KIND_NAMES[kind] ?? kind}: ${text.trim()}`)
+  const remediation = [policy.remediation.trim(), ...inTemplates].filter((part) => part !== '').join('\n\n')
   const textParts = [description]
   const markdownParts = [description]
   if (remediation !== '') {

@@ -2,6 +2,7 @@ import pc from 'picocolors'
 
 import type {Location, Result, Status} from '../model/types.js'
 import {MAX_LISTED_FINDINGS} from '../model/limits.js'
+import {TARGET_REGION} from '../model/views.js'
 import type {PolicySummary, Report} from '../engine/report-types.js'
 import {severityRank} from './order.js'
 import {appendAll} from '../util/arrays.js'
@@ -86,21 +87,34 @@ function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, 
   if (policy.notApplicable > 0) tally.push(`${policy.notApplicable} not applicable`)
   const lines = [`${tag} ${c.bold(policy.id.padEnd(idWidth))} ${severityTag(policy.severity, c)} ${policy.title} ${c.dim(`(${tally.join(', ') || 'no subjects'})`)}`]
   const shown = results.filter((r) => r.status !== 'pass' || options.verbose)
+  const fixesShown = new Set<string>()
   for (const result of sortResults(shown)) {
     const mark = {fail: c.red('✗'), error: c.red('!'), unknown: c.yellow('?'), suppressed: c.cyan('~'), pass: c.green('✓')}[result.status]
     lines.push(`    ${mark} ${result.message}`)
+    const where = accountAndRegion(result)
+    if (where && result.status !== 'pass' && (result.subject.type === 'trail' || result.subject.type === 'event')) lines.push(c.dim(`      ${where}`))
     if (result.location) lines.push(c.dim(`      at ${formatLocation(result.location)}`))
     if (result.logical?.constructPath) lines.push(c.dim(`      construct ${result.logical.constructPath}`))
     else if (result.logical?.address) lines.push(c.dim(`      resource ${result.logical.address}`))
     if (result.suppression) lines.push(c.dim(`      ${result.suppression.kind}: ${result.suppression.reason}${result.suppression.expires ? ` (until ${result.suppression.expires})` : ''}`))
+    // Each failing subject gets the fix filled in with its own values; the same text is not repeated.
+    if (result.status === 'fail' && result.remediation && !fixesShown.has(result.remediation)) {
+      fixesShown.add(result.remediation)
+      const [first, ...rest] = result.remediation.trim().split('\n')
+      appendAll(lines, [c.dim(`      fix: ${first}`)], rest.map((line) => c.dim(`           ${line}`)))
+    }
   }
   if (unlisted > 0) lines.push(`    … and ${unlisted} more findings not listed (at most ${MAX_LISTED_FINDINGS} are listed per policy; the counts include them)`)
-  const failed = results.find((r) => r.status === 'fail' && r.remediation)
-  if (failed?.remediation) {
-    const [first, ...rest] = failed.remediation.trim().split('\n')
-    appendAll(lines, [c.dim(`      fix: ${first}`)], rest.map((line) => c.dim(`           ${line}`)))
-  }
   return lines
+}
+
+const ACCOUNT_ID = /^\d{12}$/
+
+/** `account 111122223333 · region eu-west-1`: whose and where, for subjects of a real account. */
+function accountAndRegion(result: Result): string | undefined {
+  const {account, region} = result.subject
+  if (account === undefined || !ACCOUNT_ID.test(account)) return undefined
+  return region !== undefined && region !== TARGET_REGION ? `account ${account} · region ${region}` : `account ${account}`
 }
 
 const NOTHING_TO_JUDGE: Record<string, string> = {

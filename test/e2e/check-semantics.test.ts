@@ -174,7 +174,7 @@ describe('evidence is merged as AWS means it (end to end, built CLI)', () => {
     const {report} = check(cwd, ['.', '--only', 'trail-tampering'])
     const failed = resultsOf(report, 'trail-tampering')
       .filter((result) => result.status === 'fail')
-      .map((result) => ['reads-only', 'data-only', 'no-kms', 'everything'][Number(/record (\d+) of/.exec(result.message)?.[1])])
+      .map((result) => ['reads-only', 'data-only', 'no-kms', 'everything'][Number(/record (\d+) of/.exec(result.message)?.[1]) - 1])
     expect(failed.sort()).toEqual(['data-only', 'no-kms', 'reads-only'])
   })
 

@@ -22,7 +22,7 @@ describe('scanEvents: input forms', () => {
     const [finding] = result.results
     expect(finding).toMatchObject({policy: 'root-account-usage', status: 'fail', severity: 'high', subject: {type: 'event', id: '123456789012/6e12345-2a4e-417c-aa78-7594fEXAMPLE', account: '123456789012', region: 'us-west-2'}})
     expect(finding!.location).toMatchObject({file: expect.stringMatching(/^fixtures\/events\/AWSLogs\/.*\.json\.gz$/), line: 1})
-    for (const part of ['TerminateInstances', 'arn:aws:iam::123456789012:root', '198.51.100.1', '2016-05-20T08:27:45Z', '6e12345-2a4e-417c-aa78-7594fEXAMPLE', 'record 0']) {
+    for (const part of ['Root user called TerminateInstances', '198.51.100.1', '2016-05-20T08:27:45Z', '6e12345-2a4e-417c-aa78-7594fEXAMPLE', 'record 1 of']) {
       expect(finding!.message).toContain(part)
     }
     expect(finding!.details?.map((detail) => detail.path)).toContain('userIdentity.type')
@@ -41,7 +41,7 @@ describe('scanEvents: input forms', () => {
     expect(result.inputs[0]).toMatchObject({kind: 'cloudtrail/lookup-events', fate: 'read'})
     expect(result.stats.records).toBe(2)
     expect(result.results.map((r) => r.subject.id)).toEqual(['123456789012/6e12345-2a4e-417c-aa78-7594fEXAMPLE', '123456789012/49d14f36-6450-44a5-a501-b0fdcdfaeb98'])
-    expect(result.diagnostics).toContainEqual(expect.objectContaining({severity: 'error', line: 23, message: expect.stringMatching(/record 2: CloudTrailEvent is not valid JSON/)}))
+    expect(result.diagnostics).toContainEqual(expect.objectContaining({severity: 'error', line: 23, message: expect.stringMatching(/record 3: CloudTrailEvent is not valid JSON/)}))
   })
 
   it('unwraps EventBridge envelopes and says which events are not CloudTrail records', async () => {
@@ -63,10 +63,10 @@ describe('scanEvents: bad input', () => {
     const result = await scan(['malformed/instance-connect-syntax.json'])
     const syntax = result.diagnostics.filter((d) => d.code === 'record-syntax')
     expect(syntax).toHaveLength(1)
-    expect(syntax[0]).toMatchObject({severity: 'error', file: 'fixtures/events/malformed/instance-connect-syntax.json', line: 40, message: expect.stringMatching(/^record 1: invalid JSON in this record: Expected ','/)})
+    expect(syntax[0]).toMatchObject({severity: 'error', file: 'fixtures/events/malformed/instance-connect-syntax.json', line: 40, message: expect.stringMatching(/^record 2: invalid JSON in this record: Expected ','/)})
     expect(syntax[0]!.column).toBeGreaterThan(700)
     expect(result.stats.records).toBe(2)
-    // Record 0 (root PutRule) before the broken one and record 2 after it are both judged.
+    // Record 1 (root PutRule) before the broken one and record 3 after it are both judged.
     expect(result.results.map((r) => r.subject.id)).toEqual(['123456789012/49d14f36-6450-44a5-a501-b0fdcdfaeb98'])
     expect(result.passes['root-account-usage']).toBe(1)
   })
@@ -75,10 +75,10 @@ describe('scanEvents: bad input', () => {
     const result = await scan(['malformed/instance-connect-values.json'])
     const messages = result.diagnostics.filter((d) => d.code === 'record-schema').map((d) => `${d.line}: ${d.message}`)
     expect(messages).toEqual([
-      '40: record 1 (eventID 1a2w3d4r5-a88f-4e28-b3bf-30161f75be34): eventName "SendSSHPublicKey " has leading or trailing whitespace',
-      '40: record 1 (eventID 1a2w3d4r5-a88f-4e28-b3bf-30161f75be34): sourceIPAddress "123.456.789.012" is not an IP address, a service DNS name or "AWS Internal"',
-      '40: record 1 (eventID 1a2w3d4r5-a88f-4e28-b3bf-30161f75be34): recipientAccountId "0987654321" is not a 12-digit AWS account id',
-      '75: record 2 (eventID fd072859-bd7c-4865-9e76-8e364e89307c): eventTime "2016-02-08 06:35" is not an ISO 8601 date-time such as 2024-01-31T12:00:00Z',
+      '40: record 2 (eventID 1a2w3d4r5-a88f-4e28-b3bf-30161f75be34): eventName "SendSSHPublicKey " has leading or trailing whitespace',
+      '40: record 2 (eventID 1a2w3d4r5-a88f-4e28-b3bf-30161f75be34): sourceIPAddress "123.456.789.012" is not an IP address, a service DNS name or "AWS Internal"',
+      '40: record 2 (eventID 1a2w3d4r5-a88f-4e28-b3bf-30161f75be34): recipientAccountId "0987654321" is not a 12-digit AWS account id',
+      '75: record 3 (eventID fd072859-bd7c-4865-9e76-8e364e89307c): eventTime "2016-02-08 06:35" is not an ISO 8601 date-time such as 2024-01-31T12:00:00Z',
     ])
     expect(result.stats.records).toBe(4)
   })

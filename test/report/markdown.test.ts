@@ -60,7 +60,8 @@ describe('markdown job summary', () => {
   it('gives the remediation of each failing policy once', () => {
     const markdown = renderMarkdown(fixtureReport())
     const section = markdown.slice(markdown.indexOf('### Remediation'))
-    expect(section).toContain('**`kms-encryption`**: Trail log files are encrypted with a KMS key\n\naws cloudtrail update-trail --name &lt;trail&gt; --kms-key-id &lt;key&gt;')
+    // Filled in with the failing trail's own name, not the policy's generic text.
+    expect(section).toContain('**`kms-encryption`**: Trail log files are encrypted with a KMS key\n\naws cloudtrail update-trail --name AuditTrail --kms-key-id &lt;key&gt;')
     expect(section.match(/\*\*`log-file-validation`\*\*/g)).toHaveLength(1)
     expect(section).not.toContain('insights-enabled')
   })

@@ -38,6 +38,7 @@ export default class PoliciesShow extends TrailgateCommand {
       )
     }
     appendAll(lines, ['', policy.description.trim(), '', 'Remediation:'], policy.remediation.trim().split('\n').map((l) => `  ${l}`))
+    for (const [kind, text] of Object.entries(policy.templateRemediation ?? {})) appendAll(lines, [`  in ${kind}:`], text.trim().split('\n').map((l) => `    ${l}`))
     const refs = Object.entries(policy.references).filter(([, v]) => v && v.length > 0)
     if (refs.length > 0) appendAll(lines, ['', 'References:'], refs.map(([k, v]) => `  ${k}: ${(v as string[]).join(', ')}`))
     const params = Object.entries(policy.params)
