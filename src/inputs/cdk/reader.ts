@@ -66,7 +66,7 @@ interface AssemblyRoot {
 
 async function readAssembly(manifestPath: string, shownPath: string, bytes: Buffer, options: ReadOptions, reading: AssemblyReading, depth: number, visited: Set<string>, root: AssemblyRoot): Promise<void> {
   visited.add(path.resolve(manifestPath))
-  const manifest = parseManifest(bytes, shownPath, reading)
+  const manifest = parseManifest(bytes, shownPath, reading, options.limits?.maxDepth)
   if (!manifest) return
   const folder = path.dirname(manifestPath)
   const shownFolder = path.posix.dirname(shownPath)
@@ -128,14 +128,14 @@ function roleOf(id: string, artifact: Artifact): string {
   return `${artifact.type ?? 'artifact'} file of ${id} (no trail)`
 }
 
-function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading): Manifest | undefined {
+function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading, maxDepth: number | undefined): Manifest | undefined {
   const decoded = decodeText(bytes, shownPath)
   if (decoded.diagnostic) {
     reading.diagnostics.push(decoded.diagnostic)
     return undefined
   }
   try {
-    const manifest = plain(parseJsonNodes(decoded.text)) as Manifest
+    const manifest = plain(parseJsonNodes(decoded.text, undefined, maxDepth)) as Manifest
     if (typeof manifest !== 'object' || manifest === null || typeof manifest.artifacts !== 'object') {
       reading.diagnostics.push({severity: 'error', code: 'cdk-manifest', file: shownPath, line: 1, column: 1, message: 'A cloud assembly manifest needs an "artifacts" object'})
       return undefined
@@ -143,7 +143,7 @@ function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReadin
     return manifest
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error
-    reading.diagnostics.push({severity: 'error', code: 'json-syntax', file: shownPath, ...new SourceIndex(shownPath, decoded.text).position(error.offset), message: error.message})
+    reading.diagnostics.push({severity: 'error', code: error.code, file: shownPath, ...new SourceIndex(shownPath, decoded.text).position(error.offset), message: error.message})
     return undefined
   }
 }
@@ -175,6 +175,7 @@ function readStack(id: string, artifact: Artifact, content: Buffer, shown: strin
     account: environment.account ?? options.account,
     stackName: artifact.properties?.stackName ?? id,
     parameterValues: options.cfnParams,
+    maxDepth: options.limits?.maxDepth,
   })
   appendAll(reading.trails, template.trails)
   appendAll(reading.diagnostics, template.diagnostics)

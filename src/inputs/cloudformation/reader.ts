@@ -18,6 +18,7 @@ export const cloudFormationReader: Reader = {
       region: options.regions?.[0],
       account: options.account,
       parameterValues: options.cfnParams,
+      maxDepth: options.limits?.maxDepth,
     })
     output.trails = reading.trails
     output.diagnostics = reading.diagnostics
