@@ -1,9 +1,12 @@
+import {isUtf8} from 'node:buffer'
 import {constants as zlibConstants, gunzipSync} from 'node:zlib'
 
 import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
 import type {Diagnostic, InputKind} from '../model/types.js'
 import {recordValueProblem} from './record-values.js'
 import {streamRecords} from './stream-records.js'
+import {hexByte, invalidUtf8Characters} from '../util/utf8.js'
+import {appendAll} from '../util/arrays.js'
 import {isDigestPath, looksLikeDigest} from './log-layout.js'
 import {jsonErrorMessage, jsonErrorOffset, LineIndex, splitTopLevelArray, type TextPosition} from './json-text.js'
 
@@ -106,7 +109,9 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
       const message = partial ? 'the gzip stream is truncated; the records before the cut are checked' : `not a readable gzip file: ${(error as Error).message}`
       const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
       if (!partial) return {...base, status: 'failed', reason: message, bytes: bytes.length, diagnostics: [diagnostic]}
-      const {slots, ...decoded} = decodeText(file, partial.toString('utf8'), true, limits.maxDepth)
+      const partialText = partial.toString('utf8')
+      const {slots, ...decoded} = decodeText(file, partialText, true, limits.maxDepth)
+      if (decoded.format && !isUtf8(partial)) appendAll(decoded.diagnostics, invalidUtf8Diagnostics(file, partial, partialText, 0, decoded.format))
       emit(slots, sink, decoded.locate)
       return {...decoded, diagnostics: [diagnostic, ...decoded.diagnostics], records: slots.length, bytes: partial.length, compressed}
     }
@@ -115,10 +120,69 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   }
   if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink, limits)
   let text = content.toString('utf8')
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  if (bom) text = text.slice(1)
   const {slots, ...decoded} = decodeText(file, text, compressed, limits.maxDepth)
+  // A fast check of the whole file; the bad bytes are looked for only when there are some.
+  if (decoded.format && !isUtf8(content)) appendAll(decoded.diagnostics, invalidUtf8Diagnostics(file, content, text, bom, decoded.format))
   emit(slots, sink, decoded.locate)
   return {...decoded, records: slots.length, bytes: content.length, compressed}
+}
+
+/**
+ * CloudTrail writes UTF-8; bytes that are not are damage or tampering. The records are still judged
+ * with U+FFFD in their place (as evidence files are read), and each record holding such bytes is
+ * named by an error, with the line and column of its first one, so the run cannot pass silently.
+ */
+function invalidUtf8Diagnostics(file: string, content: Buffer, text: string, bom: number, format: EventFileFormat): Diagnostic[] {
+  const starts = recordStarts(text, format)
+  const lines = new LineIndex(text)
+  const diagnostics: Diagnostic[] = []
+  let lastRecord: number | undefined = -1
+  for (const {char, byte} of invalidUtf8Characters(content)) {
+    const offset = Math.max(0, char - bom)
+    const record = recordAt(starts, offset)
+    if (record === lastRecord) continue
+    lastRecord = record
+    const which = record === undefined ? '' : `record ${record}: `
+    diagnostics.push({
+      severity: 'error',
+      code: 'invalid-utf8',
+      file,
+      ...lines.position(offset),
+      message: `${which}invalid UTF-8 (byte ${hexByte(byte)}): read with U+FFFD in its place, so the record may not be what CloudTrail wrote`,
+    })
+  }
+  return diagnostics
+}
+
+/** Character offsets where each record of the file starts, in record order. */
+function recordStarts(text: string, format: EventFileFormat): number[] {
+  if (format === 'cloudtrail-log') return splitTopLevelArray(text, 'Records').elements.map((element) => element.start)
+  if (format === 'lookup-events') return splitTopLevelArray(text, 'Events').elements.map((element) => element.start)
+  if (format === 'json-lines') {
+    const starts: number[] = []
+    let start = 0
+    for (const line of text.split('\n')) {
+      if (line.trim() !== '') starts.push(start)
+      start += line.length + 1
+    }
+    return starts
+  }
+  return text.trimStart()[0] === '[' ? topLevelArrayStarts(text) : [0]
+}
+
+/** The index of the record holding `offset`, or undefined when it lies before the first. */
+function recordAt(starts: number[], offset: number): number | undefined {
+  let low = 0
+  let high = starts.length - 1
+  if (high < 0 || starts[0]! > offset) return undefined
+  while (low < high) {
+    const middle = (low + high + 1) >> 1
+    if (starts[middle]! <= offset) low = middle
+    else high = middle - 1
+  }
+  return low
 }
 
 const MIN_CHUNK = 64 * 1024
@@ -229,14 +293,17 @@ function fromValue(text: string, value: unknown, lines: LineIndex, compressed: b
 function arrayLocator(text: string, lines: LineIndex): (index: number) => TextPosition | undefined {
   let starts: number[] | undefined
   return (index) => {
-    if (!starts) {
-      // A top-level array: wrap it as the value of a key so the same splitter finds its elements.
-      const open = text.indexOf('[')
-      starts = splitTopLevelArray(`{"_":${text.slice(open)}`, '_').elements.map((element) => element.start - 5 + open)
-    }
+    starts ??= topLevelArrayStarts(text)
     const offset = starts[index]
     return offset === undefined ? undefined : lines.position(offset)
   }
+}
+
+/** Where each element of a top-level array starts. */
+function topLevelArrayStarts(text: string): number[] {
+  // Wrapped as the value of a key, so the same splitter finds its elements.
+  const open = text.indexOf('[')
+  return splitTopLevelArray(`{"_":${text.slice(open)}`, '_').elements.map((element) => element.start - 5 + open)
 }
 
 /** Lines looked at to tell JSON Lines from one broken JSON document. */

@@ -136,3 +136,61 @@ describe('numbers out of range are errors, never null or infinity', () => {
     expect(JSON.stringify(report.results)).not.toMatch(/Infinity|found null/)
   }, 90_000)
 })
+
+describe('invalid UTF-8 is an error naming where it is; the input is still judged with U+FFFD', () => {
+  const BAD = Buffer.from([0xff, 0xc3])
+
+  /** The log text with the two bad bytes in record 1's requestParameters.key. */
+  function logWithBadBytes(): {bytes: Buffer; column: number} {
+    const [before, after] = `{"Records":[${rootRecord('before')},${rootRecord('bad', ',"requestParameters":{"key":"@@x"}')},${rootRecord('after')}]}`.split('@@') as [string, string]
+    return {bytes: Buffer.concat([Buffer.from(before), BAD, Buffer.from(after)]), column: before.length + 1}
+  }
+
+  it('in a CloudTrail log, plain and gzipped: an error names the record, line and column; every record is judged', async () => {
+    const dir = folder('utf8-log')
+    const {bytes, column} = logWithBadBytes()
+    writeFileSync(join(dir, 'plain.json'), bytes)
+    writeFileSync(join(dir, 'zipped.json.gz'), gzipSync(bytes))
+    const run = await measuredTrailgate(['check', dir, '--only', 'root-account-usage', '--format', 'json'], {timeoutSeconds: 60})
+    expect(run.status).toBe(2)
+    const report = JSON.parse(run.stdout) as Report
+    expect(rootIds(report)).toEqual(['111122223333/after', '111122223333/after', '111122223333/bad', '111122223333/bad', '111122223333/before', '111122223333/before'])
+    for (const name of ['plain.json', 'zipped.json.gz']) {
+      const errors = report.diagnostics.filter((d) => d.file?.endsWith(name) && d.code === 'invalid-utf8')
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toMatchObject({severity: 'error', line: 1, column})
+      expect(errors[0]?.message).toMatch(/^record 1: invalid UTF-8 \(byte 0xFF\).*U\+FFFD/)
+    }
+  }, 90_000)
+
+  it('in a log streamed for its size: an error names the record; the others are judged', async () => {
+    const file = join(folder('utf8-stream'), 'big.json.gz')
+    const {bytes} = logWithBadBytes()
+    const text = bytes.toString('latin1')
+    const filler = `,{"eventVersion":"1.08","eventName":"GetObject","eventSource":"s3.amazonaws.com","requestParameters":{"key":"`
+    const closing = text.lastIndexOf(']}')
+    const pieces = [{text: text.slice(0, closing)}, ...Array.from({length: 18}, () => [{text: filler}, {text: 'a'.repeat(MIB), times: 15}, {text: '"}}'}]).flat(), {text: ']}'}]
+    // Written as latin1 so the two bad bytes stay bytes: the rest of the text is ASCII.
+    await writeGzipPieces(file, pieces, 'latin1')
+    const run = await measuredTrailgate(['check', file, '--only', 'root-account-usage', '--format', 'json'], {timeoutSeconds: 90})
+    expect(run.status).toBe(2)
+    const report = JSON.parse(run.stdout) as Report
+    expect(report.inputs[0]?.detail).toMatch(/streamed/)
+    expect(rootIds(report)).toEqual(['111122223333/after', '111122223333/bad', '111122223333/before'])
+    const errors = report.diagnostics.filter((d) => d.code === 'invalid-utf8')
+    expect(errors.map((d) => d.message)).toEqual([expect.stringMatching(/^record 1: invalid UTF-8.*U\+FFFD/)])
+    expect(run.seconds).toBeLessThan(60)
+  }, 120_000)
+
+  it('in a CloudFormation template: an error at its line and column, and the trail is still judged', async () => {
+    const dir = folder('utf8-template')
+    const template = `AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Trail:\n    Type: AWS::CloudTrail::Trail\n    Properties:\n      TrailName: audit@@\n      S3BucketName: logs\n      IsLogging: true\n`
+    const [before, after] = template.split('@@') as [string, string]
+    writeFileSync(join(dir, 'template.yaml'), Buffer.concat([Buffer.from(before), BAD, Buffer.from(after)]))
+    const run = await measuredTrailgate(['check', dir, '--only', 'kms-encryption', '--format', 'json'], {timeoutSeconds: 60})
+    expect(run.status).toBe(2)
+    const report = JSON.parse(run.stdout) as Report
+    expect(report.diagnostics.find((d) => d.code === 'invalid-utf8')).toMatchObject({severity: 'error', line: 6, column: 23})
+    expect(report.results.filter((r) => r.policy === 'kms-encryption').map((r) => r.status)).toEqual(['fail'])
+  }, 90_000)
+})

@@ -130,10 +130,8 @@ function roleOf(id: string, artifact: Artifact): string {
 
 function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading, maxDepth: number | undefined): Manifest | undefined {
   const decoded = decodeText(bytes, shownPath)
-  if (decoded.diagnostic) {
-    reading.diagnostics.push(decoded.diagnostic)
-    return undefined
-  }
+  if (decoded.diagnostic) reading.diagnostics.push(decoded.diagnostic)
+  if (decoded.text === undefined) return undefined
   try {
     const manifest = plain(parseJsonNodes(decoded.text, undefined, maxDepth)) as Manifest
     if (typeof manifest !== 'object' || manifest === null || typeof manifest.artifacts !== 'object') {
@@ -162,10 +160,8 @@ function environmentOf(artifact: Artifact): {account?: string; region?: string} 
 function readStack(id: string, artifact: Artifact, content: Buffer, shown: string, options: ReadOptions, reading: AssemblyReading): void {
   reading.stacks++
   const decoded = decodeText(content, shown)
-  if (decoded.diagnostic) {
-    reading.diagnostics.push(decoded.diagnostic)
-    return
-  }
+  if (decoded.diagnostic) reading.diagnostics.push(decoded.diagnostic)
+  if (decoded.text === undefined) return
   const environment = environmentOf(artifact)
   const template = readTemplate(decoded.text, {
     file: shown,
