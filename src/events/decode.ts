@@ -1,7 +1,8 @@
 import {isUtf8} from 'node:buffer'
 import {constants as zlibConstants, gunzipSync} from 'node:zlib'
 
-import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
+import {DEFAULT_LIMITS, overLimit, type Limits} from '../model/limits.js'
+import {GzipMemberTooLarge, inflateGzipMembers} from '../util/gzip-members.js'
 import type {Diagnostic, InputKind} from '../model/types.js'
 import {recordValueProblem} from './record-values.js'
 import {streamRecords} from './stream-records.js'
@@ -119,6 +120,14 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
     content = bytes
   }
   if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink, limits)
+  // All members together are within the member limit in the common case; only past it are they told apart.
+  if (compressed && content.length > limits.maxMemberBytes) {
+    const tooLarge = await memberOverLimit(bytes, limits.maxMemberBytes)
+    if (tooLarge) {
+      const reason = `gzip member ${tooLarge.member} is, once inflated, ${overLimit('maxMemberBytes', tooLarge.limit)}`
+      return {...base, status: 'failed', reason, bytes: content.length, diagnostics: [{severity: 'error', code: 'gzip', file, line: 1, column: 1, message: reason}]}
+    }
+  }
   let text = content.toString('utf8')
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0
   if (bom) text = text.slice(1)
@@ -296,6 +305,20 @@ function arrayLocator(text: string, lines: LineIndex): (index: number) => TextPo
     starts ??= topLevelArrayStarts(text)
     const offset = starts[index]
     return offset === undefined ? undefined : lines.position(offset)
+  }
+}
+
+/** The first gzip member past the limit, when one is; the whole file already inflated, so it is not corrupt. */
+async function memberOverLimit(bytes: Buffer, maxMemberBytes: number): Promise<GzipMemberTooLarge | undefined> {
+  try {
+    const whole = (async function* () {
+      yield bytes
+    })()
+    for await (const chunk of inflateGzipMembers(whole, maxMemberBytes)) void chunk
+    return undefined
+  } catch (error) {
+    if (error instanceof GzipMemberTooLarge) return error
+    throw error
   }
 }
 

@@ -1,9 +1,10 @@
 import {createReadStream} from 'node:fs'
 import {isUtf8} from 'node:buffer'
 import {StringDecoder} from 'node:string_decoder'
-import {createGunzip} from 'node:zlib'
 
 import {overLimit, type Limits} from '../model/limits.js'
+import {GzipMemberTooLarge, inflateGzipMembers} from '../util/gzip-members.js'
+import {appendAll} from '../util/arrays.js'
 import type {Diagnostic} from '../model/types.js'
 
 /** One element of the streamed Records array: its text, or why it was not kept. */
@@ -80,13 +81,14 @@ export async function streamRecords(file: string, absolutePath: string, compress
   let stop = false
 
   // Offsets in the current chunk of U+FFFD that stand for bytes that were not UTF-8, and the next one.
+  const invalidText: Diagnostic[] = []
   let marks: number[] = []
   let mark = 0
   let flagged = -1
   const flagInvalid = (index: number): void => {
     if (index === flagged) return
     flagged = index
-    diagnostics.push({severity: 'error', code: 'invalid-utf8', file, line: 1, column: 1, message: `record ${index}: invalid UTF-8: read with U+FFFD in its place, so the record may not be what CloudTrail wrote`})
+    invalidText.push({severity: 'error', code: 'invalid-utf8', file, line: 1, column: 1, message: `record ${index}: invalid UTF-8: read with U+FFFD in its place, so the record may not be what CloudTrail wrote`})
   }
   const finishElement = (chunk: string, from: number, end: number): void => {
     while (mark < marks.length && marks[mark]! < end) {
@@ -218,8 +220,8 @@ export async function streamRecords(file: string, absolutePath: string, compress
   let tail: Buffer = Buffer.alloc(0)
   const source = createReadStream(absolutePath)
   try {
-    const stream = compressed ? source.pipe(createGunzip()) : source
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const stream = compressed ? inflateGzipMembers(source, limits.maxMemberBytes) : (source as AsyncIterable<Buffer>)
+    for await (const chunk of stream) {
       outcome.bytes += chunk.length
       if (outcome.bytes > limits.maxInputBytes) {
         error(`stopped reading after ${outcome.count} records: the file is ${overLimit('maxInputBytes', limits.maxInputBytes)}`)
@@ -238,7 +240,10 @@ export async function streamRecords(file: string, absolutePath: string, compress
   } catch (failure) {
     const message = (failure as Error).message
     const unreadable = compressed && outcome.bytes === 0
-    diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: unreadable ? `not a readable gzip file: ${message}` : `stopped reading after ${outcome.count} records: ${message}`})
+    if (failure instanceof GzipMemberTooLarge) {
+      error(`stopped reading after ${outcome.count} records: gzip member ${failure.member} is, once inflated, ${overLimit('maxMemberBytes', failure.limit)}`)
+      outcome.overLimit = true
+    } else diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: unreadable ? `not a readable gzip file: ${message}` : `stopped reading after ${outcome.count} records: ${message}`})
   } finally {
     source.destroy()
   }
@@ -247,5 +252,6 @@ export async function streamRecords(file: string, absolutePath: string, compress
   } else if (!outcome.finished && diagnostics.length === 0) {
     error(outcome.inArray ? `the Records array is not closed (the file is truncated) after ${outcome.count} records` : 'no Records array found')
   }
+  appendAll(diagnostics, invalidText)
   return outcome
 }

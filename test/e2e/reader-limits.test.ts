@@ -6,7 +6,7 @@ import {afterAll, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/engine/report-types.js'
 import {ROOT} from './cli.js'
-import {measuredTrailgate, MIB, writeGzipPieces} from './hostile-input.js'
+import {describedTrail, measuredTrailgate, MIB, writeGzipPieces} from './hostile-input.js'
 
 const scratch = mkdtempSync(join(tmpdir(), 'trailgate-reader-limits-'))
 afterAll(() => rmSync(scratch, {recursive: true, force: true}))
@@ -193,4 +193,40 @@ describe('invalid UTF-8 is an error naming where it is; the input is still judge
     expect(report.diagnostics.find((d) => d.code === 'invalid-utf8')).toMatchObject({severity: 'error', line: 6, column: 23})
     expect(report.results.filter((r) => r.policy === 'kms-encryption').map((r) => r.status)).toEqual(['fail'])
   }, 90_000)
+})
+
+describe('each gzip member has its own size limit', () => {
+  it('counts the members of a multi-member describe-trails and log separately, and fails the one over --max-member-size', async () => {
+    const dir = folder('members')
+    const trails = (from: number) => JSON.stringify({trailList: Array.from({length: 8}, (_, n) => describedTrail(from + n))}, null, 2)
+    const padded = (text: string, bytes: number) => `${text.slice(0, -1)}${' '.repeat(bytes)}}`
+    // Three members of about 600 KiB: 1.8 MiB in all, each under a 1 MiB member limit.
+    const listing = padded(trails(0), 600 * 1024)
+    const [head, tail] = [listing.slice(0, 300 * 1024), listing.slice(300 * 1024)]
+    writeFileSync(join(dir, 'describe-trails.json.gz'), Buffer.concat([gzipSync(head), gzipSync(tail.slice(0, 300 * 1024)), gzipSync(tail.slice(300 * 1024))]))
+    const records = Array.from({length: 3}, (_, n) => rootRecord(`r${n}`, `,"requestParameters":{"pad":"${'p'.repeat(600 * 1024)}"}`))
+    const log = `{"Records":[${records.join(',')}]}`
+    const cut = [0, log.indexOf(records[1]!), log.indexOf(records[2]!), log.length]
+    writeFileSync(join(dir, 'log.json.gz'), Buffer.concat([0, 1, 2].map((m) => gzipSync(log.slice(cut[m], cut[m + 1])))))
+    const withinLimit = await measuredTrailgate(['check', dir, '--max-member-size', '1MiB', '--only', 'root-account-usage,kms-encryption', '--format', 'json'], {timeoutSeconds: 60})
+    const read = JSON.parse(withinLimit.stdout) as Report
+    expect(read.inputs.map((i) => i.fate)).toEqual(['read', 'read'])
+    expect(rootIds(read)).toEqual(['111122223333/r0', '111122223333/r1', '111122223333/r2'])
+    expect(read.results.filter((r) => r.policy === 'kms-encryption')).toHaveLength(8)
+
+    // One member of 1.2 MiB: over the limit, whatever the members before it.
+    const big = folder('big-member')
+    writeFileSync(join(big, 'describe-trails.json.gz'), Buffer.concat([gzipSync(listing.slice(0, 100)), gzipSync(padded(listing.slice(100), 1200 * 1024))]))
+    writeFileSync(join(big, 'log.json.gz'), Buffer.concat([gzipSync(log.slice(0, cut[1])), gzipSync(log.slice(cut[1]).replace('"pad":"', `"pad":"${'p'.repeat(700 * 1024)}`))]))
+    const json = join(scratch, 'members.report.json')
+    const over = await measuredTrailgate(['check', big, GOOD, '--max-member-size', '1MiB', '--only', 'root-account-usage,kms-encryption', '--json', json], {timeoutSeconds: 60})
+    expect(over.status).toBe(2)
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report
+    for (const name of ['describe-trails.json.gz', 'log.json.gz']) {
+      const input = report.inputs.find((i) => i.path.endsWith(`big-member/${name}`))
+      expect(input?.fate).toBe('failed')
+      expect(input?.detail).toMatch(/gzip member 1 is, once inflated, larger than the gzip member size limit \(1 MiB\).*--max-member-size.*limits\.maxMemberSize/)
+    }
+    expect(report.results.some((r) => r.policy === 'kms-encryption' && r.status === 'fail')).toBe(true)
+  }, 120_000)
 })
