@@ -220,7 +220,9 @@ export async function streamRecords(file: string, absolutePath: string, compress
   let tail: Buffer = Buffer.alloc(0)
   const source = createReadStream(absolutePath)
   try {
-    const stream = compressed ? inflateGzipMembers(source, limits.maxMemberBytes) : (source as AsyncIterable<Buffer>)
+    // A member past the input limit is the input past it: that is the limit to name.
+    const memberLimit = limits.maxMemberBytes < limits.maxInputBytes ? limits.maxMemberBytes : Number.POSITIVE_INFINITY
+    const stream = compressed ? inflateGzipMembers(source, memberLimit) : (source as AsyncIterable<Buffer>)
     for await (const chunk of stream) {
       outcome.bytes += chunk.length
       if (outcome.bytes > limits.maxInputBytes) {

@@ -24,7 +24,8 @@ export async function readContent(absolutePath: string, maxBytes: number, maxMem
   if (!isGzipped(bytes)) return tooLongForOneString(bytes.length) ?? {content: bytes}
   let inflated: number
   try {
-    inflated = await inflatedSize(absolutePath, maxBytes, maxMemberBytes)
+    // A member past the input limit is the input past it: that is the limit to name.
+    inflated = await inflatedSize(absolutePath, maxBytes, maxMemberBytes < maxBytes ? maxMemberBytes : Number.POSITIVE_INFINITY)
   } catch (error) {
     if (!(error instanceof GzipMemberTooLarge)) throw error
     return {problem: `gzip member ${error.member} is, once inflated, ${overLimit('maxMemberBytes', error.limit)}`}

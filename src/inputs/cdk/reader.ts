@@ -100,7 +100,7 @@ async function readAssembly(manifestPath: string, shownPath: string, bytes: Buff
       reading.claimed.push({absolutePath: absolute, role})
       continue
     }
-    const read = await readContent(found.file, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes).catch((error: unknown) => ({problem: error instanceof Error ? error.message : String(error)}))
+    const read = await readContent(found.file, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes, options.limits?.maxMemberBytes ?? DEFAULT_LIMITS.maxMemberBytes).catch((error: unknown) => ({problem: error instanceof Error ? error.message : String(error)}))
     if ('problem' in read) {
       reading.diagnostics.push({severity: 'error', code: 'cdk-unreadable', file: shownPath, message: `Artifact ${id} names ${local}, which cannot be read: ${read.problem}; its trails are not checked`})
       reading.claimed.push({absolutePath: absolute, role, refused: read.problem})
