@@ -7,7 +7,7 @@ import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput
 import {runCheck} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
-import {parseSize, type Limits} from '../model/limits.js'
+import {parseDepth, parseSize, type Limits} from '../model/limits.js'
 import type {ScanProgress} from '../events/scan.js'
 
 /** `reading CloudTrail logs: 3/40 files, 12,345 records, 18.2 MB · ETA 9s`, redrawn at most five times a second. */
@@ -60,6 +60,8 @@ Exit codes:
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
     'max-input-size': Flags.string({summary: 'Largest input file once inflated, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
     'max-record-size': Flags.string({summary: 'Largest CloudTrail record in a streamed log, e.g. 64MiB (default 16MiB).', helpGroup: 'LIMITS'}),
+    'max-member-size': Flags.string({summary: 'Largest gzip member once inflated; each member of a multi-member file counts alone, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
+    'max-depth': Flags.string({summary: 'Deepest nesting of arrays and objects in one input document or CloudTrail record (default 256).', helpGroup: 'LIMITS'}),
   }
 
   async run(): Promise<void> {
@@ -77,12 +79,17 @@ Exit codes:
     const startedAt = new Date()
     const progressLine = new ProgressLine(200)
     const limits: Partial<Limits> = {}
-    for (const [flag, name] of [['max-input-size', 'maxInputBytes'], ['max-record-size', 'maxRecordBytes']] as const) {
+    for (const [flag, name] of [['max-input-size', 'maxInputBytes'], ['max-record-size', 'maxRecordBytes'], ['max-member-size', 'maxMemberBytes']] as const) {
       const text = flags[flag]
       if (text === undefined) continue
       const bytes = parseSize(text)
       if (bytes === undefined) this.error(`--${flag} ${text}: expected a size such as 512MiB, 2GiB or 1048576`, {exit: 2})
       limits[name] = bytes
+    }
+    if (flags['max-depth'] !== undefined) {
+      const depth = parseDepth(flags['max-depth'])
+      if (depth === undefined) this.error(`--max-depth ${flags['max-depth']}: expected a whole number of levels such as 512`, {exit: 2})
+      limits.maxDepth = depth
     }
     const report = await runCheck({
       limits,

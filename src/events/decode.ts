@@ -1,8 +1,13 @@
+import {isUtf8} from 'node:buffer'
 import {constants as zlibConstants, gunzipSync} from 'node:zlib'
 
-import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
+import {DEFAULT_LIMITS, overLimit, type Limits} from '../model/limits.js'
+import {GzipMemberTooLarge, inflateGzipMembers} from '../util/gzip-members.js'
 import type {Diagnostic, InputKind} from '../model/types.js'
+import {recordValueProblem} from './record-values.js'
 import {streamRecords} from './stream-records.js'
+import {hexByte, invalidUtf8Characters} from '../util/utf8.js'
+import {appendAll} from '../util/arrays.js'
 import {isDigestPath, looksLikeDigest} from './log-layout.js'
 import {jsonErrorMessage, jsonErrorOffset, LineIndex, splitTopLevelArray, type TextPosition} from './json-text.js'
 
@@ -105,7 +110,9 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
       const message = partial ? 'the gzip stream is truncated; the records before the cut are checked' : `not a readable gzip file: ${(error as Error).message}`
       const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
       if (!partial) return {...base, status: 'failed', reason: message, bytes: bytes.length, diagnostics: [diagnostic]}
-      const {slots, ...decoded} = decodeText(file, partial.toString('utf8'), true)
+      const partialText = partial.toString('utf8')
+      const {slots, ...decoded} = decodeText(file, partialText, true, limits.maxDepth)
+      if (decoded.format && !isUtf8(partial)) appendAll(decoded.diagnostics, invalidUtf8Diagnostics(file, partial, partialText, 0, decoded.format))
       emit(slots, sink, decoded.locate)
       return {...decoded, diagnostics: [diagnostic, ...decoded.diagnostics], records: slots.length, bytes: partial.length, compressed}
     }
@@ -113,11 +120,78 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
     content = bytes
   }
   if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink, limits)
+  // All members together are within the member limit in the common case; only past it are they told apart.
+  if (compressed && content.length > limits.maxMemberBytes) {
+    const tooLarge = await memberOverLimit(bytes, limits.maxMemberBytes)
+    if (tooLarge) {
+      const reason = `gzip member ${tooLarge.member} is, once inflated, ${overLimit('maxMemberBytes', tooLarge.limit)}`
+      return {...base, status: 'failed', reason, bytes: content.length, diagnostics: [{severity: 'error', code: 'gzip', file, line: 1, column: 1, message: reason}]}
+    }
+  }
   let text = content.toString('utf8')
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  const {slots, ...decoded} = decodeText(file, text, compressed)
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  if (bom) text = text.slice(1)
+  const {slots, ...decoded} = decodeText(file, text, compressed, limits.maxDepth)
+  // A fast check of the whole file; the bad bytes are looked for only when there are some.
+  if (decoded.format && !isUtf8(content)) appendAll(decoded.diagnostics, invalidUtf8Diagnostics(file, content, text, bom, decoded.format))
   emit(slots, sink, decoded.locate)
   return {...decoded, records: slots.length, bytes: content.length, compressed}
+}
+
+/**
+ * CloudTrail writes UTF-8; bytes that are not are damage or tampering. The records are still judged
+ * with U+FFFD in their place (as evidence files are read), and each record holding such bytes is
+ * named by an error, with the line and column of its first one, so the run cannot pass silently.
+ */
+function invalidUtf8Diagnostics(file: string, content: Buffer, text: string, bom: number, format: EventFileFormat): Diagnostic[] {
+  const starts = recordStarts(text, format)
+  const lines = new LineIndex(text)
+  const diagnostics: Diagnostic[] = []
+  let lastRecord: number | undefined = -1
+  for (const {char, byte} of invalidUtf8Characters(content)) {
+    const offset = Math.max(0, char - bom)
+    const record = recordAt(starts, offset)
+    if (record === lastRecord) continue
+    lastRecord = record
+    const which = record === undefined ? '' : `record ${record}: `
+    diagnostics.push({
+      severity: 'error',
+      code: 'invalid-utf8',
+      file,
+      ...lines.position(offset),
+      message: `${which}invalid UTF-8 (byte ${hexByte(byte)}): read with U+FFFD in its place, so the record may not be what CloudTrail wrote`,
+    })
+  }
+  return diagnostics
+}
+
+/** Character offsets where each record of the file starts, in record order. */
+function recordStarts(text: string, format: EventFileFormat): number[] {
+  if (format === 'cloudtrail-log') return splitTopLevelArray(text, 'Records').elements.map((element) => element.start)
+  if (format === 'lookup-events') return splitTopLevelArray(text, 'Events').elements.map((element) => element.start)
+  if (format === 'json-lines') {
+    const starts: number[] = []
+    let start = 0
+    for (const line of text.split('\n')) {
+      if (line.trim() !== '') starts.push(start)
+      start += line.length + 1
+    }
+    return starts
+  }
+  return text.trimStart()[0] === '[' ? topLevelArrayStarts(text) : [0]
+}
+
+/** The index of the record holding `offset`, or undefined when it lies before the first. */
+function recordAt(starts: number[], offset: number): number | undefined {
+  let low = 0
+  let high = starts.length - 1
+  if (high < 0 || starts[0]! > offset) return undefined
+  while (low < high) {
+    const middle = (low + high + 1) >> 1
+    if (starts[middle]! <= offset) low = middle
+    else high = middle - 1
+  }
+  return low
 }
 
 const MIN_CHUNK = 64 * 1024
@@ -167,7 +241,7 @@ function emit(slots: SlotSource | RecordSlot[], sink: RecordSink, locate: (index
 
 type TextDecoded = Omit<DecodedEventFile, 'bytes' | 'compressed' | 'records'> & {slots: SlotSource | RecordSlot[]}
 
-function decodeText(file: string, text: string, compressed: boolean): TextDecoded {
+function decodeText(file: string, text: string, compressed: boolean, maxDepth: number): TextDecoded {
   const lines = new LineIndex(text)
   const failed = (reason: string, offset?: number): TextDecoded => {
     const at = offset === undefined ? {line: 1, column: 1} : lines.position(offset)
@@ -184,17 +258,18 @@ function decodeText(file: string, text: string, compressed: boolean): TextDecode
   } catch (error) {
     parseError = error
   }
-  if (parseError === undefined) return fromValue(file, text, whole, lines, compressed)
-  if (isJsonLines(text)) return fromJsonLines(file, text)
+  if (parseError === undefined) return fromValue(text, whole, lines, compressed, maxDepth)
+  if (isJsonLines(text)) return fromJsonLines(text, maxDepth)
   for (const key of ['Records', 'Events']) {
     const split = splitTopLevelArray(text, key, key === 'Records' ? RECORD_START : undefined)
-    if (split.arrayStart >= 0) return recovered(file, text, key, split.elements, split.problems, lines)
+    if (split.arrayStart >= 0) return recovered(file, text, key, split.elements, split.problems, lines, maxDepth)
   }
   const offset = jsonErrorOffset(parseError)
   return failed(`invalid JSON: ${jsonErrorMessage(parseError)}`, offset)
 }
 
-function fromValue(file: string, text: string, value: unknown, lines: LineIndex, compressed: boolean): TextDecoded {
+function fromValue(text: string, value: unknown, lines: LineIndex, compressed: boolean, maxDepth: number): TextDecoded {
+  const slotOf = (item: unknown): RecordSlot => slotFor(item, maxDepth)
   const diagnostics: Diagnostic[] = []
   const lazyLocate = (key: string): ((index: number) => TextPosition | undefined) => {
     // Delivered log files are one line; positions help only in files people wrote or pretty-printed.
@@ -209,17 +284,17 @@ function fromValue(file: string, text: string, value: unknown, lines: LineIndex,
   if (Array.isArray(value)) {
     const locate = compressed ? nowhere : arrayLocator(text, lines)
     const envelopes = value.length > 0 && value.every((item) => isEnvelope(item))
-    return {status: 'read', format: envelopes ? 'eventbridge' : 'record-array', slots: mapped(value, slotFor), diagnostics, locate}
+    return {status: 'read', format: envelopes ? 'eventbridge' : 'record-array', slots: mapped(value, slotOf), diagnostics, locate}
   }
   if (isObject(value)) {
     if (Array.isArray(value.Records)) {
-      return {status: 'read', format: 'cloudtrail-log', slots: mapped(value.Records, slotFor), diagnostics, locate: lazyLocate('Records')}
+      return {status: 'read', format: 'cloudtrail-log', slots: mapped(value.Records, slotOf), diagnostics, locate: lazyLocate('Records')}
     }
     if (Array.isArray(value.Events)) {
-      return {status: 'read', format: 'lookup-events', slots: mapped(value.Events, lookupSlot), diagnostics, locate: lazyLocate('Events')}
+      return {status: 'read', format: 'lookup-events', slots: mapped(value.Events, (item) => lookupSlot(item, maxDepth)), diagnostics, locate: lazyLocate('Events')}
     }
-    if (isEnvelope(value)) return {status: 'read', format: 'eventbridge', slots: [slotFor(value)], diagnostics, locate: () => ({line: 1, column: 1})}
-    if ('eventVersion' in value || 'eventName' in value) return {status: 'read', format: 'single-record', slots: [slotFor(value)], diagnostics, locate: () => ({line: 1, column: 1})}
+    if (isEnvelope(value)) return {status: 'read', format: 'eventbridge', slots: [slotOf(value)], diagnostics, locate: () => ({line: 1, column: 1})}
+    if ('eventVersion' in value || 'eventName' in value) return {status: 'read', format: 'single-record', slots: [slotOf(value)], diagnostics, locate: () => ({line: 1, column: 1})}
   }
   return {status: 'skipped', reason: 'JSON that holds no CloudTrail records (no Records, Events, detail or eventName)', slots: [], diagnostics, locate: nowhere}
 }
@@ -227,14 +302,31 @@ function fromValue(file: string, text: string, value: unknown, lines: LineIndex,
 function arrayLocator(text: string, lines: LineIndex): (index: number) => TextPosition | undefined {
   let starts: number[] | undefined
   return (index) => {
-    if (!starts) {
-      // A top-level array: wrap it as the value of a key so the same splitter finds its elements.
-      const open = text.indexOf('[')
-      starts = splitTopLevelArray(`{"_":${text.slice(open)}`, '_').elements.map((element) => element.start - 5 + open)
-    }
+    starts ??= topLevelArrayStarts(text)
     const offset = starts[index]
     return offset === undefined ? undefined : lines.position(offset)
   }
+}
+
+/** The first gzip member past the limit, when one is; the whole file already inflated, so it is not corrupt. */
+async function memberOverLimit(bytes: Buffer, maxMemberBytes: number): Promise<GzipMemberTooLarge | undefined> {
+  try {
+    const whole = (async function* () {
+      yield bytes
+    })()
+    for await (const chunk of inflateGzipMembers(whole, maxMemberBytes)) void chunk
+    return undefined
+  } catch (error) {
+    if (error instanceof GzipMemberTooLarge) return error
+    throw error
+  }
+}
+
+/** Where each element of a top-level array starts. */
+function topLevelArrayStarts(text: string): number[] {
+  // Wrapped as the value of a key, so the same splitter finds its elements.
+  const open = text.indexOf('[')
+  return splitTopLevelArray(`{"_":${text.slice(open)}`, '_').elements.map((element) => element.start - 5 + open)
 }
 
 /** Lines looked at to tell JSON Lines from one broken JSON document. */
@@ -265,7 +357,7 @@ function isJsonLines(text: string): boolean {
   return false
 }
 
-function fromJsonLines(file: string, text: string): TextDecoded {
+function fromJsonLines(text: string, maxDepth: number): TextDecoded {
   const slots: RecordSlot[] = []
   const positions: TextPosition[] = []
   const lineTexts = text.split('\n')
@@ -274,18 +366,17 @@ function fromJsonLines(file: string, text: string): TextDecoded {
     if (line === '') continue
     positions.push({line: i + 1, column: 1})
     try {
-      slots.push(slotFor(JSON.parse(line)))
+      slots.push(slotFor(JSON.parse(line), maxDepth))
     } catch (error) {
       const offset = jsonErrorOffset(error)
       const position = {line: i + 1, column: (offset ?? 0) + 1}
       slots.push({problem: `invalid JSON: ${jsonErrorMessage(error)}`, position})
     }
   }
-  void file
   return {status: 'read', format: 'json-lines', slots, diagnostics: [], locate: (index) => positions[index]}
 }
 
-function recovered(file: string, text: string, key: string, elements: {start: number; end: number}[], problems: {offset: number; message: string}[], lines: LineIndex): TextDecoded {
+function recovered(file: string, text: string, key: string, elements: {start: number; end: number}[], problems: {offset: number; message: string}[], lines: LineIndex, maxDepth: number): TextDecoded {
   const slots: RecordSlot[] = []
   const starts: number[] = []
   for (const element of elements) {
@@ -294,7 +385,7 @@ function recovered(file: string, text: string, key: string, elements: {start: nu
     const piece = text.slice(element.start, element.end).replace(/[\s,]*$/, '')
     try {
       const value = JSON.parse(piece)
-      slots.push(key === 'Events' ? lookupSlot(value) : slotFor(value))
+      slots.push(key === 'Events' ? lookupSlot(value, maxDepth) : slotFor(value, maxDepth))
     } catch (error) {
       const offset = jsonErrorOffset(error)
       const position = lines.position(element.start + (offset ?? 0))
@@ -322,23 +413,28 @@ function isEnvelope(value: unknown): value is Record<string, unknown> & {'detail
   return isObject(value) && typeof value['detail-type'] === 'string' && 'detail' in value
 }
 
-function slotFor(value: unknown): RecordSlot {
+function slotFor(value: unknown, maxDepth: number): RecordSlot {
   if (isEnvelope(value)) {
     if (!CLOUDTRAIL_DETAIL_TYPES.has(value['detail-type'])) {
       return {problem: `EventBridge event of detail-type ${JSON.stringify(value['detail-type'])} is not a CloudTrail record`}
     }
-    return isObject(value.detail) ? {record: value.detail} : {problem: 'EventBridge event has no detail object'}
+    return isObject(value.detail) ? recordSlot(value.detail, maxDepth) : {problem: 'EventBridge event has no detail object'}
   }
-  if (isObject(value)) return {record: value}
+  if (isObject(value)) return recordSlot(value, maxDepth)
   return {problem: `a record must be a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}`}
 }
 
-function lookupSlot(value: unknown): RecordSlot {
+function recordSlot(record: Record<string, unknown>, maxDepth: number): RecordSlot {
+  const problem = recordValueProblem(record, maxDepth)
+  return problem === undefined ? {record} : {problem}
+}
+
+function lookupSlot(value: unknown, maxDepth: number): RecordSlot {
   if (!isObject(value)) return {problem: 'an Events entry must be a JSON object'}
   const raw = value.CloudTrailEvent
   if (typeof raw !== 'string') return {problem: 'Events entry has no CloudTrailEvent string'}
   try {
-    return slotFor(JSON.parse(raw))
+    return slotFor(JSON.parse(raw), maxDepth)
   } catch (error) {
     return {problem: `CloudTrailEvent is not valid JSON: ${jsonErrorMessage(error)}`}
   }
@@ -355,7 +451,7 @@ async function streamLargeLog(file: string, absolutePath: string, compressed: bo
       slot = {problem: element.problem}
     } else {
       try {
-        slot = slotFor(JSON.parse(element.text))
+        slot = slotFor(JSON.parse(element.text), limits.maxDepth)
       } catch (error) {
         slot = {problem: `invalid JSON in this record: ${jsonErrorMessage(error)}`}
       }

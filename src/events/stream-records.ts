@@ -1,8 +1,10 @@
 import {createReadStream} from 'node:fs'
+import {isUtf8} from 'node:buffer'
 import {StringDecoder} from 'node:string_decoder'
-import {createGunzip} from 'node:zlib'
 
 import {overLimit, type Limits} from '../model/limits.js'
+import {GzipMemberTooLarge, inflateGzipMembers} from '../util/gzip-members.js'
+import {appendAll} from '../util/arrays.js'
 import type {Diagnostic} from '../model/types.js'
 
 /** One element of the streamed Records array: its text, or why it was not kept. */
@@ -27,6 +29,24 @@ const KEY_OVERLAP = 256
 function indexOrEnd(text: string, char: string, from: number): number {
   const at = text.indexOf(char, from)
   return at < 0 ? text.length : at
+}
+
+/** Offsets of U+FFFD in `text`. */
+function replacementOffsets(text: string): number[] {
+  const found: number[] = []
+  for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) found.push(at)
+  return found
+}
+
+/** Bytes of `bytes` up to the start of a UTF-8 sequence the end cuts short (at most 3 bytes are left). */
+function completeLength(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!
+    if ((byte & 0xc0) === 0x80) continue
+    const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return needs > back ? bytes.length - back : bytes.length
+  }
+  return bytes.length
 }
 
 const QUOTE = 34
@@ -60,7 +80,21 @@ export async function streamRecords(file: string, absolutePath: string, compress
   let elementChars = 0
   let stop = false
 
+  // Offsets in the current chunk of U+FFFD that stand for bytes that were not UTF-8, and the next one.
+  const invalidText: Diagnostic[] = []
+  let marks: number[] = []
+  let mark = 0
+  let flagged = -1
+  const flagInvalid = (index: number): void => {
+    if (index === flagged) return
+    flagged = index
+    invalidText.push({severity: 'error', code: 'invalid-utf8', file, line: 1, column: 1, message: `record ${index}: invalid UTF-8: read with U+FFFD in its place, so the record may not be what CloudTrail wrote`})
+  }
   const finishElement = (chunk: string, from: number, end: number): void => {
+    while (mark < marks.length && marks[mark]! < end) {
+      flagInvalid(outcome.count)
+      mark++
+    }
     if (skipping) {
       skipping = false
     } else {
@@ -73,7 +107,7 @@ export async function streamRecords(file: string, absolutePath: string, compress
     elementChars = 0
   }
 
-  const consume = (text: string): void => {
+  const consume = (text: string, suspect: boolean): void => {
     let chunk = text
     if (!outcome.inArray) {
       head += chunk
@@ -91,6 +125,8 @@ export async function streamRecords(file: string, absolutePath: string, compress
       head = ''
       outcome.inArray = true
     }
+    marks = suspect ? replacementOffsets(chunk) : []
+    mark = 0
     let pos = 0
     let from = 0
     const length = chunk.length
@@ -176,27 +212,40 @@ export async function streamRecords(file: string, absolutePath: string, compress
     }
     // Keep the unfinished element's part of this chunk (nothing while it is being skipped).
     if (inElement && !skipping) parts.push(chunk.slice(from))
+    if (inElement && mark < marks.length) flagInvalid(outcome.count)
   }
 
   const decoder = new StringDecoder('utf8')
+  // The bytes of a character cut by the end of the last chunk.
+  let tail: Buffer = Buffer.alloc(0)
   const source = createReadStream(absolutePath)
   try {
-    const stream = compressed ? source.pipe(createGunzip()) : source
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    // A member past the input limit is the input past it: that is the limit to name.
+    const memberLimit = limits.maxMemberBytes < limits.maxInputBytes ? limits.maxMemberBytes : Number.POSITIVE_INFINITY
+    const stream = compressed ? inflateGzipMembers(source, memberLimit) : (source as AsyncIterable<Buffer>)
+    for await (const chunk of stream) {
       outcome.bytes += chunk.length
       if (outcome.bytes > limits.maxInputBytes) {
         error(`stopped reading after ${outcome.count} records: the file is ${overLimit('maxInputBytes', limits.maxInputBytes)}`)
         outcome.overLimit = true
         break
       }
-      consume(decoder.write(chunk))
+      const text = decoder.write(chunk)
+      // The decoded text is searched for U+FFFD (fast); only then are the bytes checked.
+      const joined = tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk
+      const complete = completeLength(joined)
+      consume(text, text.includes('\uFFFD') && !isUtf8(joined.subarray(0, complete)))
+      tail = joined.subarray(complete)
       if (stop) break
     }
-    if (!stop && !outcome.overLimit) consume(decoder.end())
+    if (!stop && !outcome.overLimit) consume(decoder.end(), tail.length > 0)
   } catch (failure) {
     const message = (failure as Error).message
     const unreadable = compressed && outcome.bytes === 0
-    diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: unreadable ? `not a readable gzip file: ${message}` : `stopped reading after ${outcome.count} records: ${message}`})
+    if (failure instanceof GzipMemberTooLarge) {
+      error(`stopped reading after ${outcome.count} records: gzip member ${failure.member} is, once inflated, ${overLimit('maxMemberBytes', failure.limit)}`)
+      outcome.overLimit = true
+    } else diagnostics.push({severity: 'error', code: compressed ? 'gzip' : 'read', file, line: 1, column: 1, message: unreadable ? `not a readable gzip file: ${message}` : `stopped reading after ${outcome.count} records: ${message}`})
   } finally {
     source.destroy()
   }
@@ -205,5 +254,6 @@ export async function streamRecords(file: string, absolutePath: string, compress
   } else if (!outcome.finished && diagnostics.length === 0) {
     error(outcome.inArray ? `the Records array is not closed (the file is truncated) after ${outcome.count} records` : 'no Records array found')
   }
+  appendAll(diagnostics, invalidText)
   return outcome
 }

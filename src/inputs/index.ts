@@ -64,7 +64,7 @@ async function readEntries(paths: string[], options: ReadOptions, readers: reado
     let content: Buffer
     let encoding: TextEncoding | undefined
     try {
-      const read = await readContent(item.absolutePath, maxInputBytes)
+      const read = await readContent(item.absolutePath, maxInputBytes, options.limits?.maxMemberBytes ?? DEFAULT_LIMITS.maxMemberBytes)
       if ('problem' in read) {
         entries[index] = failedEntry(item.path, read.problem)
         continue

@@ -8,7 +8,7 @@ import {JsonSyntaxError, parseJsonNodes, SourceIndex, type PNode} from './cloudf
  * message people know from JSON tools ("Unexpected end of JSON input") rather than a YAML one,
  * at the line and column where the text went wrong.
  */
-export function parseJsonWithPositions(text: string, file: string): ParseResult {
+export function parseJsonWithPositions(text: string, file: string, maxDepth?: number): ParseResult {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   let value: unknown
   try {
@@ -22,11 +22,11 @@ export function parseJsonWithPositions(text: string, file: string): ParseResult 
   const index = new SourceIndex(file, body)
   let root: PNode
   try {
-    root = parseJsonNodes(body, (key, offset) => (duplicate ??= {key, offset}))
+    root = parseJsonNodes(body, (key, offset) => (duplicate ??= {key, offset}), maxDepth)
   } catch (error) {
-    // Valid for JSON.parse, refused here: a number out of range.
+    // Valid for JSON.parse, refused here: a number out of range, or nesting past the depth limit.
     if (!(error instanceof JsonSyntaxError)) throw error
-    return {diagnostics: [{severity: 'error', code: 'json-number-range', file, ...index.position(error.offset), message: error.message}]}
+    return {diagnostics: [{severity: 'error', code: error.code === 'number-range' ? 'json-number-range' : error.code, file, ...index.position(error.offset), message: error.message}]}
   }
   if (duplicate) {
     return {diagnostics: [{severity: 'error', code: 'yaml-duplicate_key', file, ...index.position(duplicate.offset), message: 'Map keys must be unique'}]}

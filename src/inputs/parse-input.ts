@@ -2,14 +2,16 @@ import type {Diagnostic, InputKind, Location} from '../model/types.js'
 import {parseWithPositions, type PositionedDocument} from '../util/positions.js'
 import {firstInvalidUtf8, positionOfByte} from '../util/utf8.js'
 import {parseJsonWithPositions} from './json-text.js'
-import {emptyReaderOutput, type InputFile, type ReaderOutput} from './types.js'
+import {emptyReaderOutput, type InputFile, type ReadOptions, type ReaderOutput} from './types.js'
+import {DEFAULT_LIMITS} from '../model/limits.js'
 import {appendAll} from '../util/arrays.js'
 
 /** JSON when the text starts like JSON (AWS CLI output), YAML otherwise (hand-written snapshots). */
-export function parseInputText(file: InputFile): {document?: PositionedDocument; diagnostics: Diagnostic[]} {
+export function parseInputText(file: InputFile, options: ReadOptions = {}): {document?: PositionedDocument; diagnostics: Diagnostic[]} {
   const text = file.bytes.toString('utf8')
   const start = text.replace(/^\ufeff/, '').trimStart()[0]
-  const parsed = start === '{' || start === '[' ? parseJsonWithPositions(text, file.path) : parseWithPositions(text, file.path)
+  const maxDepth = options.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth
+  const parsed = start === '{' || start === '[' ? parseJsonWithPositions(text, file.path, maxDepth) : parseWithPositions(text, file.path, {}, maxDepth)
   const invalid = invalidUtf8Diagnostic(file)
   return invalid ? {...parsed, diagnostics: [invalid, ...parsed.diagnostics]} : parsed
 }

@@ -8,6 +8,10 @@ export interface Limits {
   maxInputBytes: number
   /** Bytes of one CloudTrail record, counting the separators before it, in a streamed log. */
   maxRecordBytes: number
+  /** Bytes of one gzip member once inflated; a file of several members counts each on its own. */
+  maxMemberBytes: number
+  /** Levels of nested arrays and objects in one document, or in one CloudTrail record. */
+  maxDepth: number
 }
 
 /**
@@ -21,12 +25,19 @@ export type LimitName = keyof Limits
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxInputBytes: 1024 * 1024 * 1024,
   maxRecordBytes: 16 * 1024 * 1024,
+  maxMemberBytes: 1024 * 1024 * 1024,
+  // The deepest real evidence is a CloudTrail record's requestParameters or a Terraform plan's
+  // values, a few dozen levels; 256 leaves a wide margin and keeps every recursive reader far from
+  // the stack's end.
+  maxDepth: 256,
 }
 
 /** How each limit is named to a user, and where it is raised. */
 export const LIMIT_NAMES: Record<LimitName, {words: string; flag: string; configKey: string}> = {
   maxInputBytes: {words: 'input size limit', flag: '--max-input-size', configKey: 'limits.maxInputSize'},
   maxRecordBytes: {words: 'record size limit', flag: '--max-record-size', configKey: 'limits.maxRecordSize'},
+  maxMemberBytes: {words: 'gzip member size limit', flag: '--max-member-size', configKey: 'limits.maxMemberSize'},
+  maxDepth: {words: 'depth limit', flag: '--max-depth', configKey: 'limits.maxDepth'},
 }
 
 const UNITS: Record<string, number> = {
@@ -63,7 +74,24 @@ export function formatSize(bytes: number): string {
 }
 
 /** "larger than the input size limit (1 GiB); raise it with --max-input-size or limits.maxInputSize" */
-export function overLimit(name: LimitName, limit: number): string {
-  const {words, flag, configKey} = LIMIT_NAMES[name]
-  return `larger than the ${words} (${formatSize(limit)}); raise it with ${flag} or ${configKey} in the config file`
+export function overLimit(name: Exclude<LimitName, 'maxDepth'>, limit: number): string {
+  const {words} = LIMIT_NAMES[name]
+  return `larger than the ${words} (${formatSize(limit)}); ${howToRaise(name)}`
 }
+
+/** "nested deeper than the depth limit (256 levels); raise it with --max-depth or limits.maxDepth …" */
+export function tooDeep(limit: number): string {
+  return `nested deeper than the ${LIMIT_NAMES.maxDepth.words} (${limit} levels); ${howToRaise('maxDepth')}`
+}
+
+function howToRaise(name: LimitName): string {
+  const {flag, configKey} = LIMIT_NAMES[name]
+  return `raise it with ${flag} or ${configKey} in the config file`
+}
+
+/** A depth limit as written in a flag or the config file: a positive whole number. */
+export function parseDepth(text: string | number): number | undefined {
+  const value = typeof text === 'number' ? text : /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined
+}
+

@@ -3,7 +3,7 @@ import {dirname, join, resolve} from 'node:path'
 
 import type {Diagnostic, Location, Severity} from '../model/types.js'
 import {SEVERITIES} from '../model/types.js'
-import {parseSize} from '../model/limits.js'
+import {parseDepth, parseSize, type Limits} from '../model/limits.js'
 import {parseWithPositions, type PathSegment, type PositionedDocument} from '../util/positions.js'
 import {validateDocument} from './schema-errors.js'
 import type {TrailgateConfig, Waiver} from './types.js'
@@ -94,11 +94,15 @@ function fillConfig(config: TrailgateConfig, document: PositionedDocument, baseD
   if (isSeverity(root.failOn)) config.failOn = root.failOn
   if (typeof root.failOnUnknown === 'boolean') config.failOnUnknown = root.failOnUnknown
   const limits = asRecord(root.limits)
-  const maxInputBytes = sizeOf(limits.maxInputSize)
-  const maxRecordBytes = sizeOf(limits.maxRecordSize)
-  if (maxInputBytes !== undefined || maxRecordBytes !== undefined) {
-    config.limits = {...(maxInputBytes !== undefined ? {maxInputBytes} : {}), ...(maxRecordBytes !== undefined ? {maxRecordBytes} : {})}
+  const read: Partial<Limits> = {}
+  const set = (name: keyof Limits, value: number | undefined): void => {
+    if (value !== undefined) read[name] = value
   }
+  set('maxInputBytes', sizeOf(limits.maxInputSize))
+  set('maxRecordBytes', sizeOf(limits.maxRecordSize))
+  set('maxMemberBytes', sizeOf(limits.maxMemberSize))
+  set('maxDepth', typeof limits.maxDepth === 'number' || typeof limits.maxDepth === 'string' ? parseDepth(limits.maxDepth) : undefined)
+  if (Object.keys(read).length > 0) config.limits = read
 }
 
 function sizeOf(value: unknown): number | undefined {

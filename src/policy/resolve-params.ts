@@ -1,6 +1,4 @@
-
-import {parseDocument} from 'yaml'
-
+import {DEFAULT_LIMITS} from '../model/limits.js'
 import type {Diagnostic} from '../model/types.js'
 import {locateConfigParam, locateInConfig} from './config.js'
 import type {ParamSpec, Policy, TrailgateConfig} from './types.js'
@@ -8,6 +6,7 @@ import {parseCidr} from './pattern/cidr.js'
 import {describeValue, didYouMean} from './schema-errors.js'
 import {dict, own} from '../util/dict.js'
 import {MAX_ALIAS_COUNT} from '../util/positions.js'
+import {parseYamlDocument, YamlDepthError} from '../util/yaml-document.js'
 
 const PARAM_CODE = 'policy-param'
 
@@ -25,7 +24,13 @@ export function parseParamFlag(flag: string): {policy: string; name: string; val
   const policy = target.slice(0, dot)
   const name = target.slice(dot + 1)
   const text = flag.slice(equals + 1)
-  const document = parseDocument(text)
+  let document
+  try {
+    document = parseYamlDocument(text, {}, DEFAULT_LIMITS.maxDepth)
+  } catch (error) {
+    if (!(error instanceof YamlDepthError)) throw error
+    return {error: `the value '${text.length > 60 ? `${text.slice(0, 60)}…` : text}' is nested deeper than ${error.limit} levels`}
+  }
   if (document.errors.length > 0) {
     const reason = document.errors[0]!.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '')
     return {error: `the value '${text}' is not valid YAML: ${reason}`}

@@ -4,7 +4,6 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
   type Document,
   type DocumentOptions,
   type Node,
@@ -13,7 +12,9 @@ import {
   visit,
 } from 'yaml'
 
+import {DEFAULT_LIMITS, tooDeep} from '../model/limits.js'
 import type {Diagnostic, Location} from '../model/types.js'
+import {parseYamlDocument, YamlDepthError} from './yaml-document.js'
 
 export type PathSegment = string | number
 
@@ -62,6 +63,11 @@ export function aliasCountDiagnostic(doc: Document, file: string, at: (offset: n
   }
 }
 
+/** The error for a document nested past the depth limit, at the token that went past it. */
+export function depthDiagnostic(file: string, position: {line: number; column: number}, limit: number): Diagnostic {
+  return {severity: 'error', code: 'max-depth', file, ...position, message: `This value is ${tooDeep(limit)}; the file was not read`}
+}
+
 /** True when the document uses an alias anywhere. */
 export function hasAlias(doc: Document): boolean {
   let found = false
@@ -79,14 +85,20 @@ export function hasAlias(doc: Document): boolean {
  * keys and unresolved tags become diagnostics at file:line:column; the document is still returned
  * when the parser could recover, so callers may report more than the first problem.
  */
-export function parseWithPositions(text: string, file: string, options: YamlOptions = {}): ParseResult {
+export function parseWithPositions(text: string, file: string, options: YamlOptions = {}, maxDepth: number = DEFAULT_LIMITS.maxDepth): ParseResult {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, keepSourceTokens: false, ...options})
-  const diagnostics: Diagnostic[] = []
   const at = (offset: number): {line: number; column: number} => {
     const pos = lineCounter.linePos(offset)
     return {line: pos.line, column: pos.col}
   }
+  let doc: Document.Parsed
+  try {
+    doc = parseYamlDocument(text, {lineCounter, prettyErrors: false, keepSourceTokens: false, ...options}, maxDepth)
+  } catch (error) {
+    if (!(error instanceof YamlDepthError)) throw error
+    return {diagnostics: [depthDiagnostic(file, at(error.offset), error.limit)]}
+  }
+  const diagnostics: Diagnostic[] = []
   for (const error of doc.errors) {
     diagnostics.push({severity: 'error', code: `yaml-${error.code.toLowerCase()}`, file, ...at(error.pos[0]), message: cleanMessage(error.message)})
   }

@@ -18,7 +18,7 @@ export interface Piece {
  * independent of what came before), and the blocks are repeated. This is how a real gzip bomb is
  * built, and it lets a test make a 3 GB member in a second.
  */
-export async function writeGzipPieces(path: string, pieces: Piece[]): Promise<void> {
+export async function writeGzipPieces(path: string, pieces: Piece[], encoding: BufferEncoding = 'utf8'): Promise<void> {
   const out = createWriteStream(path)
   const write = async (bytes: Buffer): Promise<void> => {
     if (!out.write(bytes)) await once(out, 'drain')
@@ -27,7 +27,7 @@ export async function writeGzipPieces(path: string, pieces: Piece[]): Promise<vo
   let crc = 0
   let size = 0
   for (const piece of pieces) {
-    const raw = Buffer.from(piece.text, 'utf8')
+    const raw = Buffer.from(piece.text, encoding)
     const block = deflateRawSync(raw, {level: 9, finishFlush: zlib.Z_FULL_FLUSH})
     for (let i = 0; i < (piece.times ?? 1); i++) {
       crc = crc32(raw, crc)

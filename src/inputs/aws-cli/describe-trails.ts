@@ -13,8 +13,8 @@ export const describeTrailsReader: Reader = {
   kind: KIND,
   priority: 50,
   sniff: (_file, head) => topLevelJsonKeys(head)?.has('trailList') ?? false,
-  async read(file): Promise<ReaderOutput> {
-    const parsed = parseInputText(file)
+  async read(file, options): Promise<ReaderOutput> {
+    const parsed = parseInputText(file, options)
     const doc = parsed.document
     if (!doc) return failedOutput(KIND, 'describe-trails', parsed.diagnostics)
     const root = doc.value

@@ -24,8 +24,8 @@ export const eventSelectorsReader: Reader = {
     const keys = topLevelJsonKeys(head)
     return keys !== undefined && keys.has('TrailARN') && (keys.has('EventSelectors') || keys.has('AdvancedEventSelectors'))
   },
-  async read(file): Promise<ReaderOutput> {
-    const parsed = parseInputText(file)
+  async read(file, options): Promise<ReaderOutput> {
+    const parsed = parseInputText(file, options)
     const doc = parsed.document
     if (!doc) return failedOutput(EVENT_KIND, 'get-event-selectors', parsed.diagnostics)
     const root = doc.value
@@ -71,8 +71,8 @@ export const insightSelectorsReader: Reader = {
     const keys = topLevelJsonKeys(head)
     return keys !== undefined && keys.has('TrailARN') && keys.has('InsightSelectors')
   },
-  async read(file): Promise<ReaderOutput> {
-    const parsed = parseInputText(file)
+  async read(file, options): Promise<ReaderOutput> {
+    const parsed = parseInputText(file, options)
     const doc = parsed.document
     if (!doc) return failedOutput(INSIGHT_KIND, 'get-insight-selectors', parsed.diagnostics)
     const root = doc.value

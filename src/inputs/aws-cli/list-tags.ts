@@ -12,8 +12,8 @@ export const listTagsReader: Reader = {
   kind: KIND,
   priority: 50,
   sniff: (_file, head) => topLevelJsonKeys(head)?.has('ResourceTagList') ?? false,
-  async read(file): Promise<ReaderOutput> {
-    const parsed = parseInputText(file)
+  async read(file, options): Promise<ReaderOutput> {
+    const parsed = parseInputText(file, options)
     const doc = parsed.document
     if (!doc) return failedOutput(KIND, 'list-tags', parsed.diagnostics)
     const root = doc.value

@@ -29,8 +29,8 @@ export const trailStatusReader: Reader = {
     const keys = topLevelJsonKeys(head)
     return keys !== undefined && keys.has('IsLogging') && !keys.has('trailList') && !keys.has('TrailARN')
   },
-  async read(file): Promise<ReaderOutput> {
-    const parsed = parseInputText(file)
+  async read(file, options): Promise<ReaderOutput> {
+    const parsed = parseInputText(file, options)
     const doc = parsed.document
     if (!doc) return failedOutput(KIND, 'get-trail-status', parsed.diagnostics)
     if (!isRecord(doc.value)) {

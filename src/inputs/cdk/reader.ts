@@ -66,7 +66,7 @@ interface AssemblyRoot {
 
 async function readAssembly(manifestPath: string, shownPath: string, bytes: Buffer, options: ReadOptions, reading: AssemblyReading, depth: number, visited: Set<string>, root: AssemblyRoot): Promise<void> {
   visited.add(path.resolve(manifestPath))
-  const manifest = parseManifest(bytes, shownPath, reading)
+  const manifest = parseManifest(bytes, shownPath, reading, options.limits?.maxDepth)
   if (!manifest) return
   const folder = path.dirname(manifestPath)
   const shownFolder = path.posix.dirname(shownPath)
@@ -100,7 +100,7 @@ async function readAssembly(manifestPath: string, shownPath: string, bytes: Buff
       reading.claimed.push({absolutePath: absolute, role})
       continue
     }
-    const read = await readContent(found.file, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes).catch((error: unknown) => ({problem: error instanceof Error ? error.message : String(error)}))
+    const read = await readContent(found.file, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes, options.limits?.maxMemberBytes ?? DEFAULT_LIMITS.maxMemberBytes).catch((error: unknown) => ({problem: error instanceof Error ? error.message : String(error)}))
     if ('problem' in read) {
       reading.diagnostics.push({severity: 'error', code: 'cdk-unreadable', file: shownPath, message: `Artifact ${id} names ${local}, which cannot be read: ${read.problem}; its trails are not checked`})
       reading.claimed.push({absolutePath: absolute, role, refused: read.problem})
@@ -128,14 +128,12 @@ function roleOf(id: string, artifact: Artifact): string {
   return `${artifact.type ?? 'artifact'} file of ${id} (no trail)`
 }
 
-function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading): Manifest | undefined {
+function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReading, maxDepth: number | undefined): Manifest | undefined {
   const decoded = decodeText(bytes, shownPath)
-  if (decoded.diagnostic) {
-    reading.diagnostics.push(decoded.diagnostic)
-    return undefined
-  }
+  if (decoded.diagnostic) reading.diagnostics.push(decoded.diagnostic)
+  if (decoded.text === undefined) return undefined
   try {
-    const manifest = plain(parseJsonNodes(decoded.text)) as Manifest
+    const manifest = plain(parseJsonNodes(decoded.text, undefined, maxDepth)) as Manifest
     if (typeof manifest !== 'object' || manifest === null || typeof manifest.artifacts !== 'object') {
       reading.diagnostics.push({severity: 'error', code: 'cdk-manifest', file: shownPath, line: 1, column: 1, message: 'A cloud assembly manifest needs an "artifacts" object'})
       return undefined
@@ -143,7 +141,7 @@ function parseManifest(bytes: Buffer, shownPath: string, reading: AssemblyReadin
     return manifest
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error
-    reading.diagnostics.push({severity: 'error', code: 'json-syntax', file: shownPath, ...new SourceIndex(shownPath, decoded.text).position(error.offset), message: error.message})
+    reading.diagnostics.push({severity: 'error', code: error.code, file: shownPath, ...new SourceIndex(shownPath, decoded.text).position(error.offset), message: error.message})
     return undefined
   }
 }
@@ -162,10 +160,8 @@ function environmentOf(artifact: Artifact): {account?: string; region?: string} 
 function readStack(id: string, artifact: Artifact, content: Buffer, shown: string, options: ReadOptions, reading: AssemblyReading): void {
   reading.stacks++
   const decoded = decodeText(content, shown)
-  if (decoded.diagnostic) {
-    reading.diagnostics.push(decoded.diagnostic)
-    return
-  }
+  if (decoded.diagnostic) reading.diagnostics.push(decoded.diagnostic)
+  if (decoded.text === undefined) return
   const environment = environmentOf(artifact)
   const template = readTemplate(decoded.text, {
     file: shown,
@@ -175,6 +171,7 @@ function readStack(id: string, artifact: Artifact, content: Buffer, shown: strin
     account: environment.account ?? options.account,
     stackName: artifact.properties?.stackName ?? id,
     parameterValues: options.cfnParams,
+    maxDepth: options.limits?.maxDepth,
   })
   appendAll(reading.trails, template.trails)
   appendAll(reading.diagnostics, template.diagnostics)

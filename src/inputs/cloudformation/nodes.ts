@@ -1,5 +1,6 @@
 import {isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node as YamlNode} from 'yaml'
 
+import {DEFAULT_LIMITS, tooDeep} from '../../model/limits.js'
 import type {Location} from '../../model/types.js'
 import {LineIndex} from '../../util/line-index.js'
 
@@ -98,8 +99,15 @@ export function fromYaml(node: YamlNode | null | undefined, base: number, doc?: 
 const KEYWORDS: [string, boolean | null][] = [['true', true], ['false', false], ['null', null]]
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
 
+/** Why a text is refused: bad syntax, a number out of range, or nesting past the depth limit. */
+export type JsonProblem = 'json-syntax' | 'number-range' | 'max-depth'
+
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly code: JsonProblem = 'json-syntax',
+  ) {
     super(message)
   }
 }
@@ -110,7 +118,7 @@ export class JsonSyntaxError extends Error {
  * parser would take seconds. Duplicate keys are reported through `onDuplicate`; the last one wins,
  * as with JSON.parse.
  */
-export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset: number) => void): PNode {
+export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset: number) => void, maxDepth: number = DEFAULT_LIMITS.maxDepth): PNode {
   let at = 0
   const skip = (): void => {
     for (;;) {
@@ -119,8 +127,8 @@ export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset:
       else break
     }
   }
-  const fail = (message: string): never => {
-    throw new JsonSyntaxError(message, Math.min(at, text.length))
+  const fail = (message: string, code?: JsonProblem): never => {
+    throw new JsonSyntaxError(message, Math.min(at, text.length), code)
   }
   const readString = (): string => {
     const start = at
@@ -159,11 +167,12 @@ export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset:
       at++
     }
   }
+  // `depth` is the number of arrays and objects around the value; recursion stops at the limit.
   const readValue = (depth: number): PNode => {
-    if (depth > 500) fail('Nesting too deep')
     skip()
     const start = at
     const code = text.charCodeAt(at)
+    if ((code === 123 || code === 91) && depth >= maxDepth) fail(`This value is ${tooDeep(maxDepth)}`, 'max-depth')
     if (code === 123) {
       at++
       const entries: PEntry[] = []
@@ -230,7 +239,7 @@ export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset:
     if (!number) return fail(Number.isNaN(code) ? 'Unexpected end of JSON input' : `Unexpected character '${text[at]}'`)
     const value = Number(number[0])
     // JSON.parse would read it as Infinity, which every report then shows as null.
-    if (!Number.isFinite(value)) fail(`The number ${number[0]} is too large for a number (it would be read as infinity)`)
+    if (!Number.isFinite(value)) fail(`number out of range: ${clipped(number[0])} is too large for a number (it would be read as infinity)`, 'number-range')
     at += number[0].length
     return {kind: 'scalar', value, start, end: at}
   }
@@ -239,6 +248,10 @@ export function parseJsonNodes(text: string, onDuplicate?: (key: string, offset:
   skip()
   if (at < text.length) fail('Unexpected content after the JSON value')
   return root
+}
+
+function clipped(literal: string): string {
+  return literal.length > 40 ? `${literal.slice(0, 20)}…${literal.slice(-12)}` : literal
 }
 
 /** The plain JS value of a node, tags ignored (callers that care about tags read them first). */

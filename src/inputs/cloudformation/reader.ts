@@ -1,3 +1,4 @@
+import {appendAll} from '../../util/arrays.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput} from '../types.js'
 import {textOrRefusal} from './text.js'
 import {looksLikeTemplate} from './source.js'
@@ -18,9 +19,10 @@ export const cloudFormationReader: Reader = {
       region: options.regions?.[0],
       account: options.account,
       parameterValues: options.cfnParams,
+      maxDepth: options.limits?.maxDepth,
     })
     output.trails = reading.trails
-    output.diagnostics = reading.diagnostics
+    appendAll(output.diagnostics, reading.diagnostics)
     output.notes = reading.notes
     output.detail = templateDetail(reading.trails.length, reading.resourceCount, reading.notDeployed)
     return output

@@ -1,6 +1,6 @@
-import {parseDocument} from 'yaml'
-
-import {aliasCountDiagnostic, hasAlias, MAX_ALIAS_COUNT} from '../../util/positions.js'
+import {DEFAULT_LIMITS} from '../../model/limits.js'
+import {aliasCountDiagnostic, depthDiagnostic, hasAlias, MAX_ALIAS_COUNT} from '../../util/positions.js'
+import {parseYamlDocument, YamlDepthError} from '../../util/yaml-document.js'
 import type {Diagnostic} from '../../model/types.js'
 import {CFN_YAML_TAGS} from './intrinsics.js'
 import {entry, fromYaml, JsonSyntaxError, SourceIndex, parseJsonNodes, type PEntry, type PNode} from './nodes.js'
@@ -20,6 +20,8 @@ export interface TemplateSource {
   resources: ResourceSource[]
   diagnostics: Diagnostic[]
   syntax: 'json' | 'yaml'
+  /** Levels of nesting a template may have (the depth limit). */
+  maxDepth: number
 }
 
 /** Resources whose whole body is parsed; of the others only the type is read. */
@@ -32,9 +34,9 @@ export function looksLikeTemplate(head: string): boolean {
   return /(^|[{,])\s*["']?Resources["']?\s*:/m.test(head) && /["']?Type["']?\s*:\s*["']?(AWS|Custom|Alexa)::[A-Za-z0-9]+/.test(head)
 }
 
-export function parseTemplate(text: string, file: string): TemplateSource {
+export function parseTemplate(text: string, file: string, maxDepth: number = DEFAULT_LIMITS.maxDepth): TemplateSource {
   const index = new SourceIndex(file, text)
-  const source: TemplateSource = {index, sections: new Map(), resources: [], diagnostics: [], syntax: 'yaml'}
+  const source: TemplateSource = {index, sections: new Map(), resources: [], diagnostics: [], syntax: 'yaml', maxDepth}
   const trimmed = text.trimStart().replace(/^\uFEFF/, '')
   if (trimmed.startsWith('{')) {
     source.syntax = 'json'
@@ -53,11 +55,12 @@ function readJson(text: string, source: TemplateSource): void {
   try {
     const root = parseJsonNodes(text, (key, offset) =>
       source.diagnostics.push({severity: 'error', code: 'json-duplicate-key', ...at(source, offset), message: `Duplicate key "${key}": the last one is used`}),
+      source.maxDepth,
     )
     collect(root, source)
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error
-    source.diagnostics.push({severity: 'error', code: 'json-syntax', ...at(source, error.offset), message: error.message})
+    source.diagnostics.push({severity: 'error', code: error.code, ...at(source, error.offset), message: error.message})
   }
 }
 
@@ -243,7 +246,14 @@ function scanType(lines: Line[], from: number, to: number): string | undefined {
 }
 
 function parseYamlChunk(chunk: string, base: number, source: TemplateSource): PNode | undefined {
-  const doc = parseDocument(chunk, {customTags: CFN_YAML_TAGS, prettyErrors: false, uniqueKeys: true})
+  let doc
+  try {
+    doc = parseYamlDocument(chunk, {customTags: CFN_YAML_TAGS, prettyErrors: false, uniqueKeys: true}, source.maxDepth)
+  } catch (error) {
+    if (!(error instanceof YamlDepthError)) throw error
+    source.diagnostics.push(depthDiagnostic(source.index.file, source.index.position(base + error.offset), error.limit))
+    return undefined
+  }
   for (const problem of [...doc.errors, ...doc.warnings]) {
     const message = problem.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim()
     const unknownTag = problem.code === 'TAG_RESOLVE_FAILED'

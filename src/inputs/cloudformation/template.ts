@@ -18,6 +18,8 @@ export interface TemplateContext {
   account?: string
   stackName?: string
   parameterValues?: Record<string, string>
+  /** The depth limit (`--max-depth`); the default when not given. */
+  maxDepth?: number
 }
 
 export interface TemplateReading {
@@ -31,7 +33,7 @@ export interface TemplateReading {
 
 /** Reads the trails of one CloudFormation template (plain or synthesized by CDK). */
 export function readTemplate(text: string, context: TemplateContext): TemplateReading {
-  const source = parseTemplate(text, context.file)
+  const source = parseTemplate(text, context.file, context.maxDepth)
   const reading: TemplateReading = {trails: [], diagnostics: [...source.diagnostics], notes: [], resourceCount: source.resources.length, notDeployed: []}
   const parameters = sectionValue(source, 'Parameters')
   const mappings = sectionValue(source, 'Mappings')

@@ -1,34 +1,30 @@
 import type {Diagnostic} from '../../model/types.js'
-import {firstInvalidUtf8} from '../../util/utf8.js'
+import {firstInvalidUtf8, hexByte, positionOfByte} from '../../util/utf8.js'
 import type {InputFile, ReaderOutput} from '../types.js'
 
-/** Decodes UTF-8 input; a binary file (NUL bytes or invalid UTF-8) gets a diagnostic instead. */
-export function decodeText(bytes: Buffer, file: string): {text: string; diagnostic?: undefined} | {text?: undefined; diagnostic: Diagnostic} {
+/**
+ * Decodes UTF-8 input. A binary file (NUL bytes) gets a diagnostic instead of a text. Invalid UTF-8
+ * is read as evidence files are: each bad sequence as U+FFFD, so the rest is judged, with an error
+ * at the first bad byte so the run cannot pass silently.
+ */
+export function decodeText(bytes: Buffer, file: string): {text: string; diagnostic?: Diagnostic} | {text?: undefined; diagnostic: Diagnostic} {
   const nul = bytes.subarray(0, 65536).indexOf(0)
-  let text: string | undefined
-  if (nul === -1) {
-    try {
-      text = new TextDecoder('utf-8', {fatal: true}).decode(bytes)
-    } catch {
-      text = undefined
-    }
+  if (nul !== -1) {
+    return {diagnostic: {severity: 'error', code: 'binary-input', file, ...positionOfByte(bytes, nul), message: 'This is not a text file (it holds binary data); it was not read'}}
   }
-  if (text === undefined) {
-    const offset = nul === -1 ? Math.max(0, firstInvalidUtf8(bytes)) : nul
-    const before = bytes.subarray(0, offset)
-    const line = before.filter((byte) => byte === 10).length + 1
-    return {diagnostic: {severity: 'error', code: 'binary-input', file, line, column: offset - before.lastIndexOf(10), message: nul === -1 ? 'This is not a text file (invalid UTF-8 here); it was not read' : 'This is not a text file (it holds binary data); it was not read'}}
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '')
+  const invalid = firstInvalidUtf8(bytes)
+  if (invalid < 0) return {text}
+  return {
+    text,
+    diagnostic: {severity: 'error', code: 'invalid-utf8', file, ...positionOfByte(bytes, invalid), message: `invalid UTF-8 (byte ${hexByte(bytes[invalid]!)}): the value is read with U+FFFD in its place, so it may not be what was written`},
   }
-  return {text: text.replace(/^\uFEFF/, '')}
 }
 
 /** The file's text, or undefined after recording in `output` that it is not a text file. */
 export function textOrRefusal(file: InputFile, output: ReaderOutput): string | undefined {
   const decoded = decodeText(file.bytes, file.path)
-  if (decoded.diagnostic) {
-    output.diagnostics.push(decoded.diagnostic)
-    output.detail = 'not a text file'
-    return undefined
-  }
+  if (decoded.diagnostic) output.diagnostics.push(decoded.diagnostic)
+  if (decoded.text === undefined) output.detail = 'not a text file'
   return decoded.text
 }

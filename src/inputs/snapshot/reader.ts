@@ -39,8 +39,8 @@ export const snapshotReader: Reader = {
     if (keys) return keys.get('kind') === SNAPSHOT_KIND
     return /^kind:[ \t]*["']?trailgate-snapshot["']?[ \t]*(#.*)?$/m.test(head)
   },
-  async read(file): Promise<ReaderOutput> {
-    const parsed = parseInputText(file)
+  async read(file, options): Promise<ReaderOutput> {
+    const parsed = parseInputText(file, options)
     const doc = parsed.document
     if (!doc) return failedOutput(KIND, 'snapshot', parsed.diagnostics)
     const problems = checkShape('snapshot', doc.value)

@@ -46,11 +46,12 @@ export const terraformPlanReader: Reader = {
     try {
       root = parseJsonNodes(text, (key, offset) =>
         output.diagnostics.push({severity: 'warning', code: 'json-duplicate-key', file: file.path, ...index.position(offset), message: `Duplicate key "${key}": the last one is used`}),
+        options.limits?.maxDepth,
       )
     } catch (error) {
       if (!(error instanceof JsonSyntaxError)) throw error
-      output.diagnostics.push({severity: 'error', code: 'json-syntax', file: file.path, ...index.position(error.offset), message: error.message})
-      output.detail = 'invalid JSON'
+      output.diagnostics.push({severity: 'error', code: error.code, file: file.path, ...index.position(error.offset), message: error.message})
+      output.detail = error.code === 'json-syntax' ? 'invalid JSON' : error.message
       return output
     }
     const versionProblem = checkFormatVersion(root, index)
