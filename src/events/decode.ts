@@ -153,7 +153,7 @@ function invalidUtf8Diagnostics(file: string, content: Buffer, text: string, bom
     const record = recordAt(starts, offset)
     if (record === lastRecord) continue
     lastRecord = record
-    const which = record === undefined ? '' : `record ${record}: `
+    const which = record === undefined ? '' : `record ${record + 1}: `
     diagnostics.push({
       severity: 'error',
       code: 'invalid-utf8',

@@ -88,7 +88,7 @@ export async function streamRecords(file: string, absolutePath: string, compress
   const flagInvalid = (index: number): void => {
     if (index === flagged) return
     flagged = index
-    invalidText.push({severity: 'error', code: 'invalid-utf8', file, line: 1, column: 1, message: `record ${index}: invalid UTF-8: read with U+FFFD in its place, so the record may not be what CloudTrail wrote`})
+    invalidText.push({severity: 'error', code: 'invalid-utf8', file, line: 1, column: 1, message: `record ${index + 1}: invalid UTF-8: read with U+FFFD in its place, so the record may not be what CloudTrail wrote`})
   }
   const finishElement = (chunk: string, from: number, end: number): void => {
     while (mark < marks.length && marks[mark]! < end) {

@@ -86,11 +86,11 @@ describe('document depth is bounded in every reader (built CLI, measured child)'
     const report = JSON.parse(run.stdout) as Report
     expect(rootIds(report)).toEqual(['111122223333/after', '111122223333/after', '111122223333/before', '111122223333/before'])
     for (const name of ['plain.json', 'zipped.json.gz']) {
-      const error = report.diagnostics.find((d) => d.file?.endsWith(name) && /record 1\b/.test(d.message))
+      const error = report.diagnostics.find((d) => d.file?.endsWith(name) && /record 2\b/.test(d.message))
       expect(error?.severity).toBe('error')
       expect(error?.message).toMatch(/requestParameters.*deeper than the depth limit \(256 levels\).*--max-depth/)
     }
-    expect(report.diagnostics.find((d) => d.file?.endsWith('plain.json') && /record 1\b/.test(d.message))).toMatchObject({line: 1, column: text.indexOf(deep) + 1})
+    expect(report.diagnostics.find((d) => d.file?.endsWith('plain.json') && /record 2\b/.test(d.message))).toMatchObject({line: 1, column: text.indexOf(deep) + 1})
     expect(run.seconds).toBeLessThan(30)
     expect(run.peakRssMb).toBeLessThan(600)
   }, 90_000)
@@ -111,7 +111,7 @@ describe('document depth is bounded in every reader (built CLI, measured child)'
     const report = JSON.parse(run.stdout) as Report
     expect(report.inputs[0]?.detail).toMatch(/streamed/)
     expect(rootIds(report)).toEqual(['111122223333/after', '111122223333/before'])
-    const error = report.diagnostics.find((d) => /record 1\b/.test(d.message))
+    const error = report.diagnostics.find((d) => /record 2\b/.test(d.message))
     expect(error?.message).toMatch(/deeper than the depth limit \(256 levels\).*--max-depth/)
     expect(run.seconds).toBeLessThan(60)
     expect(run.peakRssMb).toBeLessThan(900)
@@ -129,7 +129,7 @@ describe('numbers out of range are errors, never null or infinity', () => {
     const report = JSON.parse(run.stdout) as Report
     expect(rootIds(report)).toEqual(['111122223333/after', '111122223333/after', '111122223333/before', '111122223333/before'])
     for (const name of ['plain.json', 'zipped.json.gz']) {
-      const error = report.diagnostics.find((d) => d.file?.endsWith(name) && /record 1\b/.test(d.message))
+      const error = report.diagnostics.find((d) => d.file?.endsWith(name) && /record 2\b/.test(d.message))
       expect(error).toMatchObject({severity: 'error', line: 1, column: expect.any(Number)})
       expect(error?.message).toMatch(/number out of range at requestParameters\.size/)
     }
@@ -140,7 +140,7 @@ describe('numbers out of range are errors, never null or infinity', () => {
 describe('invalid UTF-8 is an error naming where it is; the input is still judged with U+FFFD', () => {
   const BAD = Buffer.from([0xff, 0xc3])
 
-  /** The log text with the two bad bytes in record 1's requestParameters.key. */
+  /** The log text with the two bad bytes in the second record's requestParameters.key. */
   function logWithBadBytes(): {bytes: Buffer; column: number} {
     const [before, after] = `{"Records":[${rootRecord('before')},${rootRecord('bad', ',"requestParameters":{"key":"@@x"}')},${rootRecord('after')}]}`.split('@@') as [string, string]
     return {bytes: Buffer.concat([Buffer.from(before), BAD, Buffer.from(after)]), column: before.length + 1}
@@ -159,7 +159,7 @@ describe('invalid UTF-8 is an error naming where it is; the input is still judge
       const errors = report.diagnostics.filter((d) => d.file?.endsWith(name) && d.code === 'invalid-utf8')
       expect(errors).toHaveLength(1)
       expect(errors[0]).toMatchObject({severity: 'error', line: 1, column})
-      expect(errors[0]?.message).toMatch(/^record 1: invalid UTF-8 \(byte 0xFF\).*U\+FFFD/)
+      expect(errors[0]?.message).toMatch(/^record 2: invalid UTF-8 \(byte 0xFF\).*U\+FFFD/)
     }
   }, 90_000)
 
@@ -178,7 +178,7 @@ describe('invalid UTF-8 is an error naming where it is; the input is still judge
     expect(report.inputs[0]?.detail).toMatch(/streamed/)
     expect(rootIds(report)).toEqual(['111122223333/after', '111122223333/bad', '111122223333/before'])
     const errors = report.diagnostics.filter((d) => d.code === 'invalid-utf8')
-    expect(errors.map((d) => d.message)).toEqual([expect.stringMatching(/^record 1: invalid UTF-8.*U\+FFFD/)])
+    expect(errors.map((d) => d.message)).toEqual([expect.stringMatching(/^record 2: invalid UTF-8.*U\+FFFD/)])
     expect(run.seconds).toBeLessThan(60)
   }, 120_000)
 
