@@ -1,5 +1,6 @@
 import {atOrAbove, blockingUnknowns} from '../engine/exit-code.js'
 import type {Report} from '../engine/report-types.js'
+import type {Severity} from '../model/types.js'
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
@@ -21,7 +22,8 @@ export function verdict(report: Report, exitCode: number): string {
     const why = reasons.length > 0 ? reasons.join(', ') : 'a report file could not be written'
     return `trailgate: the run cannot be trusted (${why}); see the report above and the job summary`
   }
-  const blocking = report.results.filter((result) => result.status === 'fail' && atOrAbove(result.severity, report.failOn)).length
+  // From the counts, not the listed results: failures past the listing cap block the run too.
+  const blocking = Object.entries(report.summary.failuresBySeverity).reduce((sum, [severity, count]) => sum + (atOrAbove(severity as Severity, report.failOn) ? count : 0), 0)
   if (exitCode === 1) return `trailgate: ${plural(blocking, 'failure')} at or above fail-on ${report.failOn} (${plural(counts.fail, 'failure')} in all)`
   const below = counts.fail > 0 ? `; ${plural(counts.fail, 'failure')} below fail-on ${report.failOn}` : ''
   return `trailgate: passed — ${plural(report.summary.results, 'result')}, no failure at or above fail-on ${report.failOn}${below}`

@@ -8,6 +8,7 @@ import {renderSarif} from '../report/sarif.js'
 import {renderText} from '../report/text.js'
 import type {Report} from '../engine/report-types.js'
 import {repositoryContext, type Environment} from './repository-context.js'
+import type {Diagnostic} from '../model/types.js'
 
 export type Format = 'text' | 'json' | 'sarif' | 'junit' | 'markdown'
 
@@ -70,17 +71,32 @@ export function writeOutputs(report: Report, request: OutputRequest, stdout: (te
       writeFileSync(file, text)
     })
   }
+  // What standard output shows must agree with how the run ends: a report file that could not be
+  // written makes it exit 2, so it says so and lists why.
+  const shown = withOutputFailures(report, failures)
   attempt(request.format, 'standard output', () => {
     if (request.format === 'json') {
       // A large report does not fit in one string: it goes out a piece at a time.
-      for (const chunk of renderJsonChunks(report)) stdout(chunk)
+      for (const chunk of renderJsonChunks(shown)) stdout(chunk)
       return
     }
-    const text = render(report, request.format, request)
+    const text = render(shown, request.format, request)
     if (request.format === 'sarif') warnIfResultsLeftOut(text, 'standard output')
     stdout(text)
   })
   return failures
+}
+
+/** The report with each file that could not be written as an error diagnostic, and the exit code that makes. */
+export function withOutputFailures(report: Report, failures: readonly OutputFailure[]): Report {
+  if (failures.length === 0) return report
+  const diagnostics = failures.map((failure): Diagnostic => ({severity: 'error', code: 'report-write', message: `cannot write the ${failure.format} report to ${failure.where}: ${failure.message}`}))
+  return {
+    ...report,
+    exitCode: 2,
+    summary: {...report.summary, diagnostics: {...report.summary.diagnostics, errors: report.summary.diagnostics.errors + diagnostics.length}},
+    diagnostics: [...report.diagnostics, ...diagnostics],
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import {locateResult} from './locate.js'
 import {applySuppressions, type WaiverUse} from './waivers.js'
 import {dict} from '../util/dict.js'
 import {appendAll} from '../util/arrays.js'
+import {FindingListing, type UnlistedCounts} from '../events/finding-listing.js'
 
 export interface EvaluateOptions {
   /** Resolved params per policy id (defaults, config and flags already merged and validated). */
@@ -18,7 +19,10 @@ export interface EvaluateOptions {
 }
 
 export interface Evaluation {
+  /** At most MAX_LISTED_FINDINGS per policy and status; the others are only counted in `unlisted`. */
   results: Result[]
+  /** Subject results past the listing cap, per policy id and status (after waivers). */
+  unlisted: UnlistedCounts
   /** Per policy id: subjects it did not apply to. */
   notApplicable: Record<string, number>
   diagnostics: Diagnostic[]
@@ -41,6 +45,8 @@ export function subjectsOf(inventory: Inventory, type: SubjectType): Subject<obj
 /** Every policy × every subject of its kind → results, with waivers and inline suppressions applied. */
 export function evaluate(inventory: Inventory, policies: Policy[], options: EvaluateOptions): Evaluation {
   const results: Result[] = []
+  // Memory stays bounded however many trails there are: past the cap, a result is a count.
+  const listing = new FindingListing(results)
   const notApplicable = dict<number>()
   const diagnostics: Diagnostic[] = []
   const trailsById = new Map<string, TrailSubject>(inventory.trails.map((t) => [t.id, t]))
@@ -55,7 +61,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
     } catch (error) {
       const message = `policy ${policy.id} could not be compiled: ${(error as Error).message}`
       diagnostics.push({severity: 'error', code: 'policy-compile', file: policy.source.file, line: 1, column: 1, message})
-      for (const subject of subjects) results.push(errorResult(policy, subject, message))
+      for (const subject of subjects) listing.add(errorResult(policy, subject, message))
       continue
     }
     for (const subject of subjects) {
@@ -63,11 +69,16 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
       try {
         judgement = judge(compiled, subject)
       } catch (error) {
-        results.push(errorResult(policy, subject, `evaluation failed: ${(error as Error).message}`))
+        listing.add(errorResult(policy, subject, `evaluation failed: ${(error as Error).message}`))
         continue
       }
       if (!judgement.applicable) {
         notApplicable[policy.id]++
+        continue
+      }
+      // A failure is built even past the cap: a waiver may turn it into a suppressed result.
+      if (judgement.status !== 'fail' && listing.isFull(policy.id, judgement.status)) {
+        listing.countUnlisted(policy.id, judgement.status)
         continue
       }
       const result: Result = {
@@ -82,7 +93,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
         ...(judgement.details.length > 0 ? {details: judgement.details} : {}),
         ...(judgement.status === 'fail' ? {remediation: renderTemplate(remediationTemplate(policy, subject.provenance.kind), templateDocument(subject), compiled.params)} : {}),
       }
-      results.push(applySuppressions(result, subject, waiverUses, options.now))
+      listing.add(applySuppressions(result, subject, waiverUses, options.now))
     }
   }
   for (const result of options.streamedResults ?? []) {
@@ -90,7 +101,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
     results.push(applySuppressions(result, subject, waiverUses, options.now))
   }
   appendAll(diagnostics, waiverDiagnostics(waiverUses, options.now))
-  return {results, notApplicable, diagnostics}
+  return {results, unlisted: listing.unlisted, notApplicable, diagnostics}
 }
 
 function refOf(subject: Subject<object>): Result['subject'] {

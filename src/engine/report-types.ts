@@ -9,7 +9,7 @@ export interface PolicySummary extends Pick<Policy, 'id' | 'title' | 'severity' 
   builtin: boolean
   /** Event policies: CloudTrail records judged without a finding (findings are results). */
   recordsPassed?: number
-  /** Event policies: findings past the listing cap, counted per status but not in `results`. */
+  /** Results past the listing cap (MAX_LISTED_FINDINGS per policy and status), counted per status but not in `results`. */
   unlisted?: Partial<Counts>
 }
 

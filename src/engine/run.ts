@@ -155,7 +155,9 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
     diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(prepared.nothingToRun ? [prepared.nothingToRun] : []), ...(options.extraDiagnostics ?? [])],
     notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
-    ...(events ? {recordsPassed: events.passes, unlisted: waiveUnlisted(events.unlisted, prepared.config.waivers, now), coverage: events.coverage} : {}),
+    // Event and subject policies have distinct ids, so their counts of unlisted results never meet.
+    unlisted: {...evaluation.unlisted, ...(events ? waiveUnlisted(events.unlisted, prepared.config.waivers, now) : {})},
+    ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
   })
 }
 

@@ -1,4 +1,6 @@
-import type {Diagnostic, InputRecord, Result, SubjectRef} from '../model/types.js'
+import type {Diagnostic, InputRecord, Result, Status, SubjectRef} from '../model/types.js'
+import {STATUSES} from '../model/types.js'
+import {MAX_LISTED_FINDINGS} from '../model/limits.js'
 import {policiesOf} from './policies.js'
 import type {PolicySummary, Report} from '../engine/report-types.js'
 import {anchorFile, describeSubject, formatLocation} from './anchor.js'
@@ -191,12 +193,33 @@ function resultPlace(result: Result, placer: Placer): Place {
   return own.file !== undefined ? own : placer.anchor
 }
 
+const UNLISTED_WORDS: Record<Status, string> = {fail: 'failures', error: 'evaluation errors', unknown: 'unknown results', suppressed: 'suppressed results', pass: 'passes'}
+
+/**
+ * One testcase standing for the results of a status past the listing cap, so a CI tab still shows
+ * that there are more failures than the ones listed, and how many.
+ */
+function unlistedCase(policy: PolicySummary, status: Status, count: number, place: Place): XmlElement {
+  const message = `${count} more ${UNLISTED_WORDS[status]} not listed (at most ${MAX_LISTED_FINDINGS} of each status are listed per policy; see the JSON report's counts)`
+  const children: XmlElement[] =
+    status === 'fail'
+      ? [{name: 'failure', attributes: {message, type: policy.severity}, text: message}]
+      : status === 'error'
+        ? [{name: 'error', attributes: {message, type: 'evaluation-error'}, text: message}]
+        : status === 'pass'
+          ? [{name: 'system-out', text: message}]
+          : [{name: 'skipped', text: message}]
+  return {name: 'testcase', attributes: {name: `${count} more ${UNLISTED_WORDS[status]} not listed`, classname: policy.id, ...placeAttributes(place), time: '0'}, children}
+}
+
 function policySuite(report: Report, policy: PolicySummary, results: Result[], placer: Placer): Suite {
+  const unlisted = STATUSES.filter((status) => (policy.unlisted?.[status] ?? 0) > 0)
+  const summarized = new Set(unlisted)
   const counts: SuiteCounts = {
-    tests: results.length,
-    failures: results.filter((result) => result.status === 'fail').length,
-    errors: results.filter((result) => result.status === 'error').length,
-    skipped: results.filter((result) => result.status === 'unknown' || result.status === 'suppressed').length,
+    tests: results.length + unlisted.length,
+    failures: results.filter((result) => result.status === 'fail').length + (summarized.has('fail') ? 1 : 0),
+    errors: results.filter((result) => result.status === 'error').length + (summarized.has('error') ? 1 : 0),
+    skipped: results.filter((result) => result.status === 'unknown' || result.status === 'suppressed').length + unlisted.filter((status) => status === 'unknown' || status === 'suppressed').length,
   }
   const children = [
     properties([
@@ -204,8 +227,10 @@ function policySuite(report: Report, policy: PolicySummary, results: Result[], p
       ['severity', policy.severity],
       ['subject', policy.subject],
       ['notApplicable', String(policy.notApplicable)],
+      ...unlisted.map((status): [string, string] => [`notListed.${status}`, String(policy.unlisted?.[status] ?? 0)]),
     ]),
     ...casesOf(results, policy, placer),
+    ...unlisted.map((status) => unlistedCase(policy, status, policy.unlisted?.[status] ?? 0, placer.anchor)),
   ]
   return {element: suiteElement(report, policy.id, counts, children), counts}
 }

@@ -75,14 +75,14 @@ function policyRank(results: Result[] | undefined): number {
 
 function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, options: TextOptions, c: Colors): string[] {
   const counts = countStatuses(results)
-  let unlisted = 0
+  const unlisted = countStatuses([])
   for (const [status, count] of Object.entries(policy.unlisted ?? {}) as [Status, number][]) {
     counts[status] += count
-    unlisted += count
+    unlisted[status] += count
   }
   const worst = STATUS_ORDER.find((s) => counts[s] > 0) ?? ((policy.recordsPassed ?? 0) > 0 ? 'pass' : undefined)
   const tag = worst === 'fail' ? c.red('✗ FAIL   ') : worst === 'error' ? c.red('! ERROR  ') : worst === 'unknown' ? c.yellow('? UNKNOWN') : worst === 'suppressed' ? c.cyan('~ WAIVED ') : worst === 'pass' ? c.green('✓ PASS   ') : c.dim('- N/A    ')
-  const tally = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'fail' ? 'failed' : s === 'pass' ? 'passed' : s}`)
+  const tally = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${statusWord(s)}`)
   if (policy.recordsPassed !== undefined) tally.push(`${policy.recordsPassed.toLocaleString('en-US')} records without a finding`)
   if (policy.notApplicable > 0) tally.push(`${policy.notApplicable} not applicable`)
   const lines = [`${tag} ${c.bold(policy.id.padEnd(idWidth))} ${severityTag(policy.severity, c)} ${policy.title} ${c.dim(`(${tally.join(', ') || 'no subjects'})`)}`]
@@ -104,7 +104,13 @@ function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, 
       appendAll(lines, [c.dim(`      fix: ${first}`)], rest.map((line) => c.dim(`           ${line}`)))
     }
   }
-  if (unlisted > 0) lines.push(`    … and ${unlisted} more findings not listed (at most ${MAX_LISTED_FINDINGS} are listed per policy; the counts include them)`)
+  // Passes are listed only with --verbose, so only then are the unlisted ones worth a word.
+  const notListed = STATUS_ORDER.filter((s) => unlisted[s] > 0 && (s !== 'pass' || options.verbose))
+  const notListedTotal = notListed.reduce((sum, s) => sum + unlisted[s], 0)
+  if (notListedTotal > 0) {
+    const byStatus = notListed.map((s) => `${unlisted[s]} ${statusWord(s)}`).join(', ')
+    lines.push(`    … and ${notListedTotal} more findings not listed (${byStatus}; at most ${MAX_LISTED_FINDINGS} of each status are listed per policy; the counts include them)`)
+  }
   return lines
 }
 
@@ -154,8 +160,14 @@ function summaryLine(report: Report, c: Colors): string {
       : report.exitCode === 1
         ? c.red(`exit 1: failures at or above ${report.failOn}`)
         : c.green(`exit 0${k.fail ? `: no failure at or above ${report.failOn}` : ''}`)
+  // Event policies that judged records and found nothing are PASS lines above, not passed results.
+  const quietEventPolicies = report.policies.filter((p) => (p.recordsPassed ?? 0) > 0 && !report.results.some((r) => r.policy === p.id) && !p.unlisted).length
+  if (quietEventPolicies > 0) parts.push(`${quietEventPolicies} event polic${quietEventPolicies === 1 ? 'y' : 'ies'} without a finding`)
+  const {errors, warnings} = report.summary.diagnostics
+  // Diagnostics are listed apart from results, so they are counted apart too.
+  const diagnostics = errors + warnings > 0 ? ` ${c.dim('·')} diagnostics: ${errors ? c.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors'}, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''
   const noTrail = report.summary.inputs.read > 0 && report.policies.some((p) => p.subject !== 'event') && report.results.every((r) => r.subject.type === 'event')
-  return `${c.bold('Summary:')} ${parts.join(', ')}${noTrail ? ' · no trail in these inputs' : ''} ${c.dim('·')} ${verdict}`
+  return `${c.bold('Summary:')} ${parts.join(', ')}${noTrail ? ' · no trail in these inputs' : ''}${diagnostics} ${c.dim('·')} ${verdict}`
 }
 
 /** Why exit 2, in one sentence: a run that judged nothing says so, undecided results are counted. */
@@ -177,6 +189,10 @@ export function formatLocation(location: Location): string {
 
 function sortResults(results: Result[]): Result[] {
   return [...results].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.subject.id.localeCompare(b.subject.id))
+}
+
+function statusWord(status: Status): string {
+  return status === 'fail' ? 'failed' : status === 'pass' ? 'passed' : status
 }
 
 function countStatuses(results: Result[]): Record<Status, number> {

@@ -65,6 +65,39 @@ describe('crashes are exit 2 with a report; unwritable report files fail alone',
     expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toContain('<testsuites')
   })
 
+  it('the text summary says exit 2 and lists the report file that could not be written', () => {
+    const dir = scratch()
+    mkdirSync(join(dir, 'taken'))
+    for (const args of [['--json', join(dir, 'taken')], ['--sarif', '/dev/full']]) {
+      const run = trailgate(['check', SNAPSHOT, ...args, '--fail-on', 'none'])
+      expect(run.status).toBe(2)
+      const summary = run.stdout.trimEnd().split('\n').at(-1)!
+      expect(summary).toMatch(/^Summary: .*diagnostics: 1 error, 0 warnings · exit 2: /)
+      expect(run.stdout).toMatch(new RegExp(`error +cannot write the (json|sarif) report to ${args[1]!.replace(/[/.]/g, '\\$&')}: (EISDIR|ENOSPC)`))
+    }
+    // --format json shows the same exit code and diagnostic as the process gives.
+    const json = trailgate(['check', SNAPSHOT, '--sarif', '/dev/full', '--format', 'json', '--fail-on', 'none'])
+    expect(json.status).toBe(2)
+    const report = parseReport(json.stdout)
+    expect(report.exitCode).toBe(2)
+    expect(report.summary.diagnostics.errors).toBe(1)
+    expect(report.diagnostics.some((d) => d.severity === 'error' && d.code === 'report-write' && /\/dev\/full/.test(d.message))).toBe(true)
+  })
+
+  it('the summary counts the error diagnostics listed above it, and event policies shown as PASS', () => {
+    const dir = scratch()
+    writeFileSync(join(dir, 'broken.json'), '{"trailList": [')
+    const run = trailgate(['check', SNAPSHOT, join(dir, 'broken.json'), JSONL, '--fail-on', 'none'])
+    expect(run.status).toBe(2)
+    const listedErrors = run.stdout.split('\n').filter((line) => /^ {2}error {3}/.test(line)).length
+    expect(listedErrors).toBeGreaterThan(0)
+    const summary = run.stdout.trimEnd().split('\n').at(-1)!
+    expect(summary).toContain(`diagnostics: ${listedErrors} error${listedErrors === 1 ? '' : 's'}`)
+    const eventPasses = run.stdout.split('\n').filter((line) => /^✓ PASS/.test(line) && /records without a finding/.test(line)).length
+    expect(eventPasses).toBeGreaterThan(0)
+    expect(summary).toContain(`${eventPasses} event polic${eventPasses === 1 ? 'y' : 'ies'} without a finding`)
+  })
+
   it('standard output onto /dev/full: one line on standard error, the report files written, exit 2', () => {
     const dir = scratch()
     const script = `"${process.execPath}" "${join(ROOT, 'bin/run.js')}" check "${SNAPSHOT}" --json "${join(dir, 'out.json')}" --fail-on none > /dev/full`

@@ -61,6 +61,8 @@ export interface CampaignFigures {
   seconds: number
   casesByReader: Record<string, number>
   findings: Finding[]
+  /** Peak RSS of this process (the in-process cases) and of the largest `bin/run.js` child, in MiB. */
+  peakRssMb: {inProcess: number; child?: number}
 }
 
 function signatureOf(reader: string, violation: string): string {
@@ -78,6 +80,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
   let cases = 0
   let cliCases = 0
   let oversized = 0
+  let childPeakRssMb: number | undefined
   const property = fc.asyncProperty(recipeArb(options.fixtures ?? FUZZ_FIXTURES, options.scale ?? 'full'), async (recipe) => {
     const driver: Driver = cases % options.cliEvery === options.cliEvery - 1 ? 'cli' : 'in-process'
     cases++
@@ -89,6 +92,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
       oversized++
       return true
     }
+    if (verdict.childPeakRssMb !== undefined) childPeakRssMb = Math.max(childPeakRssMb ?? 0, verdict.childPeakRssMb)
     for (const violation of verdict.violations) {
       const signature = signatureOf(reader, violation)
       const known = findings.get(signature)
@@ -107,5 +111,6 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     numRuns: options.runs,
     ...(options.seconds ? {interruptAfterTimeLimit: options.seconds * 1000, markInterruptAsFailure: false} : {}),
   })
-  return {seed: options.seed, cases, cliCases, oversized, seconds: (performance.now() - started) / 1000, casesByReader, findings: [...findings.values()]}
+  const peakRssMb = {inProcess: process.resourceUsage().maxRSS / 1024, ...(childPeakRssMb !== undefined ? {child: childPeakRssMb} : {})}
+  return {seed: options.seed, cases, cliCases, oversized, seconds: (performance.now() - started) / 1000, casesByReader, findings: [...findings.values()], peakRssMb}
 }

@@ -14,6 +14,8 @@ export interface Verdict {
   violations: string[]
   seconds: number
   exitCode?: number
+  /** Peak RSS of the `bin/run.js` child, when the case ran in one and the figure could be read. */
+  childPeakRssMb?: number
 }
 
 const FORMATS: Format[] = ['json', 'text', 'sarif', 'junit', 'markdown']
@@ -90,5 +92,5 @@ export function runChild(fuzzCase: FuzzCase): Verdict {
   rmSync(probeDir, {recursive: true, force: true})
   const {violations, report} = childViolations({status: run.status, signal: run.signal, stdout: run.stdout ?? '', stderr: run.stderr ?? '', maxRssMb, seconds})
   if (report) appendAll(violations, reportViolations(report, fuzzCase, builtinPolicyCount()))
-  return {violations, seconds, ...(run.status !== null ? {exitCode: run.status} : {})}
+  return {violations, seconds, ...(run.status !== null ? {exitCode: run.status} : {}), ...(maxRssMb !== undefined ? {childPeakRssMb: maxRssMb} : {})}
 }

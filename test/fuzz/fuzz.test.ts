@@ -11,6 +11,13 @@ import {applyRecipe, recipeArb, type Recipe} from './mutations.js'
 /** Fixed, so `npm test` is repeatable; TRAILGATE_FUZZ_SEED replays another run's seed. */
 const SEED = Number(process.env.TRAILGATE_FUZZ_SEED ?? 20261201)
 
+/**
+ * Cases per reader in process, and cases through `bin/run.js`: one each keeps `npm test` to a few
+ * seconds while every reader is still covered. TRAILGATE_FUZZ_RUNS=N runs N of each; `npm run fuzz`
+ * is the long run.
+ */
+const RUNS = Math.max(1, Number.parseInt(process.env.TRAILGATE_FUZZ_RUNS ?? '1', 10) || 1)
+
 async function holds(recipe: Recipe, driver: Driver): Promise<void> {
   const verdict = await runRecipe(recipe, driver)
   if (verdict === 'oversized') return
@@ -28,12 +35,12 @@ async function assertFuzz(recipes: fc.Arbitrary<Recipe>, driver: Driver, numRuns
 
 describe('fuzz: mutated fixtures keep the report contract', () => {
   it.each(FUZZ_FIXTURES.map((fixture) => [fixture.id, fixture] as const))('%s, in process', async (_id, fixture) => {
-    await assertFuzz(recipeArb([fixture], 'quick'), 'in-process', 1)
-  }, 60_000)
+    await assertFuzz(recipeArb([fixture], 'quick'), 'in-process', RUNS)
+  }, 60_000 * RUNS)
 
   it('through bin/run.js, with the child measured', async () => {
-    await assertFuzz(recipeArb(FUZZ_FIXTURES, 'quick'), 'cli', 2)
-  }, 120_000)
+    await assertFuzz(recipeArb(FUZZ_FIXTURES, 'quick'), 'cli', RUNS)
+  }, 120_000 * RUNS)
 
   it('a recipe replays to the same bytes, so a printed counterexample is the input itself', () => {
     const sample = fc.sample(recipeArb(FUZZ_FIXTURES, 'quick'), {seed: SEED, numRuns: 10})

@@ -74,6 +74,7 @@ const figures = await runCampaign({
 
 console.log(`\ncases run:   ${figures.cases - figures.oversized} (${figures.cliCases} through bin/run.js, the rest in process; ${figures.oversized} recipes over the case size not run)`)
 console.log(`time:        ${figures.seconds.toFixed(1)} s (${(figures.cases / figures.seconds).toFixed(1)} cases/s)`)
+console.log(`peak RSS:    ${figures.peakRssMb.inProcess.toFixed(0)} MiB this process (the in-process cases)${figures.peakRssMb.child !== undefined ? `, ${figures.peakRssMb.child.toFixed(0)} MiB the largest bin/run.js child` : ''}`)
 console.log(`by reader:   ${Object.entries(figures.casesByReader).map(([reader, n]) => `${reader} ${n}`).join(', ')}`)
 console.log(`failures:    ${figures.findings.length} distinct (${figures.findings.reduce((n, f) => n + f.count, 0)} violations)`)
 console.log(`seed:        ${seed}`)
