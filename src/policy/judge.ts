@@ -1,6 +1,6 @@
 import type {Detail, Subject, SubjectType} from '../model/types.js'
 import {filterPatternClause} from './filter-clause.js'
-import {describeDetails, describeUnknowns} from './message.js'
+import {describeDetails, describeUnknowns, keptDetails} from './message.js'
 import {substituteParams} from './params.js'
 import {compilePattern, type LeafReport, type MatchResult, type Truth} from './pattern.js'
 import {renderTemplate} from './template.js'
@@ -69,11 +69,11 @@ export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judge
   const applicabilityUnknown = applies === 'unknown' || exempt === 'unknown'
 
   if (violated && !applicabilityUnknown) {
-    return {applicable: true, status: 'fail', details: failed, message: failMessage(compiled, subject, requireFailures, forbidMatches)}
+    return {applicable: true, status: 'fail', details: keptDetails(failed), message: failMessage(compiled, subject, requireFailures, forbidMatches)}
   }
   if (violated || undecided.length > 0) {
     const unknownLeaves = [...whenResults, ...unlessResults, ...undecided].flatMap((r) => r.unknowns.map(toDetail))
-    return {applicable: true, status: 'unknown', details: unknownLeaves, message: unknownMessage(compiled, subject, unknownLeaves)}
+    return {applicable: true, status: 'unknown', details: keptDetails(unknownLeaves), message: unknownMessage(compiled, subject, unknownLeaves)}
   }
   return {applicable: true, status: 'pass', details: [], message: `${subjectNoun(subject.type)} ${subject.label} meets: ${compiled.policy.title}.`}
 }

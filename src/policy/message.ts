@@ -2,6 +2,16 @@ import type {Detail} from '../model/types.js'
 
 const MAX_DETAILS_IN_MESSAGE = 3
 
+/**
+ * Leaves kept in a result's `details`. An account of 71,000 trails with no trail status has 71,000
+ * unknown leaves; the message counts them all, the result keeps the first ones.
+ */
+export const MAX_DETAILS_PER_RESULT = 100
+
+export function keptDetails(details: Detail[]): Detail[] {
+  return details.length > MAX_DETAILS_PER_RESULT ? details.slice(0, MAX_DETAILS_PER_RESULT) : details
+}
+
 /** "LogFileValidationEnabled is false, expected true; …" — the first few leaves that decided a failure. */
 export function describeDetails(details: Detail[]): string {
   const shown = details.slice(0, MAX_DETAILS_IN_MESSAGE).map((d) => `${d.path} is ${d.actual}, expected ${d.expected}`)

@@ -192,11 +192,17 @@ describe('hostile and huge inputs stay bounded (built CLI, measured child)', () 
       expect(counted(policy.id, 'pass') + counted(policy.id, 'fail') + counted(policy.id, 'unknown') + policy.notApplicable).toBe(71_000)
     }
     expect(report.results.length).toBeLessThan(30_000)
+    // One account of 71,000 trails without status is one unknown result of bounded size that counts them.
+    const undecided = report.results.find((r) => r.policy === 'global-service-events')!
+    expect(undecided.status).toBe('unknown')
+    expect(undecided.message).toMatch(/Trails\.0\.Status\.IsLogging is not known.*; and 70997 more\.$/)
+    expect(undecided.details!.length).toBeLessThanOrEqual(100)
     // JUnit says how many failures it does not list; SARIF lists the failures kept.
     expect(readFileSync(junit, 'utf8')).toContain('name="34500 more failures not listed"')
     expect((JSON.parse(readFileSync(sarif, 'utf8')) as {runs: {results: unknown[]}[]}).runs[0]!.results.length).toBeGreaterThanOrEqual(1003)
-    // Measured at 0.85 GB and 40 s on a loaded 2-core machine, 1.1 GB before results were capped.
+    // Measured at 0.58 GB and 30-70 s on a loaded 2-core machine; 1.1 GB and up to 200 s before
+    // results were capped and an account's explanation stopped holding one trace per trail.
     expect(run.seconds).toBeLessThan(150)
-    expect(run.peakRssMb).toBeLessThan(1000)
+    expect(run.peakRssMb).toBeLessThan(800)
   }, 300_000)
 })

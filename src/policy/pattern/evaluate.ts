@@ -208,27 +208,34 @@ function explainUnknown(node: PatternNode, path: string, reason: string, trace: 
 /**
  * An OR over alternatives, each explained on its own trace. True keeps the first match; unknown keeps
  * the unknown leaves; false keeps either every branch's failures (`$or`) or, for array elements,
- * the element that came closest (fewest failed leaves).
+ * the element that came closest (fewest failed leaves). Alternatives are explained one at a time
+ * and only what can still be kept is held, so an array of 71,000 trails is not 71,000 traces at once.
  */
 function explainGroup(alternatives: ((sub: Trace) => Truth)[], onFalse: 'all' | 'closest', trace: Trace): Truth {
-  const outcomes = alternatives.map((run) => {
+  const unknowns: LeafReport[] = []
+  let undecided = false
+  const failures: LeafReport[] = []
+  let closest: LeafReport[] | undefined
+  for (const run of alternatives) {
     const sub = newTrace()
-    return {truth: run(sub), sub}
-  })
-  const winner = outcomes.find((outcome) => outcome.truth === true)
-  if (winner) {
-    appendAll(trace.matched, winner.sub.matched)
-    return true
+    const truth = run(sub)
+    if (truth === true) {
+      appendAll(trace.matched, sub.matched)
+      return true
+    }
+    if (truth === 'unknown') {
+      undecided = true
+      appendAll(unknowns, sub.unknowns)
+    } else if (!undecided) {
+      // Once an alternative is unknown, the group is at best unknown: failures are no longer kept.
+      if (onFalse === 'all') appendAll(failures, sub.failures)
+      else if (closest === undefined || sub.failures.length < closest.length) closest = sub.failures
+    }
   }
-  const undecided = outcomes.filter((outcome) => outcome.truth === 'unknown')
-  if (undecided.length > 0) {
-    for (const outcome of undecided) appendAll(trace.unknowns, outcome.sub.unknowns)
+  if (undecided) {
+    appendAll(trace.unknowns, unknowns)
     return 'unknown'
   }
-  const kept =
-    onFalse === 'all'
-      ? outcomes
-      : [outcomes.reduce((best, outcome) => (outcome.sub.failures.length < best.sub.failures.length ? outcome : best))]
-  for (const outcome of kept) appendAll(trace.failures, outcome.sub.failures)
+  appendAll(trace.failures, onFalse === 'all' ? failures : (closest ?? []))
   return false
 }
