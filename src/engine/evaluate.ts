@@ -1,7 +1,6 @@
 import type {Diagnostic, Inventory, Result, Subject, SubjectType, TrailSubject} from '../model/types.js'
-import {compilePolicy, judge, templateDocument, type CompiledPolicy, type Judgement} from '../policy/judge.js'
-import {remediationTemplate} from '../policy/remediation.js'
-import {renderTemplate} from '../policy/template.js'
+import {compilePolicy, judge, type CompiledPolicy, type Judgement} from '../policy/judge.js'
+import {subjectRemediation} from '../policy/remediation.js'
 import type {Policy, Waiver} from '../policy/types.js'
 import {locateResult} from './locate.js'
 import {applySuppressions, type WaiverUse} from './waivers.js'
@@ -91,7 +90,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
         location: locateResult(subject, judgement.details, trailsById),
         ...logicalOf(subject),
         ...(judgement.details.length > 0 ? {details: judgement.details} : {}),
-        ...(judgement.status === 'fail' ? {remediation: renderTemplate(remediationTemplate(policy, subject.provenance.kind), templateDocument(subject), compiled.params)} : {}),
+        ...(judgement.status === 'fail' ? {remediation: subjectRemediation(policy, subject, compiled.params)} : {}),
       }
       listing.add(applySuppressions(result, subject, waiverUses, options.now))
     }

@@ -172,6 +172,16 @@ describe('every failing subject gets its own fix', () => {
     expect(text.stdout).not.toContain('update-trail')
   })
 
+  it('names the resource as the template names it: the logical ID, the Terraform address, not the trail name', () => {
+    const cfn = json(['fixtures/iac/cloudformation/trails.yaml', '--account', ACCOUNT, '--only', 'logging-enabled'])
+    const cfnFixes = cfn.results.filter((result) => result.status === 'fail').map((result) => result.remediation)
+    expect(cfnFixes).toEqual(['Set `IsLogging: true` on the AWS::CloudTrail::Trail resource DefaultsTrail.'])
+
+    const tf = trailgate(['check', 'fixtures/iac/terraform/project/plan.json', '--account', ACCOUNT, '--only', 'logging-enabled'])
+    expect(tf.stdout).toContain('fix: Set `enable_logging = true` (the default) on the aws_cloudtrail resource aws_cloudtrail.regional["eu-west-1"].')
+    expect(tf.stdout).not.toContain('resource regional-eu-west-1')
+  })
+
   it('refuses a remediation object with an unknown input kind, at its line and column', () => {
     const policies = tempDir()
     writeFileSync(
