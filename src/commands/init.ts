@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 
 import {Flags} from '@oclif/core'
@@ -54,11 +54,20 @@ Nothing is overwritten unless --force is given: when a file exists, init writes 
     const files = initFiles({workflows, iac, roleArn: flags['role-arn']})
 
     const shown = (path: string) => displayPath(join(dir, path), process.cwd())
-    const existing = files.filter((file) => existsSync(join(dir, file.path)))
+    const links = linksOnTheWay(dir, files.map((file) => file.path))
+    if (links.length > 0) {
+      this.error(`${links.map(shown).join(', ')} ${links.length === 1 ? 'is a link' : 'are links'}: init never writes through a link, --force or not; nothing written`, {exit: 2})
+    }
+    const unchanged = new Set(files.filter((file) => contentOf(join(dir, file.path)) === file.content).map((file) => file.path))
+    const existing = files.filter((file) => !unchanged.has(file.path) && existsSync(join(dir, file.path)))
     if (existing.length > 0 && !flags.force) {
       this.error(`${existing.map((file) => shown(file.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}: nothing written (--force overwrites)`, {exit: 2})
     }
     for (const file of files) {
+      if (unchanged.has(file.path)) {
+        process.stdout.write(`kept ${shown(file.path)} (as init writes it)\n`)
+        continue
+      }
       const target = join(dir, file.path)
       mkdirSync(dirname(target), {recursive: true})
       writeFileSync(target, file.content)
@@ -75,4 +84,25 @@ Nothing is overwritten unless --force is given: when a file exists, init writes 
     if (found === undefined) this.error(`--workflow pr-gate: say what it checks with --iac ${IAC_KINDS.join('|')} (${dir === process.cwd() ? 'this folder' : displayPath(dir, process.cwd())} has neither or both of cdk.json and .tf files)`, {exit: 2})
     return found
   }
+}
+
+/**
+ * The paths below `dir` (its own files and the folders on their way) that are symbolic links: writing
+ * through one would put a file wherever it points, outside the repository or over a file of the user's.
+ */
+function linksOnTheWay(dir: string, paths: string[]): string[] {
+  const links = new Set<string>()
+  for (const path of paths) {
+    const parts = path.split('/')
+    for (let end = 1; end <= parts.length; end++) {
+      const prefix = parts.slice(0, end).join('/')
+      if (lstatSync(join(dir, prefix), {throwIfNoEntry: false})?.isSymbolicLink()) links.add(prefix)
+    }
+  }
+  return [...links]
+}
+
+/** A regular file's text, or undefined when there is none. */
+function contentOf(path: string): string | undefined {
+  return lstatSync(path, {throwIfNoEntry: false})?.isFile() ? readFileSync(path, 'utf8') : undefined
 }

@@ -4,7 +4,7 @@
  * wrote is overwritten without --force.
  */
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -93,6 +93,34 @@ describe('trailgate init', () => {
     expect(forced.status).toBe(0)
     expect(read('.trailgate.yaml')).not.toContain('# mine')
     expect(existsSync(join(dir, '.github', 'workflows', 'trailgate-audit.yml'))).toBe(true)
+  })
+
+  it('adds a workflow beside the config it wrote before, as the README runs it: an unchanged file is no conflict', () => {
+    expect(init([]).status).toBe(0)
+    const config = read('.trailgate.yaml')
+    const run = init(['--workflow', 'org-audit'])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('kept .trailgate.yaml (as init writes it)\n')
+    expect(run.stdout).toContain('wrote .github/workflows/trailgate-audit.yml\n')
+    expect(read('.trailgate.yaml')).toBe(config)
+  })
+
+  it.each([['without --force', []], ['with --force', ['--force']]])('never writes through a link, dangling or not (%s)', (_name, force) => {
+    const outside = mkdtempSync(join(tmpdir(), 'trailgate-init-outside-'))
+    try {
+      symlinkSync(join(outside, 'planted.yaml'), join(dir, '.trailgate.yaml'))
+      mkdirSync(join(outside, 'workflows'))
+      mkdirSync(join(dir, '.github'))
+      symlinkSync(join(outside, 'workflows'), join(dir, '.github', 'workflows'))
+      const run = init(['--workflow', 'org-audit', ...force])
+      expect(run.status).toBe(2)
+      expect(run.stderr).toContain('.trailgate.yaml, .github/workflows are links: init never writes through a link')
+      expect(readdirSync(outside).sort()).toEqual(['workflows'])
+      expect(readdirSync(join(outside, 'workflows'))).toEqual([])
+    } finally {
+      rmSync(outside, {recursive: true, force: true})
+    }
   })
 
   it('writes into --dir, and a --dir that is not a folder is exit 2', () => {
