@@ -296,7 +296,7 @@ function unanchoredNotification(count: number): Notification {
   return {
     level: 'warning',
     message: {
-      text: `${count} result${count === 1 ? ' has' : 's have'} no file in the repository to point at (findings of a live account, with no config file, no file read and no GitHub Actions workflow file), and code scanning rejects a result without one, so ${count === 1 ? 'it is' : 'they are'} not in this file; the other reports list ${count === 1 ? 'it' : 'them'}. A config file in the repository (--config), or a run in GitHub Actions, gives them a file.`,
+      text: `${count} result${count === 1 ? ' has' : 's have'} no file in the repository to point at (their file is outside the repository, or they are findings of a live account) and no config file, file read in the repository or GitHub Actions workflow file could stand in; code scanning rejects a result without one, so ${count === 1 ? 'it is' : 'they are'} not in this file; the other reports list ${count === 1 ? 'it' : 'them'}. A config file in the repository (--config), or a run in GitHub Actions, gives them a file.`,
     },
     descriptor: {id: 'sarif-results-unanchored'},
   }

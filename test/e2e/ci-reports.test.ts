@@ -191,3 +191,14 @@ describe('live-audit findings in SARIF point at a file the repository has', () =
     expect(stderr).toContain(`${left} result${left === 1 ? ' has' : 's have'} no file in the repository to point at`)
   })
 })
+
+describe('SARIF of inputs outside the repository', () => {
+  it('says the results were left out because their file is outside the repository', () => {
+    const root = checkout()
+    const {sarif, status} = checkWithReports([TEMPLATE, '--account', ACCOUNT], {cwd: root})
+    expect(status).toBe(1)
+    expect(sarif.runs[0]!.results).toEqual([])
+    const note = sarif.runs[0]!.invocations![0]!.toolExecutionNotifications!.find((n) => n.descriptor?.id === 'sarif-results-unanchored')
+    expect(note?.message.text).toContain('4 results have no file in the repository to point at (their file is outside the repository')
+  })
+})
