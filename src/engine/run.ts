@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs'
 import {dirname, resolve} from 'node:path'
 
 import {readInputs} from '../inputs/index.js'
@@ -132,6 +133,12 @@ export function nothingReadDiagnostic(inputs: InputRecord[], paths: string[]): D
   return {severity: 'error', code: 'nothing-read', message: `no input was read, so nothing was judged: ${why}`}
 }
 
+/** A --tf-dir that is not a folder: the plan is still judged, but its results cannot point at the .tf source asked for. */
+function tfDirDiagnostic(tfDir: string | undefined, cwd: string): Diagnostic | undefined {
+  if (tfDir === undefined || statSync(resolve(cwd, tfDir), {throwIfNoEntry: false})?.isDirectory()) return undefined
+  return {severity: 'error', code: 'tf-dir', message: `--tf-dir ${tfDir}: not a folder, so results point at the plan and not at the .tf source`}
+}
+
 /** Evaluates prepared policies over an inventory and puts everything into one report. */
 export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit'; category: string; cwd: string; failOn?: FailOn; failOnUnknown?: boolean; startedAt: Date; extraDiagnostics?: Diagnostic[]}): Report {
   const {inventory, prepared, now} = run
@@ -177,10 +184,10 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
   const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits) : undefined
-  const nothingRead = nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths)
+  const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
   return reportRun(
     {inventory, prepared, now, ...(events ? {events} : {})},
-    {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, failOnUnknown: options.failOnUnknown, startedAt, ...(nothingRead ? {extraDiagnostics: [nothingRead]} : {})},
+    {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, failOnUnknown: options.failOnUnknown, startedAt, ...(extraDiagnostics.length > 0 ? {extraDiagnostics} : {})},
   )
 }
 
