@@ -147,13 +147,11 @@ function severityTag(severity: string, c: Colors): string {
 
 function summaryLine(report: Report, c: Colors): string {
   const k = report.summary.counts
-  // As the Action's `errors` output: results not evaluated and error diagnostics (unreadable inputs, bad policies).
-  const errors = k.error + report.summary.diagnostics.errors
   const parts = [
     k.fail ? c.red(`${k.fail} failed`) : '0 failed',
     `${k.unknown} unknown`,
     `${k.suppressed} suppressed`,
-    errors ? c.red(`${errors} error${errors === 1 ? '' : 's'}`) : '0 errors',
+    k.error ? c.red(`${k.error} errors`) : '0 errors',
     `${k.pass} passed`,
   ]
   const verdict =
