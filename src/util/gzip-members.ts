@@ -55,12 +55,15 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, maxMemb
     let failure: Error | undefined
     inflater.on('error', (error: Error) => (failure = error))
     let finished = false
-    const done = new Promise<void>((resolve) =>
-      inflater.once('end', () => {
+    // An error ends the inflater without 'end': waiting for 'end' alone would leave nothing to wake the run.
+    const done = new Promise<void>((resolve) => {
+      const settle = () => {
         finished = true
         resolve()
-      }),
-    )
+      }
+      inflater.once('end', settle)
+      inflater.once('error', settle)
+    })
     let crc = 0
     let size = 0
     let fed = 0
@@ -82,6 +85,7 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, maxMemb
         // Output still on its way is delivered before 'end', which ending the writable side brings.
         inflater.end()
         if (!finished) await done
+        if (failure) throw failure
       }
       for (const chunk of inflated.splice(0)) {
         size += chunk.length
@@ -138,7 +142,17 @@ export async function* inflateGzipMembers(source: AsyncIterable<Buffer>, maxMemb
   }
 }
 
-/** Resolves once the inflater has worked through `piece` (an error goes to its 'error' listener). */
+/**
+ * Resolves once the inflater has worked through `piece`, or has failed on it (the error goes to its
+ * 'error' listener): not every Node version calls the write callback of a stream that errored.
+ */
 function write(inflater: InflateRaw, piece: Buffer): Promise<void> {
-  return new Promise((resolve) => inflater.write(piece, () => resolve()))
+  return new Promise((resolve) => {
+    const settle = () => {
+      inflater.off('error', settle)
+      resolve()
+    }
+    inflater.once('error', settle)
+    inflater.write(piece, settle)
+  })
 }

@@ -1,4 +1,4 @@
-/** Runs that must not look cleaner than they are: a --tf-dir that is not there is said, not ignored. */
+/** Runs that must not look cleaner than they are: a --tf-dir that is not there is said, and a corrupt gzip is a failed input, not a silent stop. */
 import {describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/engine/report-types.js'
@@ -11,5 +11,16 @@ describe('--tf-dir that is not a folder', () => {
     expect(run.status).toBe(2)
     expect(report.diagnostics.map((d) => d.message)).toContain('--tf-dir fixtures/iac/terraform/no-such-folder: not a folder, so results point at the plan and not at the .tf source')
     expect(report.results.some((result) => result.status === 'fail')).toBe(true)
+  })
+})
+
+describe('a gzip file whose deflate data is corrupt', () => {
+  it('is a failed input with a report (exit 2), not a process that stops with no output', () => {
+    const run = trailgate(['check', 'fixtures/events/malformed/corrupt.json.gz', 'fixtures/events/samples/console-sign-in.json', '--format', 'json'])
+    expect(run.status).toBe(2)
+    const report = JSON.parse(run.stdout) as Report
+    const corrupt = report.inputs.find((input) => input.path === 'fixtures/events/malformed/corrupt.json.gz')
+    expect(corrupt).toMatchObject({fate: 'failed', detail: expect.stringContaining('corrupt gzip data')})
+    expect(report.inputs.find((input) => input.path === 'fixtures/events/samples/console-sign-in.json')?.fate).toBe('read')
   })
 })
