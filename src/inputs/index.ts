@@ -10,6 +10,8 @@ import {walkInputs} from './files.js'
 import {readHead} from './head.js'
 import {readContent} from './read-content.js'
 import {DEFAULT_LIMITS} from '../model/limits.js'
+import {appendAll} from '../util/arrays.js'
+import {undeclaredParameterDiagnostics} from './cloudformation/parameters.js'
 import {sniffEventFile} from '../events/sniff.js'
 import {readers as registeredReaders} from './registry.js'
 import {decodeText, type TextEncoding} from './text-encoding.js'
@@ -29,6 +31,7 @@ export async function readInputs(paths: string[], options: ReadOptions, readers:
   const baseline = options.baseline?.length ? await readEntries(options.baseline, options, readers, []) : []
   const inventory = assembleEntries([...entries, ...baseline.map(asBaseline)], options)
   inventory.eventFiles = eventFiles
+  appendAll(inventory.diagnostics, undeclaredParameterDiagnostics(options.cfnParams, entries.flatMap((entry) => entry.output?.declaredParameters ?? [])))
   return inventory
 }
 

@@ -50,6 +50,8 @@ export interface ReaderOutput {
   diagnostics: Diagnostic[]
   notes: string[]
   detail: string
+  /** The `Parameters` names of each CloudFormation template the input holds, one list per template. */
+  declaredParameters?: string[][]
   /** Trails the input removes (a Terraform plan's deletes): with a baseline, they leave the account's views. */
   removedTrails?: {name?: string; arn?: string; address?: string}[]
 }

@@ -31,6 +31,7 @@ interface AssemblyReading {
   stacks: number
   resources: number
   notDeployed: string[]
+  declaredParameters: string[][]
 }
 
 /** Nested assemblies deeper than this are a loop or a mistake, not a real app. */
@@ -47,12 +48,13 @@ export const cdkAssemblyReader: Reader = {
   sniff: looksLikeAssemblyManifest,
   read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles: ClaimedFile[]}> => {
     const output = emptyReaderOutput('cdk/assembly')
-    const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: []}
+    const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: [], declaredParameters: []}
     const root = {folder: path.dirname(file.absolutePath), shown: path.posix.dirname(file.path)}
     await readAssembly(file.absolutePath, file.path, file.bytes, options, reading, 0, new Set(), root)
     output.trails = reading.trails
     output.diagnostics = reading.diagnostics
     output.notes = reading.notes
+    output.declaredParameters = reading.declaredParameters
     output.detail = `${reading.stacks} ${reading.stacks === 1 ? 'stack' : 'stacks'}, ${templateDetail(reading.trails.length, reading.resources, reading.notDeployed)}`
     return {...output, claimedFiles: reading.claimed}
   },
@@ -177,5 +179,6 @@ function readStack(id: string, artifact: Artifact, content: Buffer, shown: strin
   appendAll(reading.diagnostics, template.diagnostics)
   appendAll(reading.notes, template.notes)
   reading.resources += template.resourceCount
+  reading.declaredParameters.push(template.declaredParameters)
   appendAll(reading.notDeployed, template.notDeployed.map((trail) => `${artifact.displayName ?? id}/${trail}`))
 }

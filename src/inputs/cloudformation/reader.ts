@@ -24,6 +24,7 @@ export const cloudFormationReader: Reader = {
     output.trails = reading.trails
     appendAll(output.diagnostics, reading.diagnostics)
     output.notes = reading.notes
+    output.declaredParameters = [reading.declaredParameters]
     output.detail = templateDetail(reading.trails.length, reading.resourceCount, reading.notDeployed)
     return output
   },

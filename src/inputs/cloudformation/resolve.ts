@@ -15,8 +15,8 @@ export interface TemplateScope {
   conditions: Record<string, unknown>
   /** Logical id → resource type, for every resource of the template. */
   resourceTypes: ReadonlyMap<string, string | undefined>
-  /** Values given by the user (`--cfn-param`), which win over parameter defaults. */
-  parameterValues: Readonly<Record<string, string>>
+  /** Values given by the user (`--cfn-param`), which win over parameter defaults; unknown when CloudFormation would refuse the value. */
+  parameterValues: Readonly<Record<string, string | UnknownValue>>
   pseudo: Partial<Record<Pseudo, string>>
 }
 
@@ -102,6 +102,7 @@ export class Resolver {
       if (typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value')) return unknown(`${render(original)} (an SSM parameter)`)
       const given = own(this.scope.parameterValues, target) ?? (typeof fallback === 'string' || typeof fallback === 'number' ? String(fallback) : undefined)
       if (given === undefined) return unknown(render(original))
+      if (isUnknown(given)) return given
       if (typeof type === 'string' && (type.startsWith('List<') || type === 'CommaDelimitedList')) return given.split(',').map((item) => item.trim())
       return given
     }

@@ -6,6 +6,7 @@ import {missingReferences, type ReferenceScope} from './references.js'
 import {pseudoParameters, Resolver} from './resolve.js'
 import {parseTemplate, type TemplateSource} from './source.js'
 import {normalizeTrail} from './trail.js'
+import {givenParameterValues} from './parameters.js'
 import {appendAll} from '../../util/arrays.js'
 
 const TRAIL_TYPE = 'AWS::CloudTrail::Trail'
@@ -29,13 +30,23 @@ export interface TemplateReading {
   resourceCount: number
   /** Trails not checked because their Condition is false, as `LogicalId (condition X is false)`. */
   notDeployed: string[]
+  /** The names the `Parameters` section declares, against which `--cfn-param` names are checked. */
+  declaredParameters: string[]
 }
 
 /** Reads the trails of one CloudFormation template (plain or synthesized by CDK). */
 export function readTemplate(text: string, context: TemplateContext): TemplateReading {
   const source = parseTemplate(text, context.file, context.maxDepth)
-  const reading: TemplateReading = {trails: [], diagnostics: [...source.diagnostics], notes: [], resourceCount: source.resources.length, notDeployed: []}
   const parameters = sectionValue(source, 'Parameters')
+  const given = givenParameterValues(context.parameterValues ?? {}, parameters, source.sections.get('Parameters')?.value, source.index)
+  const reading: TemplateReading = {
+    trails: [],
+    diagnostics: [...source.diagnostics, ...given.diagnostics],
+    notes: [],
+    resourceCount: source.resources.length,
+    notDeployed: [],
+    declaredParameters: Object.keys(parameters),
+  }
   const mappings = sectionValue(source, 'Mappings')
   const references: ReferenceScope = {parameters, mappings, resources: new Set(source.resources.map((resource) => resource.logicalId))}
   const resolver = new Resolver({
@@ -43,7 +54,7 @@ export function readTemplate(text: string, context: TemplateContext): TemplateRe
     mappings,
     conditions: sectionValue(source, 'Conditions'),
     resourceTypes: new Map(source.resources.map((resource) => [resource.logicalId, resource.type])),
-    parameterValues: context.parameterValues ?? {},
+    parameterValues: given.values,
     pseudo: pseudoParameters(context.region, context.account, context.stackName),
   })
   const transform = source.sections.get('Transform')
