@@ -3,6 +3,7 @@ import {appendFileSync} from 'node:fs'
 
 import {SEVERITIES} from '../model/types.js'
 import type {Report} from '../engine/report-types.js'
+import {errorCount} from '../engine/exit-code.js'
 
 /** Every output the action sets; action.yml declares exactly these (a test holds both to it). */
 export const ACTION_OUTPUTS = [
@@ -34,7 +35,7 @@ export interface WrittenFiles {
 
 /** The step's outputs for a finished run: the verdict, counts by outcome and by severity, the files written. */
 export function outputsFor(report: Report, files: WrittenFiles): ActionOutputs {
-  const {counts, failuresBySeverity, diagnostics} = report.summary
+  const {counts, failuresBySeverity} = report.summary
   const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, String(failuresBySeverity[severity])])) as Record<(typeof SEVERITIES)[number], string>
   return {
     passed: String(report.exitCode === 0),
@@ -43,7 +44,7 @@ export function outputsFor(report: Report, files: WrittenFiles): ActionOutputs {
     passes: String(counts.pass),
     unknown: String(counts.unknown),
     suppressed: String(counts.suppressed),
-    errors: String(counts.error + diagnostics.errors),
+    errors: String(errorCount(report)),
     ...bySeverity,
     'sarif-file': files.sarif ?? '',
     'junit-file': files.junit ?? '',

@@ -34,3 +34,13 @@ export interface UnlistedSeverities {
   fail: readonly Severity[]
   unknown: readonly Severity[]
 }
+
+/**
+ * The problems that make a run untrustworthy, each counted once: error results, error diagnostics,
+ * and failed inputs that no error diagnostic names (a missing file is one problem, not two).
+ */
+export function errorCount(report: {summary: {counts: {error: number}; diagnostics: {errors: number}}; inputs: readonly InputRecord[]; diagnostics: readonly Diagnostic[]}): number {
+  const named = new Set(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file))
+  const unnamed = report.inputs.filter((input) => input.fate === 'failed' && !named.has(input.path)).length
+  return report.summary.counts.error + report.summary.diagnostics.errors + unnamed
+}

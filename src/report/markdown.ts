@@ -1,6 +1,7 @@
 import {SEVERITIES, STATUSES} from '../model/types.js'
 import type {Diagnostic, Result} from '../model/types.js'
 import type {Report} from '../engine/report-types.js'
+import {errorCount} from '../engine/exit-code.js'
 import {repositoryLocation} from './anchor.js'
 import {compareResults, severityRank} from './order.js'
 import {clip} from './text-limits.js'
@@ -78,7 +79,7 @@ function heading(report: Report, failures: Result[]): string {
   let word: string
   let verdict: string
   if (report.exitCode === 2) {
-    const problems = report.summary.diagnostics.errors + report.summary.inputs.failed + report.summary.counts.error
+    const problems = errorCount(report)
     word = 'incomplete'
     verdict = `**Incomplete:** the run cannot be trusted (${plural(problems, 'error')} in inputs, policies or evaluation); ${plural(blocking, 'failure')} at or above ${threshold} among what was checked.`
   } else if (report.exitCode === 1) {

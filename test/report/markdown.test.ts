@@ -24,7 +24,7 @@ describe('markdown job summary', () => {
   })
 
   it('says when the run cannot be trusted, and when it passed', () => {
-    expect(renderMarkdown(fixtureReport())).toContain('## trailgate check: incomplete\n\n**Incomplete:** the run cannot be trusted (3 errors')
+    expect(renderMarkdown(fixtureReport())).toContain('## trailgate check: incomplete\n\n**Incomplete:** the run cannot be trusted (2 errors')
     const clean = fixtureReport()
     clean.exitCode = 0
     clean.failOn = 'critical'
