@@ -20,10 +20,10 @@ export const policyFlags = {
 /** Flags about what is written where; shared by `check` and `audit`. */
 export const outputFlags = {
   format: Flags.option({char: 'f', aliases: ['output'], summary: 'Format written to standard output (--output, as the AWS CLI names it, is the same flag).', options: ['text', 'json', 'sarif', 'junit', 'markdown'] as const, default: 'text' as const, helpGroup: 'OUTPUT'})(),
-  json: Flags.string({summary: 'Also write the JSON report to this file.', helpGroup: 'OUTPUT'}),
-  sarif: Flags.string({summary: 'Also write SARIF 2.1.0 (GitHub code scanning) to this file.', helpGroup: 'OUTPUT'}),
-  junit: Flags.string({summary: 'Also write JUnit XML (CI test reports) to this file.', helpGroup: 'OUTPUT'}),
-  markdown: Flags.string({summary: 'Also write a markdown summary (e.g. $GITHUB_STEP_SUMMARY) to this file.', helpGroup: 'OUTPUT'}),
+  json: Flags.string({summary: 'Also write the JSON report to this file (-: to standard output, in place of --format).', helpGroup: 'OUTPUT'}),
+  sarif: Flags.string({summary: 'Also write SARIF 2.1.0 (GitHub code scanning) to this file (-: to standard output).', helpGroup: 'OUTPUT'}),
+  junit: Flags.string({summary: 'Also write JUnit XML (CI test reports) to this file (-: to standard output).', helpGroup: 'OUTPUT'}),
+  markdown: Flags.string({summary: 'Also write a markdown summary (e.g. $GITHUB_STEP_SUMMARY) to this file (-: to standard output).', helpGroup: 'OUTPUT'}),
   'sarif-include-unknown': Flags.boolean({summary: 'Carry unknown results into SARIF as review items.', helpGroup: 'OUTPUT'}),
   'sarif-include-suppressed': Flags.boolean({summary: 'Carry suppressed results into SARIF, with their justification.', helpGroup: 'OUTPUT'}),
   color: Flags.boolean({summary: 'Colour the text output (default: only on a terminal, not with TERM=dumb, in CI or with NO_COLOR).', allowNo: true, helpGroup: 'OUTPUT'}),

@@ -156,8 +156,8 @@ export function wantsColor(flag: boolean | undefined, stream: NodeJS.WriteStream
   return Boolean(stream.isTTY)
 }
 
-/** The output flags of `check` and `audit`, as one request. */
-export function outputRequest(flags: {
+/** The output flags of `check` and `audit`. */
+export interface OutputFlags {
   format: Format
   json?: string
   sarif?: string
@@ -167,10 +167,37 @@ export function outputRequest(flags: {
   verbose: boolean
   'sarif-include-unknown': boolean
   'sarif-include-suppressed': boolean
-}): OutputRequest {
+}
+
+/** A report file named `-` is standard output, as for most tools that write files. */
+const STANDARD_OUTPUT = '-'
+const REPORT_FILE_FLAGS = ['json', 'sarif', 'junit', 'markdown'] as const
+
+function reportsToStandardOutput(flags: OutputFlags): Exclude<Format, 'text'>[] {
+  return REPORT_FILE_FLAGS.filter((format) => flags[format] === STANDARD_OUTPUT)
+}
+
+/**
+ * Why the output flags cannot all be honoured, when two reports would share standard output:
+ * `--sarif - --json -`, or `--sarif -` with a `--format` given for another report.
+ */
+export function standardOutputConflict(flags: OutputFlags, formatGiven: boolean): string | undefined {
+  const claimed = reportsToStandardOutput(flags)
+  if (claimed.length > 1) return `${claimed.map((format) => `--${format}`).join(' and ')} are each given as -: only one report can go to standard output`
+  const [format] = claimed
+  if (format !== undefined && formatGiven && flags.format !== format) {
+    return `--${format} - writes the ${format} report to standard output, where --format ${flags.format} would also go; drop one of them`
+  }
+  return undefined
+}
+
+/** The output flags of `check` and `audit`, as one request; a report given as `-` takes standard output. */
+export function outputRequest(flags: OutputFlags): OutputRequest {
+  const [toStandardOutput] = reportsToStandardOutput(flags)
+  const file = (format: Exclude<Format, 'text'>) => (format === toStandardOutput ? undefined : flags[format])
   return {
-    format: flags.format,
-    files: {json: flags.json, sarif: flags.sarif, junit: flags.junit, markdown: flags.markdown},
+    format: toStandardOutput ?? flags.format,
+    files: {json: file('json'), sarif: file('sarif'), junit: file('junit'), markdown: file('markdown')},
     color: wantsColor(flags.color),
     verbose: flags.verbose,
     sarifIncludeUnknown: flags['sarif-include-unknown'],

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {estimateLeft, ProgressLine, wantsProgress} from '../cli/progress.js'
-import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput} from '../cli/output.js'
+import {outputRequest, reportOutputFailures, standardOutputConflict, writeOutputs, writeToStandardOutput} from '../cli/output.js'
 import {runAudit} from '../engine/audit.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {parseSince, parseTime} from '../util/time.js'
@@ -51,7 +51,9 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
   }
 
   async run(): Promise<void> {
-    const {flags} = await this.parse(Audit)
+    const {flags, metadata} = await this.parse(Audit)
+    const outputConflict = standardOutputConflict(flags, metadata.flags.format?.setFromDefault !== true)
+    if (outputConflict !== undefined) this.error(outputConflict, {exit: 2})
     const since = flags['events-since'] ? parseSince(flags['events-since']) : flags['events-start'] ? parseTime(flags['events-start']) : undefined
     const until = flags['events-end'] ? parseTime(flags['events-end']) : undefined
     if (since === null || until === null) this.error('--events-since takes a duration (24h, 7d, 90m) or an ISO time; --events-start/--events-end take ISO times', {exit: 2})

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {estimateLeft, ProgressLine, wantsProgress} from '../cli/progress.js'
-import {outputRequest, reportOutputFailures, writeOutputs, writeToStandardOutput} from '../cli/output.js'
+import {outputRequest, reportOutputFailures, standardOutputConflict, writeOutputs, writeToStandardOutput} from '../cli/output.js'
 import {runCheck} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
@@ -65,7 +65,9 @@ Exit codes:
   }
 
   async run(): Promise<void> {
-    const {argv, flags} = await this.parse(Check)
+    const {argv, flags, metadata} = await this.parse(Check)
+    const outputConflict = standardOutputConflict(flags, metadata.flags.format?.setFromDefault !== true)
+    if (outputConflict !== undefined) this.error(outputConflict, {exit: 2})
     const cfnParams = dict<string>()
     for (const pair of flags['cfn-param'] ?? []) {
       const at = pair.indexOf('=')
