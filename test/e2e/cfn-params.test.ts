@@ -1,3 +1,7 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/engine/report-types.js'
@@ -50,5 +54,37 @@ describe('--cfn-param values are checked against the templates read (end to end,
     const [validation] = validationOf(report)
     expect(validation?.status).toBe('fail')
     expect(validation?.subject.label).toContain('org-audit-dev')
+  })
+
+  it('checks each item of a list parameter against its AllowedValues, and leaves a template that does not declare it alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-cfn-'))
+    const listTemplate = join(dir, 'list.yaml')
+    writeFileSync(
+      listTemplate,
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Parameters:',
+        '  Regions:',
+        '    Type: CommaDelimitedList',
+        '    AllowedValues: [us-east-1, eu-west-1]',
+        '    Default: us-east-1',
+        'Resources:',
+        '  Trail:',
+        '    Type: AWS::CloudTrail::Trail',
+        '    Properties:',
+        '      TrailName: !Join ["-", !Ref Regions]',
+        '      S3BucketName: logs',
+        '      IsLogging: true',
+        '',
+      ].join('\n'),
+    )
+    const refused = check([listTemplate, TEMPLATE, ...ENV, '--cfn-param', 'Regions=us-east-1,mars-1'])
+    const problems = refused.report.diagnostics.filter((d) => d.code?.startsWith('cfn-param'))
+    expect(problems).toHaveLength(1)
+    expect(problems[0]?.message).toContain('"mars-1" is not one of the AllowedValues of parameter Regions')
+    expect(problems[0]?.message).not.toContain('"us-east-1"')
+    const accepted = check([listTemplate, ...ENV, '--cfn-param', 'Regions=eu-west-1, us-east-1'])
+    expect(accepted.report.diagnostics.filter((d) => d.code?.startsWith('cfn-param'))).toEqual([])
+    expect(accepted.report.results.some((r) => r.subject.label.startsWith('eu-west-1-us-east-1'))).toBe(true)
   })
 })
