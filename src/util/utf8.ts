@@ -6,21 +6,7 @@ import {isUtf8} from 'node:buffer'
  */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
   if (isUtf8(bytes)) return -1
-  let at = 0
-  while (at < bytes.length) {
-    const lead = bytes[at]!
-    if (lead < 0x80) {
-      at++
-      continue
-    }
-    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0
-    if (length === 0 || at + length > bytes.length) return at
-    const second = bytes[at + 1]!
-    const [low, high] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf]
-    if (second < low || second > high) return at
-    for (let next = at + 2; next < at + length; next++) if ((bytes[next]! & 0xc0) !== 0x80) return at
-    at += length
-  }
+  for (const sequence of invalidUtf8Sequences(bytes)) return sequence.offset
   return -1
 }
 
