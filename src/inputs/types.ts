@@ -1,4 +1,5 @@
 import type {Limits} from '../model/limits.js'
+import type {MonitoringEvidence} from '../model/monitoring.js'
 import type {Diagnostic, InputKind, Provenance, TrailDocument} from '../model/types.js'
 
 /** Options that change how evidence is read; every field is optional. */
@@ -54,6 +55,8 @@ export interface ReaderOutput {
   declaredParameters?: string[][]
   /** Trails the input removes (a Terraform plan's deletes): with a baseline, they leave the account's views. */
   removedTrails?: {name?: string; arn?: string; address?: string}[]
+  /** Metric filters, alarms and topics the input holds, and what it lists completely. */
+  monitoring?: MonitoringEvidence
 }
 
 export function emptyReaderOutput(kind: InputKind, detail = ''): ReaderOutput {

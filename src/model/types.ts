@@ -3,6 +3,8 @@
  * readers produce it, the engine consumes it, renderers print it.
  */
 
+import type {MonitoringView} from './monitoring.js'
+
 export type SubjectType = 'trail' | 'region' | 'account' | 'event'
 export const SUBJECT_TYPES: readonly SubjectType[] = ['trail', 'region', 'account', 'event']
 
@@ -45,6 +47,9 @@ export type InputKind =
   | 'aws-cli/get-event-selectors'
   | 'aws-cli/get-insight-selectors'
   | 'aws-cli/list-tags'
+  | 'aws-cli/describe-metric-filters'
+  | 'aws-cli/describe-alarms'
+  | 'aws-cli/list-subscriptions-by-topic'
   | 'trailgate/snapshot'
   | 'cloudformation'
   | 'cdk/assembly'
@@ -70,6 +75,9 @@ export interface Provenance {
   files?: string[]
   /** Region and account subjects: the trail subject id of each entry of `document.Trails`, in order. */
   trails?: string[]
+  /** Trails: the log group the trail delivers to, as `model/monitoring.ts` keys it, when its ARN is not
+   *  known before deploy (a template's `!GetAtt TrailLogs.Arn`). Joins the trail to its metric filters. */
+  logGroupKey?: string
 }
 
 export interface SubjectRef {
@@ -216,6 +224,8 @@ export interface AccountDocument {
   /** Each trail once, and one unknown for each region whose listing could not be read; unknown when none could. */
   Trails: (TrailDocument | UnknownValue)[] | UnknownValue
   Facts: {TrailCount: number; MultiRegionTrailCount: number; LoggingTrailCount: number}
+  /** The metric filters, alarms and topics on the log groups the account's trails deliver to. */
+  Monitoring?: MonitoringView
   [key: string]: unknown
 }
 

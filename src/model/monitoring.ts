@@ -1,0 +1,151 @@
+/**
+ * CloudWatch monitoring of a trail's events (the CIS monitoring controls): the metric filters on the
+ * log groups trails deliver to, the alarms on the filters' metrics, and the SNS topics those alarms
+ * notify. Readers (live snapshot, AWS CLI evidence, CloudFormation, CDK, Terraform) produce
+ * `MonitoringEvidence`; `buildViews` joins it into each account document's `Monitoring`, which the
+ * `monitor` clause of a policy judges.
+ *
+ * Field names are AWS's own: camelCase where `DescribeMetricFilters` uses it, PascalCase for
+ * `DescribeAlarms` and `ListSubscriptionsByTopic`.
+ */
+
+import type {Provenance, UnknownValue} from './types.js'
+
+type Maybe<T> = T | UnknownValue
+
+/**
+ * How a log group, a metric or a topic is joined across inputs. A deployed or literal one is its ARN
+ * (log group: `arn:<partition>:logs:<region>:<account>:log-group:<name>`, without the trailing `:*`).
+ * One that a template creates and whose ARN is not known before deploy is `<file>#<logicalId>`
+ * (CloudFormation, CDK) or `<file>#<address>` (Terraform). Readers compute keys; the join only
+ * compares them.
+ */
+export type MonitoringKey = string
+
+export interface MetricTransformation {
+  metricName: Maybe<string>
+  metricNamespace: Maybe<string>
+  metricValue?: Maybe<string>
+}
+
+/** One `DescribeMetricFilters` entry, as one input saw it. */
+export interface MetricFilterEvidence {
+  filterName: Maybe<string>
+  logGroupName: Maybe<string>
+  filterPattern: Maybe<string>
+  metricTransformations: Maybe<MetricTransformation[]>
+  /** The log group it is on; unknown when the reader cannot tell (then it joins no trail). */
+  logGroupKey: Maybe<MonitoringKey>
+  account?: string
+  region?: string
+  provenance: Provenance
+}
+
+/** One `DescribeAlarms` metric alarm, as one input saw it. */
+export interface AlarmEvidence {
+  AlarmName: Maybe<string>
+  AlarmArn?: Maybe<string>
+  /** The metric it watches: `MetricName`/`Namespace`, or each `Metrics[].MetricStat.Metric` of a metric-math alarm. */
+  Metrics: {MetricName: Maybe<string>; Namespace: Maybe<string>}[]
+  ActionsEnabled: Maybe<boolean>
+  /** Each action as the topic key it names (an SNS ARN, or `<file>#<logicalId>` for a topic the template creates). */
+  AlarmActions: Maybe<Maybe<MonitoringKey>[]>
+  account?: string
+  region?: string
+  provenance: Provenance
+}
+
+/** One `ListSubscriptionsByTopic` entry. `SubscriptionArn` is `PendingConfirmation` until confirmed. */
+export interface SubscriptionEvidence {
+  SubscriptionArn: Maybe<string>
+  Protocol?: Maybe<string>
+  Endpoint?: Maybe<string>
+  Owner?: Maybe<string>
+}
+
+export interface TopicEvidence {
+  topicKey: MonitoringKey
+  TopicArn: Maybe<string>
+  Subscriptions: Maybe<SubscriptionEvidence[]>
+  account?: string
+  region?: string
+  provenance: Provenance
+}
+
+/**
+ * What an input lists completely, so that absence in it is absence and not "not given". An input
+ * that lists nothing of a kind says nothing about it: the join makes that part unknown, with why.
+ * `account`/`region` absent = any (AWS CLI output does not say whose it is).
+ */
+export type MonitoringScope =
+  /** Every metric filter of one log group, or of every log group when `logGroupKey` is absent. */
+  | {what: 'metric-filters'; logGroupKey?: MonitoringKey; account?: string; region?: string}
+  /** Every metric alarm of the account and region. */
+  | {what: 'alarms'; account?: string; region?: string}
+  /** Every subscription of one topic. */
+  | {what: 'subscriptions'; topicKey: MonitoringKey}
+
+/** Something asked for and not learned (denied, throttled, timed out): the join makes it unknown. */
+export interface MonitoringGap {
+  what: 'metric-filters' | 'alarms' | 'subscriptions'
+  /** The log group or topic, when the gap is about one. */
+  key?: MonitoringKey
+  account?: string
+  region?: string
+  why: string
+}
+
+export interface MonitoringEvidence {
+  metricFilters: MetricFilterEvidence[]
+  alarms: AlarmEvidence[]
+  topics: TopicEvidence[]
+  scopes: MonitoringScope[]
+  gaps: MonitoringGap[]
+}
+
+export function emptyMonitoringEvidence(): MonitoringEvidence {
+  return {metricFilters: [], alarms: [], topics: [], scopes: [], gaps: []}
+}
+
+/* ---- The joined view, as the account document carries it under `Monitoring` ---- */
+
+export interface MonitoredTopic {
+  TopicArn: Maybe<string>
+  /** Unknown when the subscriptions were not read (denied, another account's topic, not given). */
+  Subscriptions: Maybe<SubscriptionEvidence[]>
+}
+
+export interface MonitoredAlarm {
+  AlarmName: Maybe<string>
+  ActionsEnabled: Maybe<boolean>
+  /** The SNS topics among the alarm's actions; other actions (Auto Scaling, SSM) are left out. */
+  Topics: Maybe<MonitoredTopic[]>
+}
+
+export interface MonitoredFilter {
+  FilterName: Maybe<string>
+  FilterPattern: Maybe<string>
+  MetricTransformations: Maybe<MetricTransformation[]>
+  /** The alarms on any of the filter's metrics; unknown when the alarms of its region were not read. */
+  Alarms: Maybe<MonitoredAlarm[]>
+}
+
+export interface MonitoredLogGroup {
+  LogGroupKey: MonitoringKey
+  LogGroupName: Maybe<string>
+  Region?: string
+  /** Positions in the account document's `Trails` of the trails that deliver to it. */
+  Trails: number[]
+  /** Unknown when the group's filters were not read or not given. */
+  MetricFilters: Maybe<MonitoredFilter[]>
+}
+
+/**
+ * `AccountDocument.Monitoring`. `LogGroups` has one entry per log group a trail of the account
+ * delivers to. The account subject's `provenance.fields` holds the location of each filter and alarm
+ * that came from a file, keyed `Monitoring.LogGroups.<i>.MetricFilters.<j>[.Alarms.<k>]`, so a result
+ * points at the filter's line.
+ */
+export interface MonitoringView {
+  LogGroups: MonitoredLogGroup[]
+}
