@@ -55,12 +55,18 @@ export interface AlarmEvidence {
   provenance: Provenance
 }
 
-/** One `ListSubscriptionsByTopic` entry. `SubscriptionArn` is `PendingConfirmation` until confirmed. */
+/**
+ * One `ListSubscriptionsByTopic` entry. `SubscriptionArn` is `PendingConfirmation` until confirmed:
+ * a deployed topic whose only subscriptions are pending has no subscriber yet, which is unknown, not
+ * absent. A subscription a template creates is `Planned`: it counts as the planned topic's subscriber
+ * (a template can do no more; its confirmation happens after deploy).
+ */
 export interface SubscriptionEvidence {
   SubscriptionArn: Maybe<string>
   Protocol?: Maybe<string>
   Endpoint?: Maybe<string>
   Owner?: Maybe<string>
+  Planned?: true
 }
 
 export interface TopicEvidence {
