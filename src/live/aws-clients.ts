@@ -1,7 +1,10 @@
 import http from 'node:http'
 import https from 'node:https'
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
+import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {OrganizationsClient} from '@aws-sdk/client-organizations'
+import type {SNSClient} from '@aws-sdk/client-sns'
 import type {STSClient} from '@aws-sdk/client-sts'
 import type {AwsService} from './aws-config.js'
 
@@ -19,6 +22,9 @@ export type CredentialSource = AwsCredentials | (() => Promise<AwsCredentials>)
 export const loadCloudTrail = () => import('@aws-sdk/client-cloudtrail')
 export const loadOrganizations = () => import('@aws-sdk/client-organizations')
 export const loadSts = () => import('@aws-sdk/client-sts')
+export const loadCloudWatchLogs = () => import('@aws-sdk/client-cloudwatch-logs')
+export const loadCloudWatch = () => import('@aws-sdk/client-cloudwatch')
+export const loadSns = () => import('@aws-sdk/client-sns')
 
 interface SharedSettings {
   useFipsEndpoint: boolean
@@ -43,6 +49,9 @@ export class AwsClients {
   private readonly httpAgent = new http.Agent({keepAlive: true, maxSockets: 64})
   private readonly httpsAgent = new https.Agent({keepAlive: true, maxSockets: 64})
   private readonly cloudTrailClients = new Map<string, Promise<CloudTrailClient>>()
+  private readonly cloudWatchLogsClients = new Map<string, Promise<CloudWatchLogsClient>>()
+  private readonly cloudWatchClients = new Map<string, Promise<CloudWatchClient>>()
+  private readonly snsClients = new Map<string, Promise<SNSClient>>()
   private sharedSettings: Promise<SharedSettings> | undefined
 
   constructor(private readonly settings: ConnectionSettings) {}
@@ -62,21 +71,48 @@ export class AwsClients {
 
   /** One client per account and region, created once. */
   cloudTrail(account: string, region: string, credentials: CredentialSource | undefined): Promise<CloudTrailClient> {
+    return this.perRegion(this.cloudTrailClients, account, region, async () => {
+      const [{CloudTrailClient}, shared] = await Promise.all([loadCloudTrail(), this.sharedCloudTrailSettings()])
+      return new CloudTrailClient({...this.common('CloudTrail', region, credentials), ...shared})
+    })
+  }
+
+  cloudWatchLogs(account: string, region: string, credentials: CredentialSource | undefined): Promise<CloudWatchLogsClient> {
+    return this.perRegion(this.cloudWatchLogsClients, account, region, async () => {
+      const [{CloudWatchLogsClient}, shared] = await Promise.all([loadCloudWatchLogs(), this.sharedCloudTrailSettings()])
+      return new CloudWatchLogsClient({...this.common('CloudWatch Logs', region, credentials), ...shared})
+    })
+  }
+
+  cloudWatch(account: string, region: string, credentials: CredentialSource | undefined): Promise<CloudWatchClient> {
+    return this.perRegion(this.cloudWatchClients, account, region, async () => {
+      const [{CloudWatchClient}, shared] = await Promise.all([loadCloudWatch(), this.sharedCloudTrailSettings()])
+      return new CloudWatchClient({...this.common('CloudWatch', region, credentials), ...shared})
+    })
+  }
+
+  sns(account: string, region: string, credentials: CredentialSource | undefined): Promise<SNSClient> {
+    return this.perRegion(this.snsClients, account, region, async () => {
+      const [{SNSClient}, shared] = await Promise.all([loadSns(), this.sharedCloudTrailSettings()])
+      return new SNSClient({...this.common('SNS', region, credentials), ...shared})
+    })
+  }
+
+  private perRegion<T>(cache: Map<string, Promise<T>>, account: string, region: string, create: () => Promise<T>): Promise<T> {
     const key = `${account}/${region}`
-    let client = this.cloudTrailClients.get(key)
+    let client = cache.get(key)
     if (client === undefined) {
-      client = Promise.all([loadCloudTrail(), this.sharedCloudTrailSettings()]).then(
-        ([{CloudTrailClient}, shared]) => new CloudTrailClient({...this.common('CloudTrail', region, credentials), ...shared}),
-      )
-      this.cloudTrailClients.set(key, client)
+      client = create()
+      cache.set(key, client)
     }
     return client
   }
 
   /**
-   * Settings every CloudTrail client would otherwise look up again in the environment and the shared
-   * config files (FIPS, dual-stack, app id, auth preference): read once, from a first client, so
-   * thousands of account × region clients honour the user's configuration without re-reading it.
+   * Settings every client would otherwise look up again in the environment and the shared config
+   * files (FIPS, dual-stack, app id, auth preference): read once, from a first CloudTrail client, so
+   * thousands of account × region clients of every service honour the user's configuration without
+   * re-reading it.
    */
   private sharedCloudTrailSettings(): Promise<SharedSettings> {
     this.sharedSettings ??= loadCloudTrail().then(async ({CloudTrailClient}) => {

@@ -9,8 +9,8 @@ import {join} from 'node:path'
 import {loadConfig, loadSharedConfigFiles} from '@smithy/core/config'
 
 /** The services an audit calls, by their SDK service id. */
-export type AwsService = 'CloudTrail' | 'STS' | 'Organizations'
-export const AWS_SERVICES: readonly AwsService[] = ['CloudTrail', 'STS', 'Organizations']
+export type AwsService = 'CloudTrail' | 'STS' | 'Organizations' | 'CloudWatch Logs' | 'CloudWatch' | 'SNS'
+export const AWS_SERVICES: readonly AwsService[] = ['CloudTrail', 'STS', 'Organizations', 'CloudWatch Logs', 'CloudWatch', 'SNS']
 
 export type RetryMode = 'standard' | 'adaptive' | 'legacy'
 const RETRY_MODES: readonly string[] = ['standard', 'adaptive', 'legacy']
@@ -96,12 +96,14 @@ export async function configuredEndpoint(service: AwsService, profile: string | 
   const options = profile === undefined ? {} : {profile}
   const ignore = await setting('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'ignore_configured_endpoint_urls', profile)
   if (ignore?.value.trim().toLowerCase() === 'true') return undefined
-  const envName = `AWS_ENDPOINT_URL_${service.toUpperCase()}`
+  // The SDK's rule: the service id with spaces as underscores (`CloudWatch Logs` → `CLOUDWATCH_LOGS`, `cloudwatch_logs`).
+  const serviceKey = service.replace(/ /g, '_')
+  const envName = `AWS_ENDPOINT_URL_${serviceKey.toUpperCase()}`
   return loadConfig<string | undefined>(
     {
       environmentVariableSelector: (env) => env[envName] || env.AWS_ENDPOINT_URL || undefined,
       configFileSelector: (section: Section, files?: Record<string, Section>) => {
-        const url = section.services === undefined ? undefined : files?.[`services.${section.services}`]?.[`${service.toLowerCase()}.endpoint_url`]
+        const url = section.services === undefined ? undefined : files?.[`services.${section.services}`]?.[`${serviceKey.toLowerCase()}.endpoint_url`]
         if (url) return url
         return section.endpoint_url || undefined
       },

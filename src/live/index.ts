@@ -10,9 +10,10 @@ import {
   type CallerIdentity,
   type OrganizationInfo,
 } from './organization.js'
+import {collectMonitoring} from './monitoring.js'
 import {mapConcurrently} from './pool.js'
 import {ProgressTracker, type LiveProgress} from './progress.js'
-import {defaultRegions, isOptInRegion} from './regions.js'
+import {accountOfArn, defaultRegions, isOptInRegion} from './regions.js'
 import {openSession, type SessionOptions} from './session.js'
 import {shareOrganizationTrailDetails} from './share.js'
 import {SNAPSHOT_KIND, SNAPSHOT_VERSION, type SnapshotAccount, type SnapshotDocument, type SnapshotError} from './snapshot.js'
@@ -117,6 +118,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
           return target.failed
         }
         const outcome = await collectAccount(context, target, regionPlan)
+        await addMonitoring(context, target, outcome.account)
         progress.accountDone()
         for (const region of outcome.skippedRegions) skipped.set(region, [...(skipped.get(region) ?? []), accountId])
         return outcome.account
@@ -228,6 +230,15 @@ async function enterAccount(
     recordFailure(context, errors, accountId, error, roleArn)
     return {failed: {accountId, partition: caller.partition, regions: [], trails: [], regionTrails: {}, errors}}
   }
+}
+
+/** The monitoring of the log groups the account's own trails deliver to; its failed calls join the account's errors. */
+async function addMonitoring(context: CollectionContext, target: AccountTarget, account: SnapshotAccount): Promise<void> {
+  const own = account.trails.filter((trail) => accountOfArn(trail.TrailARN ?? '') === account.accountId)
+  const errors = account.errors ?? []
+  delete account.errors
+  account.monitoring = await collectMonitoring(context, target, own, new Set(account.regions), errors)
+  if (errors.length > 0) account.errors = errors
 }
 
 /** Opt-in regions an account has not enabled are not failures, but they are said, once per region. */

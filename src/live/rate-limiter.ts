@@ -1,16 +1,32 @@
 /**
- * Client-side token buckets, one per account + region + CloudTrail operation class, so an audit never
- * asks more of CloudTrail than its documented limits: Get/Describe/List 10 per second, LookupEvents 2,
- * every other call 1 — each per account and region. In the adaptive retry mode (AWS_RETRY_MODE=adaptive)
- * each bucket also passes the SDK's own adaptive limiter, which slows the sending rate after throttles.
+ * Client-side token buckets, one per account + region + operation class, so an audit never asks more
+ * of a service than its documented limits, each per account and region:
+ * - CloudTrail (AWS CloudTrail quotas): Get/Describe/List 10 per second, LookupEvents 2, every other call 1.
+ * - CloudWatch Logs (CloudWatch Logs quotas): DescribeMetricFilters 5 per second.
+ * - CloudWatch (CloudWatch service quotas): DescribeAlarms 9 per second, DescribeAlarmsForMetric 9.
+ * - SNS (Amazon SNS API throttling quotas): ListSubscriptionsByTopic 30 per second.
+ * In the adaptive retry mode (AWS_RETRY_MODE=adaptive) each bucket also passes the SDK's own adaptive
+ * limiter, which slows the sending rate after throttles.
  */
 import {DefaultRateLimiter} from '@smithy/core/retry'
 
-export type RateClass = 'describe' | 'lookup' | 'other'
+/** CloudTrail's three classes, then one class per monitoring operation (each its own service quota). */
+export type RateClass = 'describe' | 'lookup' | 'other' | 'metric-filters' | 'alarms' | 'subscriptions'
 
-export const CLOUDTRAIL_RATE_LIMITS: Readonly<Record<RateClass, number>> = {describe: 10, lookup: 2, other: 1}
+export const CLOUDTRAIL_RATE_LIMITS = {describe: 10, lookup: 2, other: 1} as const
+export const MONITORING_RATE_LIMITS = {'metric-filters': 5, alarms: 9, subscriptions: 30} as const
+const DEFAULT_RATE_LIMITS: Readonly<Record<RateClass, number>> = {...CLOUDTRAIL_RATE_LIMITS, ...MONITORING_RATE_LIMITS}
+
+const MONITORING_CLASSES: Readonly<Record<string, RateClass>> = {
+  DescribeMetricFilters: 'metric-filters',
+  DescribeAlarms: 'alarms',
+  DescribeAlarmsForMetric: 'alarms',
+  ListSubscriptionsByTopic: 'subscriptions',
+}
 
 export function rateClassOf(operation: string): RateClass {
+  const monitoring = MONITORING_CLASSES[operation]
+  if (monitoring !== undefined) return monitoring
   if (operation === 'LookupEvents') return 'lookup'
   return /^(Get|Describe|List)/.test(operation) ? 'describe' : 'other'
 }
@@ -72,7 +88,7 @@ export class RateLimiter {
     limits: Partial<Record<RateClass, number>> = {},
     private readonly options: {adaptive?: boolean} = {},
   ) {
-    this.limits = {...CLOUDTRAIL_RATE_LIMITS, ...limits}
+    this.limits = {...DEFAULT_RATE_LIMITS, ...limits}
   }
 
   async acquire(account: string, region: string, operation: string): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * The trailgate snapshot: what live collection saw, as plain JSON that `trailgate check` reads back.
  * Trail objects keep AWS's own field names, as the AWS CLI prints them (timestamps as ISO strings).
+ * Version 2 adds each account's CloudWatch monitoring (metric filters, alarms, SNS subscriptions);
+ * version 1 snapshots are still read, their monitoring unknown.
  */
 
 export const SNAPSHOT_KIND = 'trailgate-snapshot'
-export const SNAPSHOT_VERSION = 1
+export const SNAPSHOT_VERSION = 2
 
 /** What could not be read: one call that failed after retries, or a whole account that could not be entered. */
 export interface SnapshotError {
@@ -32,6 +34,44 @@ export interface SnapshotTrail {
   [field: string]: unknown
 }
 
+/** What monitoring could not be read, and why: the reader makes it unknown, never absent. */
+export interface SnapshotMonitoringGap {
+  what: 'metric-filters' | 'alarms' | 'subscriptions'
+  /** The log group ARN (without `:*`) or topic ARN the gap is about. */
+  key?: string
+  region?: string
+  why: string
+}
+
+/** A topic's subscriptions as `ListSubscriptionsByTopic` lists them, every page. */
+export interface SnapshotTopic {
+  TopicArn: string
+  region: string
+  Subscriptions: Record<string, unknown>[]
+}
+
+/**
+ * The CloudWatch monitoring of the log groups the account's own trails deliver to. Entries keep AWS's
+ * field names (`DescribeMetricFilters`, `DescribeAlarms`, `ListSubscriptionsByTopic`) plus `region`.
+ */
+export interface SnapshotMonitoring {
+  /** Each filter of each log group listed, with `logGroupName` and `region`. */
+  metricFilters: Record<string, unknown>[]
+  /** The metric alarms of each region listed that watch a metric of a listed filter. */
+  alarms: Record<string, unknown>[]
+  topics: SnapshotTopic[]
+  /** What was listed completely, so that absence there is absence. */
+  listed: {
+    /** Log group ARNs (without `:*`) whose every metric filter was read. */
+    logGroups: string[]
+    /** Regions whose every metric alarm was read (DescribeAlarms, every page). */
+    alarmRegions: string[]
+    /** Topic ARNs whose every subscription was read. */
+    topics: string[]
+  }
+  gaps: SnapshotMonitoringGap[]
+}
+
 export interface SnapshotAccount {
   accountId: string
   partition: string
@@ -41,6 +81,8 @@ export interface SnapshotAccount {
   trails: SnapshotTrail[]
   /** Per region, the ARNs `DescribeTrails` (with shadow trails) listed there. */
   regionTrails: Record<string, string[]>
+  /** Absent when the account could not be entered: its monitoring is then unknown. */
+  monitoring?: SnapshotMonitoring
   errors?: SnapshotError[]
 }
 

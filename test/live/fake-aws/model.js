@@ -18,9 +18,14 @@ export class ShapeError extends Error {
   }
 }
 
-/** @param {string} service */
-export function loadModel(service) {
+/**
+ * @param {string} service
+ * @param {Record<string, string>} [wire] metadata that replaces the model's own where the SDK speaks
+ *   another protocol than the model names (shapes stay the model's)
+ */
+export function loadModel(service, wire = {}) {
   const model = JSON.parse(readFileSync(join(MODELS, service, 'service-2.json'), 'utf8'))
+  model.metadata = {...model.metadata, ...wire}
   const paginators = JSON.parse(readFileSync(join(MODELS, service, 'paginators-1.json'), 'utf8')).pagination ?? {}
   /** @type {Map<string, RegExp>} */
   const patterns = new Map()
@@ -73,6 +78,10 @@ export function loadModel(service) {
         if (spec.pattern && !pattern(spec.pattern).test(value)) throw new ShapeError(path, `${JSON.stringify(value)} does not match ${spec.pattern}`)
         return
       }
+      case 'double':
+      case 'float':
+        if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(path, `expected a number (${name})`)
+        return
       case 'integer':
       case 'long': {
         if (typeof value !== 'number' || !Number.isInteger(value)) throw new ShapeError(path, `expected an integer (${name})`)
@@ -124,7 +133,7 @@ export function loadModel(service) {
       default: {
         const text = params.get(prefix)
         if (text === null) return undefined
-        if (spec.type === 'integer' || spec.type === 'long') return Number(text)
+        if (spec.type === 'integer' || spec.type === 'long' || spec.type === 'double' || spec.type === 'float') return Number(text)
         if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text
         if (spec.type === 'timestamp') return Date.parse(text) / 1000
         return text
@@ -197,7 +206,7 @@ export function loadModel(service) {
         return model.metadata.protocol === 'query' ? new Date(millis).toISOString() : millis / 1000
       }
       default: {
-        const types = {string: 'string', integer: 'number', long: 'number', boolean: 'boolean', blob: 'string'}
+        const types = {string: 'string', integer: 'number', long: 'number', double: 'number', float: 'number', boolean: 'boolean', blob: 'string'}
         if (typeof value !== types[spec.type]) throw new ShapeError(path, `the fake answered ${typeof value} for ${name} (${spec.type})`)
         if (spec.type === 'string' && spec.enum && !spec.enum.includes(value)) throw new ShapeError(path, `the fake answered ${value}, not one of ${name}'s values`)
         return value
@@ -241,15 +250,18 @@ export function loadModel(service) {
   function page(operation, input, output, pageSize) {
     const paginator = paginators[operation]
     if (paginator === undefined) return output
-    const key = paginator.result_key
-    const items = output[key] ?? []
+    // A paginator with several result keys (DescribeAlarms: MetricAlarms, CompositeAlarms) pages their items in that order.
+    const keys = Array.isArray(paginator.result_key) ? paginator.result_key : [paginator.result_key]
+    const items = keys.flatMap((key) => (output[key] ?? []).map((item) => ({key, item})))
     const limit = paginator.limit_key !== undefined && typeof input[paginator.limit_key] === 'number' ? input[paginator.limit_key] : Infinity
     const size = Math.min(limit, pageSize ?? Infinity)
     const token = input[paginator.input_token]
     const start = token === undefined ? 0 : Number(Buffer.from(String(token), 'base64url').toString('utf8').replace(/^page:/, ''))
     if (!Number.isInteger(start) || start < 0 || start > items.length) throw new ShapeError(paginator.input_token, 'not a token this service issued')
     const end = Math.min(items.length, start + size)
-    const paged = {...output, [key]: items.slice(start, end)}
+    const paged = {...output}
+    for (const key of keys) if (output[key] !== undefined) paged[key] = []
+    for (const {key, item} of items.slice(start, end)) paged[key].push(item)
     delete paged[paginator.output_token]
     if (end < items.length) paged[paginator.output_token] = Buffer.from(`page:${end}`).toString('base64url')
     return paged

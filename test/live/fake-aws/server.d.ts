@@ -1,4 +1,5 @@
-export type RateClass = 'describe' | 'lookup' | 'other'
+export type RateClass = 'describe' | 'lookup' | 'other' | 'metric-filters' | 'alarms' | 'subscriptions'
+export type FakeService = 'cloudtrail' | 'organizations' | 'sts' | 'logs' | 'cloudwatch' | 'sns'
 
 export interface FakeTrail {
   Name: string
@@ -17,17 +18,17 @@ export interface FakeTrail {
 
 /** Which requests a fault hits: those of these services, regions and operations (each: all when absent). */
 export interface FaultScope {
-  services?: ('cloudtrail' | 'organizations' | 'sts')[]
+  services?: FakeService[]
   regions?: string[]
   operations?: string[]
 }
 
 export interface FakeFaults {
-  /** Access denied (CloudTrail and Organizations unless `services` says otherwise). */
+  /** Access denied (CloudTrail, Organizations, CloudWatch Logs, CloudWatch and SNS unless `services` says otherwise). */
   accessDenied?: true | FaultScope
   /** These requests are never answered (the client's call timeout ends them). */
   timeout?: true | FaultScope
-  /** Extra delay per region for CloudTrail calls (a slow region). */
+  /** Extra delay per region for CloudTrail and monitoring calls (a slow region). */
   delayMs?: Record<string, number>
   /** The first N requests of an operation answer ThrottlingException. */
   throttle?: Record<string, number>
@@ -50,7 +51,33 @@ export interface FakeAccount {
   trails?: FakeTrail[]
   /** CloudTrail records per region, served by LookupEvents. */
   events?: Record<string, ({eventID: string; eventName: string; eventSource: string; eventTime: string} & Record<string, unknown>)[]>
+  /** `DescribeMetricFilters` entries, each with the region its log group is in. */
+  metricFilters?: FakeMetricFilter[]
+  /** Log groups (per region) that exist without a metric filter. */
+  logGroups?: Record<string, string[]>
+  /** `DescribeAlarms` metric alarms, each with its region (AlarmArn, ActionsEnabled, StateValue are filled in). */
+  alarms?: FakeAlarm[]
+  /** SNS topics of this account: topic ARN → its subscriptions (Owner and TopicArn are filled in). */
+  topics?: Record<string, {SubscriptionArn: string; Protocol: string; Endpoint: string}[]>
   faults?: FakeFaults
+}
+
+export interface FakeMetricFilter {
+  region: string
+  logGroupName: string
+  filterName: string
+  filterPattern: string
+  metricTransformations: {metricName: string; metricNamespace: string; metricValue: string; defaultValue?: number}[]
+}
+
+export interface FakeAlarm {
+  region: string
+  AlarmName: string
+  MetricName?: string
+  Namespace?: string
+  ActionsEnabled?: boolean
+  AlarmActions?: string[]
+  [field: string]: unknown
 }
 
 export interface FakeWorld {
@@ -74,7 +101,7 @@ export interface FakeServerOptions {
 }
 
 export interface FakeRequest {
-  service: 'cloudtrail' | 'organizations' | 'sts'
+  service: FakeService | 'unknown'
   operation: string
   region: string
   account: string | undefined
@@ -104,6 +131,6 @@ export interface OrganizationWorldOptions {
 
 export function cloudTrailRateClass(operation: string): RateClass
 /** Operations the vendored service model of `service` declares a paginator for, with the token names. */
-export function modelPaginators(service: 'cloudtrail' | 'organizations' | 'sts'): Record<string, {input_token: string; output_token: string; result_key: string; limit_key?: string}>
+export function modelPaginators(service: FakeService): Record<string, {input_token: string; output_token: string; result_key: string | string[]; limit_key?: string}>
 export function startFakeAws(world: FakeWorld, options?: FakeServerOptions): Promise<FakeAws>
 export function organizationWorld(options: OrganizationWorldOptions): FakeWorld

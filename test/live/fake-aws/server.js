@@ -1,5 +1,6 @@
-// A local stand-in for the AWS endpoints trailgate's live collection uses: CloudTrail and
-// Organizations (JSON 1.1) and STS (query protocol, XML answers). It serves a described "world" of
+// A local stand-in for the AWS endpoints trailgate's live collection uses: CloudTrail, Organizations
+// and CloudWatch Logs (JSON 1.1), CloudWatch (JSON 1.0, which the SDK sends in place of the query
+// protocol its botocore model names) and STS and SNS (query protocol, XML answers). It serves a described "world" of
 // accounts, regions and trails to the real AWS SDK clients, enforces CloudTrail's documented rate
 // limits, and injects the faults a real audit meets. Requests are checked, answers written and
 // paginated operations paged by AWS's own service models (model.js). Plain JavaScript so that both
@@ -9,21 +10,35 @@ import {URLSearchParams} from 'node:url'
 
 import {loadModel, ShapeError} from './model.js'
 
-const MODELS = {cloudtrail: loadModel('cloudtrail'), organizations: loadModel('organizations'), sts: loadModel('sts')}
-const DEFAULT_RATE_LIMITS = {describe: 10, lookup: 2, other: 1}
-/** Page sizes AWS uses when the caller asks for none. */
-const DEFAULT_PAGE_SIZES = {ListTrails: 50, LookupEvents: 50, ListAccounts: 20}
+const MODELS = {
+  cloudtrail: loadModel('cloudtrail'),
+  organizations: loadModel('organizations'),
+  sts: loadModel('sts'),
+  logs: loadModel('logs'),
+  // @aws-sdk/client-cloudwatch (3.1164) sends AWS JSON 1.0 with `x-amzn-query-mode` (awsQueryCompatible),
+  // not the query protocol of the botocore model: the fake speaks what the SDK sends, with the model's shapes.
+  cloudwatch: loadModel('cloudwatch', {protocol: 'json', jsonVersion: '1.0', targetPrefix: 'GraniteServiceVersion20100801', awsQueryCompatible: 'true'}),
+  sns: loadModel('sns'),
+}
+/** CloudTrail's documented limits per account and region, and those of the monitoring operations. */
+const DEFAULT_RATE_LIMITS = {describe: 10, lookup: 2, other: 1, 'metric-filters': 5, alarms: 9, subscriptions: 30}
+const MONITORING_SERVICES = ['logs', 'cloudwatch', 'sns']
+/** Page sizes AWS uses when the caller asks for none (DescribeAlarms: the most a page holds). */
+const DEFAULT_PAGE_SIZES = {ListTrails: 50, LookupEvents: 50, ListAccounts: 20, DescribeMetricFilters: 50, DescribeAlarms: 100, ListSubscriptionsByTopic: 100}
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/
 /** How long a call that is made to time out hangs (the client gives up long before). */
 const HANG_MS = 120_000
 
-/** @param {'cloudtrail' | 'organizations' | 'sts'} service */
+/** @param {keyof typeof MODELS} service */
 export function modelPaginators(service) {
   return Object.fromEntries(MODELS[service].paginated.map((operation) => [operation, MODELS[service].paginator(operation)]))
 }
 
 /** @param {string} operation */
 export function cloudTrailRateClass(operation) {
+  if (operation === 'DescribeMetricFilters') return 'metric-filters'
+  if (operation === 'DescribeAlarms' || operation === 'DescribeAlarmsForMetric') return 'alarms'
+  if (operation === 'ListSubscriptionsByTopic') return 'subscriptions'
   if (operation === 'LookupEvents') return 'lookup'
   return /^(Get|Describe|List)/.test(operation) ? 'describe' : 'other'
 }
@@ -60,7 +75,7 @@ class TokenBucket {
 }
 
 /** Does a fault that names regions, operations or services (all when absent) hit this request? */
-function hits(fault, {service, region, operation}, services = ['cloudtrail', 'organizations', 'sts']) {
+function hits(fault, {service, region, operation}, services = ['cloudtrail', 'organizations', 'sts', ...MONITORING_SERVICES]) {
   if (fault === undefined || fault === false) return false
   if (fault === true) return services.includes(service)
   return (
@@ -166,11 +181,7 @@ export async function startFakeAws(world, options = {}) {
   function injectFaults(accountId, request) {
     const {service, operation, region} = request
     const faults = world.accounts[accountId].faults
-    if (takeFault(accountId, 'throttle', operation)) {
-      throw service === 'sts'
-        ? new ServiceError(400, 'Throttling', 'Rate exceeded')
-        : new ServiceError(400, service === 'organizations' ? 'TooManyRequestsException' : 'ThrottlingException', 'Rate exceeded')
-    }
+    if (takeFault(accountId, 'throttle', operation)) throw throttled(service)
     if (takeFault(accountId, 'serverError', operation)) {
       throw new ServiceError(503, 'ServiceUnavailable', '<html><body><h1>503 Service Unavailable</h1></body></html>', {html: true})
     }
@@ -178,13 +189,73 @@ export async function startFakeAws(world, options = {}) {
       throw new ServiceError(500, service === 'sts' ? 'InternalFailure' : 'InternalFailure', 'We encountered an internal error. Please try again.')
     }
     // CloudTrail and Organizations by default: denying STS would deny the audit its own identity.
-    if (hits(faults?.accessDenied, request, ['cloudtrail', 'organizations'])) {
+    if (hits(faults?.accessDenied, request, ['cloudtrail', 'organizations', ...MONITORING_SERVICES])) {
       const action = `${service === 'cloudtrail' ? 'cloudtrail' : service}:${operation}`
-      throw new ServiceError(
-        service === 'sts' ? 403 : 400,
-        service === 'sts' ? 'AccessDenied' : 'AccessDeniedException',
-        `User: arn:${partition}:sts::${accountId}:assumed-role/auditor is not authorized to perform: ${action}${region ? ` in ${region}` : ''}`,
-      )
+      const message = `User: arn:${partition}:sts::${accountId}:assumed-role/auditor is not authorized to perform: ${action}${region ? ` in ${region}` : ''}`
+      // Each service's own code: STS and CloudWatch (query) AccessDenied, SNS AuthorizationError, the JSON services AccessDeniedException.
+      if (service === 'sns') throw new ServiceError(403, 'AuthorizationError', message)
+      if (service === 'sts' || service === 'cloudwatch') throw new ServiceError(403, 'AccessDenied', message)
+      throw new ServiceError(400, 'AccessDeniedException', message)
+    }
+  }
+
+  /** The account's rate limit for this operation class in this region, as AWS enforces it. */
+  function enforceRateLimit(accountId, region, service, operation) {
+    if (!rateLimits) return
+    const rateClass = cloudTrailRateClass(operation)
+    const key = `${accountId}|${region}|${rateClass}`
+    let bucket = buckets.get(key)
+    if (!bucket) buckets.set(key, (bucket = new TokenBucket(rateLimits[rateClass])))
+    if (!bucket.take()) throw throttled(service)
+  }
+
+  /**
+   * CloudWatch Logs, CloudWatch and SNS for the CIS monitoring controls: an account's metric filters
+   * (`metricFilters`, each with its `logGroupName` and `region`), metric alarms (`alarms`, each with
+   * `region`) and topics (`topics`: topic ARN → subscriptions).
+   */
+  function monitoring(accountId, region, service, operation, input) {
+    const account = world.accounts[accountId]
+    if ((account.disabledRegions ?? []).includes(region) || !(world.regions ?? [region]).includes(region)) {
+      throw new ServiceError(400, service === 'sns' ? 'InvalidClientTokenId' : 'UnrecognizedClientException', 'The security token included in the request is invalid.')
+    }
+    enforceRateLimit(accountId, region, service, operation)
+    injectFaults(accountId, {service, region, operation})
+    switch (operation) {
+      case 'DescribeMetricFilters': {
+        const here = (account.metricFilters ?? []).filter((filter) => filter.region === region)
+        const groups = new Set([...here.map((filter) => filter.logGroupName), ...(account.logGroups?.[region] ?? [])])
+        if (input.logGroupName !== undefined && !groups.has(input.logGroupName)) {
+          throw new ServiceError(400, 'ResourceNotFoundException', 'The specified log group does not exist.')
+        }
+        const listed = here
+          .filter((filter) => input.logGroupName === undefined || filter.logGroupName === input.logGroupName)
+          .map(({region: _region, ...filter}) => ({creationTime: 1_700_000_000_000, ...filter}))
+          .sort((a, b) => (a.filterName < b.filterName ? -1 : a.filterName > b.filterName ? 1 : 0))
+        return {metricFilters: listed}
+      }
+      case 'DescribeAlarms': {
+        const types = input.AlarmTypes ?? ['MetricAlarm']
+        const alarms = types.includes('MetricAlarm') ? (account.alarms ?? []).filter((alarm) => alarm.region === region) : []
+        return {
+          MetricAlarms: alarms.map(({region: _region, ...alarm}) => ({
+            AlarmArn: `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${alarm.AlarmName}`,
+            ActionsEnabled: true,
+            StateValue: 'OK',
+            StateUpdatedTimestamp: '2024-05-01T12:00:00.000Z',
+            ...alarm,
+          })),
+          CompositeAlarms: [],
+        }
+      }
+      case 'ListSubscriptionsByTopic': {
+        const topicArn = input.TopicArn
+        const subscriptions = topicArn.split(':')[3] === region ? account.topics?.[topicArn] : undefined
+        if (subscriptions === undefined) throw new ServiceError(404, 'NotFound', 'Topic does not exist')
+        return {Subscriptions: subscriptions.map((subscription) => ({Owner: accountId, TopicArn: topicArn, ...subscription}))}
+      }
+      default:
+        throw new ServiceError(400, service === 'sns' ? 'InvalidAction' : 'UnknownOperationException', `The fake does not serve ${operation}`)
     }
   }
 
@@ -193,13 +264,7 @@ export async function startFakeAws(world, options = {}) {
     if ((account.disabledRegions ?? []).includes(region) || !(world.regions ?? [region]).includes(region)) {
       throw new ServiceError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.')
     }
-    if (rateLimits) {
-      const rateClass = cloudTrailRateClass(operation)
-      const key = `${accountId}|${region}|${rateClass}`
-      let bucket = buckets.get(key)
-      if (!bucket) buckets.set(key, (bucket = new TokenBucket(rateLimits[rateClass])))
-      if (!bucket.take()) throw new ServiceError(400, 'ThrottlingException', 'Rate exceeded')
-    }
+    enforceRateLimit(accountId, region, 'cloudtrail', operation)
     injectFaults(accountId, {service: 'cloudtrail', region, operation})
     switch (operation) {
       case 'DescribeTrails': {
@@ -359,28 +424,35 @@ export async function startFakeAws(world, options = {}) {
     return setting[0] + Math.random() * (setting[1] - setting[0])
   }
 
-  function serviceOf(target) {
-    if (typeof target !== 'string') return 'sts'
+  /** The service of a request: by its JSON target, else (query protocol) by the service its signature is scoped to. */
+  function serviceOf(target, signedFor) {
+    if (typeof target !== 'string') return signedFor === 'sns' ? 'sns' : 'sts'
     const prefix = target.slice(0, target.lastIndexOf('.'))
     // AWS answers the model's full target prefix and its last segment alike (newer SDKs send the latter).
-    const found = Object.entries(MODELS).find(([, model]) => model.metadata.targetPrefix === prefix || model.metadata.targetPrefix.endsWith(`.${prefix}`))
+    const found = Object.entries(MODELS).find(
+      ([, model]) => model.metadata.targetPrefix !== undefined && (model.metadata.targetPrefix === prefix || model.metadata.targetPrefix.endsWith(`.${prefix}`)),
+    )
     return found ? found[0] : 'unknown'
   }
 
   function errorAnswer(service, error) {
     if (error.html) return {status: error.status, type: 'text/html', body: error.message}
     const status = MODELS[service]?.errorStatus(error.code) ?? error.status
-    if (service === 'sts') {
+    const fault = status >= 500 ? 'Receiver' : 'Sender'
+    if (service === 'sts' || service === 'sns') {
       return {
         status,
         type: 'text/xml',
         body:
-          `<ErrorResponse xmlns="${MODELS.sts.metadata.xmlNamespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+          `<ErrorResponse xmlns="${MODELS[service].metadata.xmlNamespace}"><Error><Type>${fault}</Type>` +
           `<Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>req-${++requestCounter}</RequestId></ErrorResponse>`,
       }
     }
     const messageField = service === 'organizations' ? 'Message' : 'message'
-    return {status, type: 'application/x-amz-json-1.1', body: JSON.stringify({__type: error.code, [messageField]: error.message})}
+    const jsonVersion = MODELS[service]?.metadata.jsonVersion ?? '1.1'
+    // A query-compatible JSON service also names the query protocol's error code in a header.
+    const headers = MODELS[service]?.metadata.awsQueryCompatible === 'true' ? {'x-amzn-query-error': `${error.code};${fault}`} : {}
+    return {status, type: `application/x-amz-json-${jsonVersion}`, headers, body: JSON.stringify({__type: error.code, [messageField]: error.message})}
   }
 
   async function handle(req, body, closed) {
@@ -388,7 +460,7 @@ export async function startFakeAws(world, options = {}) {
     const accessKeyId = scope?.[1] ?? ''
     const region = scope?.[2] ?? ''
     const target = req.headers['x-amz-target']
-    const service = serviceOf(target)
+    const service = serviceOf(target, scope?.[3])
     const operation = typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : (new URLSearchParams(body).get('Action') ?? '')
     const accountId = keys.get(accessKeyId)
     const expired = sessionEnds.has(accessKeyId) && Date.now() >= sessionEnds.get(accessKeyId)
@@ -396,7 +468,8 @@ export async function startFakeAws(world, options = {}) {
     const record = {service, operation, region, account: accountId, status: 0, input: undefined}
     requests.push(record)
     const faults = accountId === undefined ? undefined : world.accounts[accountId].faults
-    const delay = latency() + (accountId && service === 'cloudtrail' ? (faults?.delayMs?.[region] ?? 0) : 0)
+    const regional = service === 'cloudtrail' || MONITORING_SERVICES.includes(service)
+    const delay = latency() + (accountId && regional ? (faults?.delayMs?.[region] ?? 0) : 0)
     if (delay > 0) await sleep(delay)
     if (accountId !== undefined && hits(faults?.timeout, {service, region, operation})) {
       record.error = 'hung'
@@ -420,7 +493,8 @@ export async function startFakeAws(world, options = {}) {
         input = model.readRequest(operation, body)
       } catch (error) {
         if (error instanceof ShapeError || error instanceof SyntaxError) {
-          throw new ServiceError(400, service === 'sts' ? 'ValidationError' : 'ValidationException', error.message)
+          const code = service === 'sts' ? 'ValidationError' : service === 'sns' || service === 'logs' ? 'InvalidParameterException' : 'ValidationException'
+          throw new ServiceError(400, code, error.message)
         }
         throw error
       }
@@ -431,13 +505,16 @@ export async function startFakeAws(world, options = {}) {
           ? sts(accessKeyId, accountId, operation, input)
           : service === 'cloudtrail'
             ? cloudTrail(accountId, region, operation, input)
-            : organizations(accountId, operation, input)
+            : MONITORING_SERVICES.includes(service)
+              ? monitoring(accountId, region, service, operation, input)
+              : organizations(accountId, operation, input)
       let output
       try {
         output = model.page(operation, input, full, pageSize(operation))
       } catch (error) {
         if (!(error instanceof ShapeError)) throw error
-        throw new ServiceError(400, service === 'organizations' ? 'InvalidInputException' : 'InvalidNextTokenException', error.message)
+        const code = service === 'organizations' ? 'InvalidInputException' : service === 'cloudwatch' ? 'InvalidNextToken' : service === 'sns' || service === 'logs' ? 'InvalidParameterException' : 'InvalidNextTokenException'
+        throw new ServiceError(400, code, error.message)
       }
       record.status = 200
       const paginator = model.paginator(operation)
@@ -461,7 +538,7 @@ export async function startFakeAws(world, options = {}) {
       handle(req, body, closed).then(
         (answer) => {
           if (res.destroyed || answer === undefined) return
-          res.writeHead(answer.status, {'content-type': answer.type, 'x-amzn-requestid': `req-${++requestCounter}`})
+          res.writeHead(answer.status, {'content-type': answer.type, 'x-amzn-requestid': `req-${++requestCounter}`, ...(answer.headers ?? {})})
           res.end(answer.body)
         },
         (error) => {
@@ -487,6 +564,21 @@ export async function startFakeAws(world, options = {}) {
         server.closeAllConnections()
         server.close(() => resolve())
       }),
+  }
+}
+
+/** A throttling answer as each service words it. */
+function throttled(service) {
+  switch (service) {
+    case 'sts':
+    case 'cloudwatch':
+      return new ServiceError(400, 'Throttling', 'Rate exceeded')
+    case 'sns':
+      return new ServiceError(429, 'Throttled', 'Rate exceeded')
+    case 'organizations':
+      return new ServiceError(400, 'TooManyRequestsException', 'Rate exceeded')
+    default:
+      return new ServiceError(400, 'ThrottlingException', 'Rate exceeded')
   }
 }
 
