@@ -16,6 +16,7 @@ import {recordFailure, type AccountTarget, type CollectionContext} from './accou
 import {CallFailure} from './call.js'
 import type {SnapshotError, SnapshotMonitoring, SnapshotMonitoringGap, SnapshotTrail} from './snapshot.js'
 import {toPlainRecord} from './plain.js'
+import {appendAll} from '../util/arrays.js'
 
 /** `DescribeAlarms` answers at most this many alarms a page; asking for them all takes the fewest calls. */
 const ALARMS_PER_PAGE = 100
@@ -58,6 +59,11 @@ function alarmMetrics(alarm: Record<string, unknown>): string[] {
 
 function metricId(namespace: unknown, name: unknown): string {
   return `${String(namespace)}\u0000${String(name)}`
+}
+
+/** CloudWatch Logs' and SNS's answer for a log group or topic that does not exist. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof CallFailure && (error.code === 'ResourceNotFoundException' || error.code === 'NotFound' || error.code === 'NotFoundException')
 }
 
 function whyNotRead(error: unknown): string {
@@ -119,9 +125,14 @@ export async function collectMonitoring(
           nextToken = page.nextToken
         } while (nextToken !== undefined && nextToken !== '')
       } catch (error) {
-        fail(error, `log group ${group.name}`)
-        gap({what: 'metric-filters', key: group.key, region: group.region, why: whyNotRead(error)})
-        return []
+        // A log group that does not exist has no metric filter: its listing is complete, and empty.
+        if (isNotFound(error)) {
+          context.diagnostics.push({severity: 'warning', code: 'live-log-group-missing', message: `account ${accountId}, ${group.region}: a trail delivers to log group ${group.name}, which does not exist`})
+        } else {
+          fail(error, `log group ${group.name}`)
+          gap({what: 'metric-filters', key: group.key, region: group.region, why: whyNotRead(error)})
+          return []
+        }
       }
       monitoring.listed.logGroups.push(group.key)
       const metrics = metricsByRegion.get(group.region) ?? new Set<string>()
@@ -134,7 +145,7 @@ export async function collectMonitoring(
       return filters
     }),
   )
-  for (const filters of filterLists) monitoring.metricFilters.push(...filters)
+  for (const filters of filterLists) appendAll(monitoring.metricFilters, filters)
   monitoring.listed.logGroups.sort()
 
   const alarmRegions = [...metricsByRegion].filter(([, metrics]) => metrics.size > 0)
@@ -170,7 +181,7 @@ export async function collectMonitoring(
       return alarms
     }),
   )
-  for (const alarms of alarmLists) monitoring.alarms.push(...alarms)
+  for (const alarms of alarmLists) appendAll(monitoring.alarms, alarms)
   monitoring.listed.alarmRegions.sort()
 
   const topicArns = new Set<string>()
@@ -205,9 +216,14 @@ export async function collectMonitoring(
           nextToken = page.NextToken
         } while (nextToken !== undefined && nextToken !== '')
       } catch (error) {
-        fail(error, `topic ${topicArn}`)
-        gap({what: 'subscriptions', key: topicArn, region: topic.region, why: whyNotRead(error)})
-        return undefined
+        // An alarm can name a topic that was deleted since: it has no subscriber.
+        if (isNotFound(error)) {
+          context.diagnostics.push({severity: 'warning', code: 'live-topic-missing', message: `account ${accountId}, ${topic.region}: an alarm notifies topic ${topicArn}, which does not exist`})
+        } else {
+          fail(error, `topic ${topicArn}`)
+          gap({what: 'subscriptions', key: topicArn, region: topic.region, why: whyNotRead(error)})
+          return undefined
+        }
       }
       monitoring.listed.topics.push(topicArn)
       return {TopicArn: topicArn, region: topic.region, Subscriptions: subscriptions}

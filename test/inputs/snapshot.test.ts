@@ -99,9 +99,9 @@ describe('the trailgate snapshot', () => {
   })
 
   it('fails a snapshot of the wrong version, naming the line and column', async () => {
-    const inventory = await readFolder({'snapshot.yaml': yamlSnapshot.replace('version: 1', 'version: 2')})
-    expect(inventory.inputs[0]).toMatchObject({fate: 'failed', detail: 'snapshot: snapshot: version must be 1, found 2 (line 2, column 10)'})
-    expect(inventory.diagnostics).toEqual([expect.objectContaining({severity: 'error', code: 'snapshot-schema', line: 2, column: 10, message: 'snapshot: version must be 1, found 2'})])
+    const inventory = await readFolder({'snapshot.yaml': yamlSnapshot.replace('version: 1', 'version: 3')})
+    expect(inventory.inputs[0]).toMatchObject({fate: 'failed', detail: 'snapshot: snapshot: version must be one of 1, 2, found 3 (line 2, column 10)'})
+    expect(inventory.diagnostics).toEqual([expect.objectContaining({severity: 'error', code: 'snapshot-schema', line: 2, column: 10, message: 'snapshot: version must be one of 1, 2, found 3'})])
     expect(inventory.trails).toEqual([])
   })
 

@@ -58,7 +58,7 @@ describe('collectLive for one account', () => {
 
   it('writes a snapshot of the account with every trail once, with details from its home region', () => {
     const {snapshot} = result
-    expect(snapshot).toMatchObject({kind: 'trailgate-snapshot', version: 1, tool: {name: 'trailgate'}})
+    expect(snapshot).toMatchObject({kind: 'trailgate-snapshot', version: 2, tool: {name: 'trailgate'}})
     expect(snapshot.organization).toBeUndefined()
     expect(snapshot.accounts).toHaveLength(1)
     const [account] = snapshot.accounts

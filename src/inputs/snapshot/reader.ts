@@ -9,6 +9,8 @@ import {checkShape, type SchemaProblem} from '../schema.js'
 import {checkTrailObject, locateProblem} from '../trail-check.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
+import {emptyMonitoringEvidence} from '../../model/monitoring.js'
+import {readSnapshotMonitoring} from './monitoring.js'
 
 const KIND = 'trailgate/snapshot'
 const SNAPSHOT_KIND = 'trailgate-snapshot'
@@ -54,6 +56,8 @@ export const snapshotReader: Reader = {
     const output = emptyReaderOutput(KIND)
     appendAll(output.diagnostics, parsed.diagnostics, outsideTrails.filter((problem) => problem.path[0] !== 'accounts').map(diagnosticOf))
     const accounts = root.accounts as unknown[]
+    // Version 1 has no monitoring: it is left unknown (not given), never taken as absent.
+    const monitoring = root.version === 2 ? emptyMonitoringEvidence() : undefined
     let trailCount = 0
     let accountCount = 0
     accounts.forEach((account, index) => {
@@ -65,11 +69,22 @@ export const snapshotReader: Reader = {
       }
       accountCount++
       const read = readAccount(doc, account, index, accountProblems)
+      const accountMonitoring = monitoring === undefined ? undefined : readSnapshotMonitoring(doc, account, index, accountProblems)
+      if (monitoring !== undefined && accountMonitoring !== undefined) {
+        appendAll(monitoring.metricFilters, accountMonitoring.metricFilters)
+        appendAll(monitoring.alarms, accountMonitoring.alarms)
+        appendAll(monitoring.topics, accountMonitoring.topics)
+        appendAll(monitoring.scopes, accountMonitoring.scopes)
+        appendAll(monitoring.gaps, accountMonitoring.gaps)
+      } else if (monitoring === undefined && 'monitoring' in account) {
+        output.diagnostics.push(diagnosticAt(doc.locate(['accounts', index, 'monitoring']), 'snapshot: monitoring needs version 2; it is not read', 'snapshot-schema', 'warning'))
+      }
       trailCount += read.trails.length
       appendAll(output.trails, read.trails)
       output.coverage.push(read.coverage)
       appendAll(output.diagnostics, read.diagnostics)
     })
+    if (monitoring !== undefined) output.monitoring = monitoring
     const collectedAt = String(root.collectedAt)
     const tool = isRecord(root.tool) ? ` by ${String(root.tool.name)} ${String(root.tool.version)}` : ''
     output.notes.push(`${file.path}: snapshot collected at ${collectedAt}${tool}`)
