@@ -86,7 +86,7 @@ describe('trailgate audit against a local AWS endpoint (real SDK on the wire, bu
     const dir = mkdtempSync(join(tmpdir(), 'trailgate-replay-'))
     const snapshot = join(dir, 'snapshot.json')
     const live = await audit(oneAccount, 'AKIAONEACCOUNT', ['--save-snapshot', snapshot])
-    expect(JSON.parse(readFileSync(snapshot, 'utf8'))).toMatchObject({kind: 'trailgate-snapshot', version: 1, accounts: [{accountId: ACCOUNT}]})
+    expect(JSON.parse(readFileSync(snapshot, 'utf8'))).toMatchObject({kind: 'trailgate-snapshot', version: 2, accounts: [{accountId: ACCOUNT}]})
     const replay = trailgate(['check', snapshot, '--format', 'json'])
     const replayed = JSON.parse(replay.stdout) as Report
     const essence = (report: Report) => report.results.map((r) => [r.policy, r.status, r.subject.id, r.message].join(' | ')).sort()

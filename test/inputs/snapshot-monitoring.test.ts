@@ -118,7 +118,7 @@ describe('the monitoring section of a version 2 snapshot', () => {
   })
 
   it('takes a monitoring section without its listing as unknown throughout', async () => {
-    const output = await read(snapshot(2, MONITORING.replace(/      listed:\n(.*\n){3}/, '')))
+    const output = await read(snapshot(2, MONITORING.replace(/ {6}listed:\n(.*\n){3}/, '')))
     expect(output.diagnostics).toEqual([expect.objectContaining({line: 15, column: 7, message: expect.stringContaining('has no listed')})])
     expect(output.monitoring?.scopes).toEqual([])
     expect(output.monitoring?.gaps.map((gap) => gap.what)).toEqual(['metric-filters', 'alarms', 'subscriptions'])

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest'
-import {collectLive, type LiveResult} from '../../src/live/index.js'
+import {collectLive, type LiveProgress, type LiveResult} from '../../src/live/index.js'
 import {startFakeAws, type FakeAccount, type FakeAws, type FakeServerOptions, type FakeWorld} from './fake-aws/server.js'
 import {CIS_FILTERS, cisMonitoring} from './cis-monitoring-world.js'
 import {answered, liveOptions} from './helpers.js'
@@ -41,9 +41,11 @@ afterEach(async () => {
   fake = undefined
 })
 
-async function collect(described: FakeWorld, options: FakeServerOptions = {}): Promise<LiveResult> {
+async function collect(described: FakeWorld, options: FakeServerOptions = {}, progress: LiveProgress[] = []): Promise<LiveResult> {
   fake = await startFakeAws(described, options)
-  return collectLive(liveOptions(fake, 'AKIAMONITORING', {regions: [REGION, 'eu-west-1'], retry: {baseDelayMs: 1, maxAttempts: 3}, callTimeoutMs: 1_500}))
+  return collectLive(
+    liveOptions(fake, 'AKIAMONITORING', {regions: [REGION, 'eu-west-1'], retry: {baseDelayMs: 1, maxAttempts: 3}, callTimeoutMs: 1_500, onProgress: (p) => progress.push(p)}),
+  )
 }
 
 const monitoringCalls = (requests: FakeAws['requests']) =>
@@ -51,9 +53,13 @@ const monitoringCalls = (requests: FakeAws['requests']) =>
 
 describe('live collection of CloudWatch monitoring', () => {
   it('reads the 15 CIS filters, their alarms and the topic subscriptions of the trail log group, in three calls', async () => {
-    const {snapshot, diagnostics} = await collect(world())
+    const progress: LiveProgress[] = []
+    const {snapshot, diagnostics, stats} = await collect(world(), {}, progress)
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([])
     expect(snapshot.version).toBe(2)
+    // Progress counts the monitoring calls with the rest.
+    expect(stats.callsByOperation).toMatchObject({DescribeMetricFilters: 1, DescribeAlarms: 1, ListSubscriptionsByTopic: 1})
+    expect(progress.at(-1)).toMatchObject({calls: stats.calls, accountsDone: 1})
     const [account] = snapshot.accounts
     const monitoring = account?.monitoring
     expect(monitoring?.metricFilters.map((filter) => [filter.filterName, filter.logGroupName, filter.region]).sort()).toEqual(
@@ -139,6 +145,20 @@ describe('live collection of CloudWatch monitoring', () => {
     const account = hung.snapshot.accounts[0]
     expect(account?.monitoring?.gaps).toEqual([{what: 'subscriptions', key: TOPIC, region: REGION, why: expect.stringMatching(/^ListSubscriptionsByTopic failed: Timeout: no answer within 1500 ms/)}])
     expect(account?.errors).toEqual([expect.objectContaining({operation: 'ListSubscriptionsByTopic', code: 'Timeout'})])
+  })
+
+  it('keeps DescribeMetricFilters within its 5 calls per second, so a region of 12 log groups meets no throttle', async () => {
+    const groups = Array.from({length: 12}, (_, index) => `group-${index}`)
+    const described = world({
+      trails: groups.map((name) => ({Name: name, HomeRegion: REGION, S3BucketName: 'logs', CloudWatchLogsLogGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`})),
+      metricFilters: [],
+      logGroups: {[REGION]: groups},
+    })
+    // The fake allows one call of slack over AWS's 5, so that network jitter between two equal buckets throttles nothing.
+    const {snapshot, stats} = await collect(described, {rateLimits: {'metric-filters': 6}})
+    expect(stats.callsByOperation.DescribeMetricFilters).toBe(12)
+    expect((fake?.requests ?? []).filter((request) => request.operation === 'DescribeMetricFilters' && request.status !== 200)).toEqual([])
+    expect(snapshot.accounts[0]?.monitoring?.listed.logGroups).toHaveLength(12)
   })
 
   it('records a log group in another account or an unexamined region as not read', async () => {

@@ -9,6 +9,7 @@ describe('rateClassOf', () => {
     expect(rateClassOf('LookupEvents')).toBe('lookup')
     expect(rateClassOf('StartLogging')).toBe('other')
     expect(rateClassOf('PutEventSelectors')).toBe('other')
+    expect(['DescribeMetricFilters', 'DescribeAlarms', 'DescribeAlarmsForMetric', 'ListSubscriptionsByTopic'].map(rateClassOf)).toEqual(['metric-filters', 'alarms', 'alarms', 'subscriptions'])
   })
 })
 
