@@ -40,10 +40,10 @@ export interface AccountOutcome {
   skippedRegions: string[]
 }
 
-/** A stable code for a failed call's diagnostic. */
+/** A stable code for a failed call's diagnostic (SNS says AuthorizationError where others say AccessDenied). */
 function diagnosticCode(failure: CallFailure): string {
   if (failure.code === 'Timeout') return 'live-timeout'
-  if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(failure.code)) return 'live-access-denied'
+  if (/AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError/i.test(failure.code)) return 'live-access-denied'
   return 'live-call-failed'
 }
 

@@ -117,6 +117,27 @@ describe('live collection of CloudWatch monitoring', () => {
     expect(monitoringCalls(fake?.requests ?? [])).toEqual([`logs DescribeMetricFilters ${REGION}`])
   })
 
+  it('reads the denial code of each service: CloudWatch through its query-compatible header, SNS from its XML', async () => {
+    const cloudWatch = await collect(world({faults: {accessDenied: {services: ['cloudwatch']}}}))
+    expect(cloudWatch.snapshot.accounts[0]?.errors).toEqual([expect.objectContaining({operation: 'DescribeAlarms', code: 'AccessDenied'})])
+    expect(cloudWatch.diagnostics).toContainEqual(expect.objectContaining({code: 'live-access-denied', message: expect.stringContaining('cloudwatch:DescribeAlarms')}))
+    await fake?.close()
+    const sns = await collect(world({faults: {accessDenied: {services: ['sns']}}}))
+    expect(sns.snapshot.accounts[0]?.errors).toEqual([expect.objectContaining({operation: 'ListSubscriptionsByTopic', code: 'AuthorizationError'})])
+    expect(sns.snapshot.accounts[0]?.monitoring?.gaps).toEqual([expect.objectContaining({what: 'subscriptions', key: TOPIC})])
+    expect(sns.diagnostics).toContainEqual(expect.objectContaining({code: 'live-access-denied'}))
+  })
+
+  it('takes a log group or topic that does not exist as one with nothing in it, and says so', async () => {
+    const {snapshot, diagnostics} = await collect(world({metricFilters: [], alarms: [], topics: {}}))
+    expect(snapshot.accounts[0]?.monitoring).toMatchObject({metricFilters: [], listed: {logGroups: [LOG_GROUP], alarmRegions: [], topics: []}, gaps: []})
+    expect(diagnostics).toEqual([expect.objectContaining({severity: 'warning', code: 'live-log-group-missing', message: expect.stringContaining('log group trail-logs, which does not exist')})])
+    await fake?.close()
+    const gone = await collect(world({topics: {}}))
+    expect(gone.snapshot.accounts[0]?.monitoring).toMatchObject({topics: [{TopicArn: TOPIC, Subscriptions: []}], listed: {topics: [TOPIC]}, gaps: []})
+    expect(gone.diagnostics).toEqual([expect.objectContaining({severity: 'warning', code: 'live-topic-missing'})])
+  })
+
   it('records DescribeAlarms throttled beyond its retries as a gap of the region', async () => {
     const {snapshot, diagnostics} = await collect(world({faults: {throttle: {DescribeAlarms: 10}}}))
     const [account] = snapshot.accounts
