@@ -44,6 +44,12 @@ const MONITORING = `    monitoring:
           ActionsEnabled: true
           AlarmActions: ["${TOPIC}"]
           region: us-east-1
+        - AlarmName: changes-math
+          Metrics:
+            - {Id: m1, MetricStat: {Metric: {Namespace: CIS, MetricName: CloudTrailChanges}, Period: 300, Stat: Sum}, ReturnData: true}
+          ActionsEnabled: false
+          AlarmActions: []
+          region: us-east-1
       topics:
         - TopicArn: "${TOPIC}"
           region: us-east-1
@@ -86,6 +92,7 @@ describe('the monitoring section of a version 2 snapshot', () => {
         AlarmActions: [TOPIC],
         provenance: expect.objectContaining({location: expect.objectContaining({line: 27})}),
       }),
+      expect.objectContaining({AlarmName: 'changes-math', Metrics: [{MetricName: 'CloudTrailChanges', Namespace: 'CIS'}], ActionsEnabled: false, AlarmActions: []}),
     ])
     expect(monitoring?.topics[0]).toMatchObject({topicKey: TOPIC, Subscriptions: [{SubscriptionArn: `${TOPIC}:abc`}, {SubscriptionArn: 'PendingConfirmation'}]})
     expect(monitoring?.scopes).toEqual([

@@ -87,15 +87,23 @@ describe('live collection of CloudWatch monitoring', () => {
     const base = cisMonitoring({account: ACCOUNT, region: REGION, logGroupName: 'trail-logs', topicArn: TOPIC})
     const subscriptions = ['a', 'b', 'c'].map((name) => ({SubscriptionArn: `${TOPIC}:${name}`, Protocol: 'email', Endpoint: `${name}@example.com`}))
     const unrelated = {region: REGION, AlarmName: 'cpu-high', MetricName: 'CPUUtilization', Namespace: 'AWS/EC2', AlarmActions: [`arn:aws:sns:${REGION}:${ACCOUNT}:ops`]}
+    // A metric-math alarm watches its metrics through Metrics[].MetricStat.Metric.
+    const math = {
+      region: REGION,
+      AlarmName: 'root-usage-math',
+      Metrics: [{Id: 'm1', MetricStat: {Metric: {Namespace: 'CISBenchmark', MetricName: 'RootAccountUsage'}, Period: 300, Stat: 'Sum'}, ReturnData: true}],
+      AlarmActions: [TOPIC],
+    }
     const described = world(
-      {alarms: [...(base.alarms ?? []), unrelated], topics: {[TOPIC]: subscriptions}},
+      {alarms: [...(base.alarms ?? []), unrelated, math], topics: {[TOPIC]: subscriptions}},
       {pageSize: {DescribeMetricFilters: 4, DescribeAlarms: 5, ListSubscriptionsByTopic: 2}},
     )
     const {snapshot} = await collect(described)
     const monitoring = snapshot.accounts[0]?.monitoring
     expect(monitoring?.metricFilters).toHaveLength(15)
     expect(monitoring?.alarms.map((alarm) => alarm.AlarmName)).not.toContain('cpu-high')
-    expect(monitoring?.alarms).toHaveLength(15)
+    expect(monitoring?.alarms.map((alarm) => alarm.AlarmName)).toContain('root-usage-math')
+    expect(monitoring?.alarms).toHaveLength(16)
     expect(monitoring?.topics[0]?.Subscriptions.map((subscription) => subscription.Endpoint)).toEqual(['a@example.com', 'b@example.com', 'c@example.com'])
     // The topic only the unrelated alarm notifies is not read.
     expect(monitoring?.listed.topics).toEqual([TOPIC])
