@@ -27,11 +27,25 @@ export interface CompiledFilterPattern {
   test(record: unknown): boolean
   /** The selectors the pattern reads, as dotted paths (`userIdentity.type`, `a.0.b`). */
   selectors: string[]
+  /** The pattern as parsed: for tools that reason about what it can match (filter-coverage.ts). */
+  tree: FilterNode
 }
 
-type Step = string | number
+export type Step = string | number
 type Predicate = (record: unknown) => boolean
-type Operator = '=' | '!=' | '<' | '<=' | '>' | '>='
+export type Operator = '=' | '!=' | '<' | '<=' | '>' | '>='
+
+/** What one comparison compares the selected value against, as written. */
+export type FilterOperand =
+  | {kind: 'literal'; text: string}
+  | {kind: 'wildcard'; text: string}
+  | {kind: 'regex'; source: string}
+  | {kind: 'number'; value: number}
+  | {kind: 'null' | 'true' | 'false' | 'missing'}
+
+export type FilterNode =
+  | {kind: 'and' | 'or'; operands: FilterNode[]}
+  | {kind: 'comparison'; path: Step[]; selector: string; operator: Operator | 'IS' | 'NOT EXISTS'; operand: FilterOperand; test: Predicate}
 
 const MISSING = Symbol('missing')
 
@@ -45,8 +59,8 @@ interface Value {
 /** Parses a JSON filter pattern; throws FilterPatternError naming the column of the problem. */
 export function compileFilterPattern(source: string): CompiledFilterPattern {
   const parser = new Parser(source)
-  const predicate = parser.parseFilter()
-  return {source, test: predicate, selectors: [...parser.selectors]}
+  const tree = parser.parseFilter()
+  return {source, test: tree.test, selectors: [...parser.selectors], tree: tree.node}
 }
 
 class Parser {
@@ -55,7 +69,7 @@ class Parser {
   readonly selectors = new Set<string>()
   constructor(private readonly text: string) {}
 
-  parseFilter(): Predicate {
+  parseFilter(): Parsed {
     this.skipSpace()
     if (this.text[this.pos] !== '{') {
       throw new FilterPatternError('a JSON filter pattern starts with "{" (term and space-delimited patterns are not supported for CloudTrail records)', this.pos)
@@ -70,21 +84,23 @@ class Parser {
     return predicate
   }
 
-  private parseOr(): Predicate {
+  private parseOr(): Parsed {
     const operands = [this.parseAnd()]
     while (this.consume('||')) operands.push(this.parseAnd())
     if (operands.length === 1) return operands[0]!
-    return (record) => operands.some((operand) => operand(record))
+    const tests = operands.map((operand) => operand.test)
+    return {test: (record) => tests.some((test) => test(record)), node: {kind: 'or', operands: operands.map((operand) => operand.node)}}
   }
 
-  private parseAnd(): Predicate {
+  private parseAnd(): Parsed {
     const operands = [this.parseUnary()]
     while (this.consume('&&')) operands.push(this.parseUnary())
     if (operands.length === 1) return operands[0]!
-    return (record) => operands.every((operand) => operand(record))
+    const tests = operands.map((operand) => operand.test)
+    return {test: (record) => tests.every((test) => test(record)), node: {kind: 'and', operands: operands.map((operand) => operand.node)}}
   }
 
-  private parseUnary(): Predicate {
+  private parseUnary(): Parsed {
     this.skipSpace()
     if (this.text[this.pos] === '(') {
       this.pos++
@@ -97,30 +113,32 @@ class Parser {
     return this.parseTest()
   }
 
-  private parseTest(): Predicate {
+  private parseTest(): Parsed {
     this.skipSpace()
     const selectorStart = this.pos
     const path = this.parseSelector()
-    this.selectors.add(path.join('.'))
+    const selector = path.join('.')
+    this.selectors.add(selector)
     const read = (record: unknown): unknown => resolve(record, path)
+    const leaf = (operator: Operator | 'IS' | 'NOT EXISTS', operand: FilterOperand, test: Predicate): Parsed => ({test, node: {kind: 'comparison', path, selector, operator, operand, test}})
     this.skipSpace()
     if (this.consumeWord('IS')) {
       this.skipSpace()
-      if (this.consumeWord('NULL')) return (record) => read(record) === null
-      if (this.consumeWord('TRUE')) return (record) => read(record) === true
-      if (this.consumeWord('FALSE')) return (record) => read(record) === false
+      if (this.consumeWord('NULL')) return leaf('IS', {kind: 'null'}, (record) => read(record) === null)
+      if (this.consumeWord('TRUE')) return leaf('IS', {kind: 'true'}, (record) => read(record) === true)
+      if (this.consumeWord('FALSE')) return leaf('IS', {kind: 'false'}, (record) => read(record) === false)
       if (this.consumeWord('NOT')) throw new FilterPatternError('"IS NOT" is not part of the filter pattern language; use "!=" or "NOT EXISTS"', this.pos)
       throw new FilterPatternError(`expected NULL, TRUE or FALSE after IS but found ${this.describeHere()}`, this.pos)
     }
     if (this.consumeWord('NOT')) {
       this.skipSpace()
-      if (this.consumeWord('EXISTS')) return (record) => read(record) === MISSING
+      if (this.consumeWord('EXISTS')) return leaf('NOT EXISTS', {kind: 'missing'}, (record) => read(record) === MISSING)
       throw new FilterPatternError(`expected EXISTS after NOT but found ${this.describeHere()}`, this.pos)
     }
     if (this.consumeWord('EXISTS')) throw new FilterPatternError('"EXISTS" is not part of the filter pattern language; use "NOT EXISTS" or a comparison', this.pos - 6)
     const operator = this.parseOperator(selectorStart)
     const value = this.parseValue()
-    return comparison(read, operator, value)
+    return leaf(operator, operandOf(value), comparison(read, operator, value))
   }
 
   private parseSelector(): Step[] {
@@ -251,6 +269,22 @@ function resolve(record: unknown, path: readonly Step[]): unknown {
   return current
 }
 
+interface Parsed {
+  test: Predicate
+  node: FilterNode
+}
+
+function operandOf(value: Value): FilterOperand {
+  if (value.regex) return {kind: 'regex', source: value.text}
+  if (NUMBER.test(value.text)) return {kind: 'number', value: Number(value.text)}
+  if (hasWildcard(value.text)) return {kind: 'wildcard', text: value.text}
+  return {kind: 'literal', text: value.text.replace(/\\\*/g, '*')}
+}
+
+function hasWildcard(text: string): boolean {
+  return /(^|[^\\])\*/.test(text)
+}
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
 function comparison(read: (record: unknown) => unknown, operator: Operator, value: Value): Predicate {
@@ -297,8 +331,7 @@ function valueMatcher(value: Value, numeric: number | undefined): (actual: strin
     const regex = value.regex
     return (actual) => regex.test(String(actual))
   }
-  const hasWildcard = /(^|[^\\])\*/.test(value.text)
-  if (hasWildcard) {
+  if (hasWildcard(value.text)) {
     const regex = wildcardRegex(value.text)
     return (actual) => regex.test(String(actual))
   }

@@ -1,0 +1,247 @@
+import {describe, expect, it} from 'vitest'
+
+import {compareFilterPatterns, MAX_CROSS_PRODUCT, MAX_NEIGHBOURHOOD} from '../../src/policy/filter-coverage.js'
+import {compileFilterPattern, FilterPatternError, type FilterNode} from '../../src/policy/filter-pattern.js'
+import {CIS_CONTROLS, MFA_VARIANT, ROUTE_TABLE_AUDIT_TEXT, SECURITY_GROUP_V4, SECURITY_HUB_VARIANTS} from './cis-patterns.js'
+
+type Comparison = Extract<FilterNode, {kind: 'comparison'}>
+
+/** Prints a parsed pattern back as text: operands reversed, every value quoted, one comparison optionally left out. */
+function rewrite(pattern: string, options: {reverse?: boolean; omit?: (comparison: Comparison) => boolean} = {}): string {
+  const print = (node: FilterNode): string | undefined => {
+    if (node.kind === 'comparison') return options.omit?.(node) ? undefined : printComparison(node)
+    const operands = node.operands.map(print).filter((text): text is string => text !== undefined)
+    if (options.reverse) operands.reverse()
+    return operands.length === 1 ? operands[0] : `(${operands.join(node.kind === 'and' ? ' && ' : ' || ')})`
+  }
+  return `{ ${print(compileFilterPattern(pattern).tree)} }`
+}
+
+function printComparison(node: Comparison): string {
+  const selector = `$.${node.selector}`
+  const {operand} = node
+  switch (operand.kind) {
+    case 'null':
+      return `${selector} IS NULL`
+    case 'true':
+      return `${selector} IS TRUE`
+    case 'false':
+      return `${selector} IS FALSE`
+    case 'missing':
+      return `${selector} NOT EXISTS`
+    case 'number':
+      return `${selector} ${node.operator} ${operand.value}`
+    case 'regex':
+      return `${selector} ${node.operator} %${operand.source}%`
+    case 'literal':
+    case 'wildcard':
+      return `${selector} ${node.operator} "${operand.text}"`
+  }
+}
+
+function eventNames(pattern: string): string[] {
+  return [...pattern.matchAll(/\$\.eventName\s*=\s*"?([A-Za-z]+)"?/g)].map((match) => match[1]!)
+}
+
+const NAME_LISTS = CIS_CONTROLS.filter((control) => eventNames(control.generationB).length > 1)
+
+describe('compareFilterPatterns', () => {
+  describe('every CIS pattern is equivalent to itself', () => {
+    for (const control of CIS_CONTROLS) {
+      for (const [generation, pattern] of [['A', control.generationA], ['B', control.generationB]] as const) {
+        it(`${control.item} generation ${generation}`, () => {
+          const verdict = compareFilterPatterns(pattern, [pattern])
+          expect(verdict.relation).toBe('equivalent')
+          expect(verdict.referenceMatches).toBeGreaterThan(0)
+          expect(verdict.referenceMatches).toBeLessThan(verdict.corpusSize)
+          expect(verdict.matchesNothing).toBe(false)
+          expect(verdict.missed).toEqual({count: 0, eventNames: [], clauses: []})
+          expect(verdict.extra).toEqual({count: 0})
+        })
+      }
+    }
+  })
+
+  describe('generation A against the generation B reference', () => {
+    for (const control of CIS_CONTROLS) {
+      it(`${control.item}`, () => {
+        const verdict = compareFilterPatterns(control.generationB, [control.generationA])
+        if (control.item === '4.1') {
+          // Generation A joins the exclusions with ||, so it matches nearly every record.
+          expect(verdict.relation).toBe('broader')
+          expect(verdict.extra.count).toBeGreaterThan(verdict.referenceMatches)
+        } else if (control.item === '4.10') {
+          expect(verdict.relation).toBe('narrower')
+          expect(verdict.missed.eventNames).toEqual(['ModifySecurityGroupRules'])
+          expect(verdict.missed.clauses).toEqual(['($.eventName = ModifySecurityGroupRules)'])
+          expect(verdict.missed.sample).toMatchObject({eventName: 'ModifySecurityGroupRules', eventSource: 'ec2.amazonaws.com'})
+        } else {
+          // Only the quotes differ.
+          expect(verdict.relation).toBe('equivalent')
+        }
+      })
+    }
+
+    it('4.10 as of CIS v4.0 is the generation A text', () => {
+      expect(compareFilterPatterns(CIS_CONTROLS.find((control) => control.item === '4.10')!.generationB, [SECURITY_GROUP_V4]).missed.eventNames).toEqual(['ModifySecurityGroupRules'])
+    })
+  })
+
+  describe('rewritten the same: operands reordered, every value quoted, whitespace removed', () => {
+    for (const control of CIS_CONTROLS) {
+      it(`${control.item}`, () => {
+        const reordered = rewrite(control.generationB, {reverse: true})
+        expect(reordered).not.toBe(control.generationB)
+        expect(compareFilterPatterns(control.generationB, [reordered]).relation).toBe('equivalent')
+        const squeezed = control.generationA.replace(/\s*(\|\||&&|\(|\)|\{|\}|!=|=)\s*/g, '$1')
+        expect(compareFilterPatterns(control.generationB, [squeezed]).relation).toBe(control.item === '4.1' ? 'broader' : control.item === '4.10' ? 'narrower' : 'equivalent')
+      })
+    }
+  })
+
+  describe('one event name left out is narrower, naming it and the clause to add', () => {
+    for (const control of NAME_LISTS) {
+      const names = eventNames(control.generationB)
+      const left = names[Math.floor(names.length / 2)]!
+      it(`${control.item} without ${left}`, () => {
+        const deployed = rewrite(control.generationB, {omit: (comparison) => comparison.selector === 'eventName' && comparison.operand.kind === 'literal' && comparison.operand.text === left})
+        const verdict = compareFilterPatterns(control.generationB, [deployed])
+        expect(verdict.relation).toBe('narrower')
+        expect(verdict.missed.eventNames).toEqual([left])
+        expect(verdict.missed.clauses).toEqual([`($.eventName = ${left})`])
+        expect(verdict.missed.sample).toMatchObject({eventName: left})
+        expect(verdict.extra.count).toBe(0)
+        expect(verdict.matchesNothing).toBe(false)
+      })
+    }
+  })
+
+  describe('an added event name is broader, with a sample of what it adds', () => {
+    for (const control of CIS_CONTROLS) {
+      it(`${control.item} with ConsoleLogout`, () => {
+        const inner = control.generationB.trim().slice(1, -1)
+        const verdict = compareFilterPatterns(control.generationB, [`{ (${inner}) || ($.eventName = ConsoleLogout) }`])
+        expect(verdict.relation).toBe('broader')
+        expect(verdict.extra.count).toBeGreaterThan(0)
+        expect(verdict.extra.sample).toMatchObject({eventName: 'ConsoleLogout'})
+        expect(verdict.missed.count).toBe(0)
+      })
+    }
+  })
+
+  describe('&& in place of || matches nothing', () => {
+    for (const control of NAME_LISTS) {
+      it(`${control.item}`, () => {
+        const verdict = compareFilterPatterns(control.generationB, [control.generationB.replaceAll('||', '&&')])
+        expect(verdict.relation).toBe('narrower')
+        expect(verdict.matchesNothing).toBe(true)
+        expect(verdict.missed.count).toBe(verdict.referenceMatches)
+        expect(verdict.missed.eventNames).toEqual(eventNames(control.generationB))
+      })
+    }
+  })
+
+  it('the 4.13 audit text, which adds $.eventSource = ec2.amazonaws.com, is equivalent to the remediation: route-table events come only from EC2', () => {
+    const remediation = CIS_CONTROLS.find((control) => control.item === '4.13')!.generationB
+    expect(compareFilterPatterns(remediation, [ROUTE_TABLE_AUDIT_TEXT]).relation).toBe('equivalent')
+    expect(compareFilterPatterns(ROUTE_TABLE_AUDIT_TEXT, [remediation]).relation).toBe('equivalent')
+    // The source is still judged: a service that never emits these names loses them all.
+    const wrongService = compareFilterPatterns(remediation, [`{ ($.eventSource = kms.amazonaws.com) && (${remediation.trim().slice(1, -1)}) }`])
+    expect(wrongService.relation).toBe('narrower')
+    expect(wrongService.matchesNothing).toBe(true)
+  })
+
+  it('keeping one of the services that emit a name is narrower: 4.4 limited to IAM misses Auto Scaling DeletePolicy', () => {
+    const reference = CIS_CONTROLS.find((control) => control.item === '4.4')!.generationB
+    const verdict = compareFilterPatterns(reference, [`{ ($.eventSource = iam.amazonaws.com) && (${reference.trim().slice(1, -1)}) }`])
+    expect(verdict.relation).toBe('narrower')
+    expect(verdict.missed.eventNames).toEqual([])
+    const sources = new Set<unknown>()
+    for (const name of ['DeletePolicy', 'CreatePolicy']) {
+      const one = compareFilterPatterns(`{ $.eventName = ${name} }`, [`{ $.eventSource = iam.amazonaws.com && $.eventName = ${name} }`])
+      sources.add(one.missed.sample?.eventSource)
+      expect(one.missed.clauses.join(' ')).toMatch(/\$\.eventSource = [a-z]+\.amazonaws\.com/)
+    }
+    expect(sources.has('iam.amazonaws.com')).toBe(false)
+    expect(verdict.missed.clauses.some((clause) => clause.includes('$.eventSource = '))).toBe(true)
+  })
+
+  it('a union of two filters that split the names is equivalent', () => {
+    for (const control of NAME_LISTS) {
+      const names = eventNames(control.generationB)
+      const firstHalf = new Set(names.slice(0, Math.ceil(names.length / 2)))
+      const isName = (comparison: Comparison, inHalf: boolean): boolean => comparison.selector === 'eventName' && comparison.operand.kind === 'literal' && firstHalf.has(comparison.operand.text) === inHalf
+      const one = rewrite(control.generationB, {omit: (comparison) => isName(comparison, true)})
+      const two = rewrite(control.generationB, {omit: (comparison) => isName(comparison, false)})
+      expect(compareFilterPatterns(control.generationB, [one]).relation, control.item).toBe('narrower')
+      expect(compareFilterPatterns(control.generationB, [one, two]).relation, control.item).toBe('equivalent')
+    }
+  })
+
+  it("Security Hub's CloudWatch.2 is broader than generation B 4.1: it also counts denied HeadBucket and log delivery", () => {
+    const verdict = compareFilterPatterns(CIS_CONTROLS[0]!.generationB, [SECURITY_HUB_VARIANTS['CloudWatch.2']])
+    expect(verdict.relation).toBe('broader')
+    expect(verdict.missed.count).toBe(0)
+    const sample = verdict.extra.sample!
+    expect(String(sample.errorCode)).toMatch(/^AccessDenied/)
+    expect(sample.eventName === 'HeadBucket' || sample.sourceIPAddress === 'delivery.logs.amazonaws.com').toBe(true)
+  })
+
+  it("Security Hub's CloudWatch.1, 4 and 5 are equivalent to CIS; CloudWatch.3 is the SSO-tolerant 4.2 variant, narrower than plain 4.2", () => {
+    const item = (id: string): string => CIS_CONTROLS.find((control) => control.item === id)!.generationB
+    expect(compareFilterPatterns(item('4.3'), [SECURITY_HUB_VARIANTS['CloudWatch.1']]).relation).toBe('equivalent')
+    expect(compareFilterPatterns(item('4.4'), [SECURITY_HUB_VARIANTS['CloudWatch.4']]).relation).toBe('equivalent')
+    expect(compareFilterPatterns(item('4.5'), [SECURITY_HUB_VARIANTS['CloudWatch.5']]).relation).toBe('equivalent')
+    expect(compareFilterPatterns(MFA_VARIANT.generationB, [SECURITY_HUB_VARIANTS['CloudWatch.3']]).relation).toBe('equivalent')
+    expect(compareFilterPatterns(MFA_VARIANT.generationA, [MFA_VARIANT.generationB]).relation).toBe('equivalent')
+    expect(compareFilterPatterns(item('4.2'), [SECURITY_HUB_VARIANTS['CloudWatch.3']]).relation).toBe('narrower')
+  })
+
+  it('a condition on a field the reference never reads is narrower, and says which values it loses', () => {
+    const trailChanges = CIS_CONTROLS.find((control) => control.item === '4.5')!.generationB
+    const onlyUsers = compareFilterPatterns(trailChanges, [`{ ($.userIdentity.type = IAMUser) && ${trailChanges.trim().slice(1, -1)} }`])
+    expect(onlyUsers.relation).toBe('narrower')
+    expect(onlyUsers.missed.eventNames).toEqual([])
+    expect(onlyUsers.missed.clauses).toContain('records with $.userIdentity.type = AssumedRole')
+    expect((onlyUsers.missed.sample!.userIdentity as {type: string}).type).not.toBe('IAMUser')
+
+    const notRoles = compareFilterPatterns(trailChanges, [`{ ($.userIdentity.type != AssumedRole) && ${trailChanges.trim().slice(1, -1)} }`])
+    expect(notRoles.relation).toBe('narrower')
+    expect(notRoles.missed.clauses).toEqual(['records with $.userIdentity.type = AssumedRole'])
+  })
+
+  it('judges several deployed filters as one union, and an empty list as matching nothing', () => {
+    const verdict = compareFilterPatterns('{ $.eventName = CreateTrail }', [])
+    expect(verdict).toMatchObject({relation: 'narrower', matchesNothing: true, missed: {eventNames: ['CreateTrail']}})
+  })
+
+  it('throws FilterPatternError with the column when either pattern does not parse', () => {
+    expect(() => compareFilterPatterns('{ $.eventName = CreateTrail }', ['{ $.eventName == CreateTrail }'])).toThrow(FilterPatternError)
+    expect(() => compareFilterPatterns('{ $.eventName = ', ['{ $.eventName = CreateTrail }'])).toThrow(/column/)
+  })
+
+  it(`past ${MAX_CROSS_PRODUCT} records the neighbourhood of each pattern's terms still finds the missing name`, () => {
+    const reference = CIS_CONTROLS.find((control) => control.item === '4.4')!.generationB
+    const conditions = Array.from({length: 8}, (_, i) => `($.requestParameters.field${i} != value${i} || $.requestParameters.field${i} NOT EXISTS)`).join(' && ')
+    const withoutOne = rewrite(reference, {omit: (comparison) => comparison.operand.kind === 'literal' && comparison.operand.text === 'DeletePolicyVersion'})
+    const verdict = compareFilterPatterns(reference, [`{ ${conditions} && ${withoutOne.trim().slice(1, -1)} }`])
+    expect(verdict.corpusSize).toBeLessThanOrEqual(MAX_NEIGHBOURHOOD)
+    expect(verdict.relation).toBe('narrower')
+    expect(verdict.missed.eventNames).toEqual(['DeletePolicyVersion'])
+    expect(verdict.missed.clauses[0]).toBe('($.eventName = DeletePolicyVersion)')
+  })
+
+  it('returns in bounded time on a hostile 1,024-character pattern with many selectors and two regexes', () => {
+    let hostile = '{ $.a = %ab+c% && $.b = %x.*y% '
+    for (let i = 0; hostile.length < 1000; i++) hostile += `${i % 2 ? '||' : '&&'} ($.f${i} = v*${i} || $.g${i} != w${i}) `
+    hostile = `${hostile.slice(0, 1020)}}`.replace(/\s*[&|]*\s*\([^)]*$/, ' }')
+    expect(() => compileFilterPattern(hostile)).not.toThrow()
+    expect(hostile.length).toBeLessThanOrEqual(1024)
+    const started = performance.now()
+    const verdict = compareFilterPatterns(hostile, [hostile, CIS_CONTROLS[0]!.generationB])
+    const elapsed = performance.now() - started
+    expect(verdict.corpusSize).toBeLessThanOrEqual(MAX_NEIGHBOURHOOD)
+    expect(verdict.relation).not.toBe('narrower')
+    expect(elapsed).toBeLessThan(10_000)
+  })
+})
