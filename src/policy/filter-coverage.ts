@@ -122,7 +122,7 @@ export function compareFilterPatterns(reference: string, deployed: readonly stri
   }
 
   const eventNames = referenceEventNames(referencePattern).filter((name) => nameCovered.get(name) === false)
-  const clauses = [...eventNames.map((name) => `($.eventName = ${showValue(name)})`), ...describeOtherMisses(selectors, missed, covered, new Set(eventNames))]
+  const clauses = [...eventNames.map((name) => `($.eventName = ${showValue(name)})`), ...describeOtherMisses(selectors, new Set(referencePattern.selectors), missed, covered, new Set(eventNames))]
   return {
     relation: missed.length > 0 ? 'narrower' : extra.length > 0 ? 'broader' : 'equivalent',
     corpusSize: corpus.length,
@@ -207,7 +207,7 @@ function candidatesFor(selector: Selector): Candidate[] {
         values.push(operand.value, operand.value - 1, operand.value + 1, String(operand.value))
         break
       case 'wildcard':
-        values.push(instantiate(operand.text, ''), instantiate(operand.text, 'Client.'), nearMiss(instantiate(operand.text, '')))
+        values.push(instantiate(operand.text, () => ''), instantiate(operand.text, wildcardFill), nearMiss(instantiate(operand.text, () => '')))
         break
       case 'regex':
         for (const candidate of regexCandidates(operand.source)) values.push(candidate)
@@ -237,17 +237,24 @@ function otherValue(selector: Selector): string {
   return other ?? 'OtherValue'
 }
 
-function instantiate(wildcard: string, fill: string): string {
+function instantiate(wildcard: string, fill: (at: 'start' | 'end' | 'inside') => string): string {
   let text = ''
   for (let i = 0; i < wildcard.length; i++) {
     if (wildcard[i] === '\\' && wildcard[i + 1] === '*') {
       text += '*'
       i++
+    } else if (wildcard[i] === '*') {
+      text += fill(i === 0 ? 'start' : i === wildcard.length - 1 ? 'end' : 'inside')
     } else {
-      text += wildcard[i] === '*' ? fill : wildcard[i]
+      text += wildcard[i]
     }
   }
   return text
+}
+
+/** Text for a `*` shaped like what CloudTrail writes there (`Client.UnauthorizedOperation`, `AccessDeniedException`). */
+function wildcardFill(at: 'start' | 'end' | 'inside'): string {
+  return at === 'start' ? 'Client.' : at === 'end' ? 'Exception' : 'x'
 }
 
 /** The same text with its last character changed: what a wildcard around it no longer matches. */
@@ -356,26 +363,51 @@ function referenceEventNames(reference: CompiledFilterPattern): string[] {
   return [...new Set(names)]
 }
 
-/** For misses that are not a whole event name: the selector values where a missed record differs from the nearest covered one. */
-function describeOtherMisses(selectors: readonly Selector[], missed: readonly Rec[], covered: readonly Rec[], wholeNames: ReadonlySet<string>): string[] {
+/**
+ * For misses that are not a whole event name: the selector values where a missed record differs
+ * from the nearest covered one, preferring the selectors only the deployed filters read (the
+ * conditions they add). Misses that differ in the same single selector are told as one.
+ */
+function describeOtherMisses(selectors: readonly Selector[], referenceSelectors: ReadonlySet<string>, missed: readonly Rec[], covered: readonly Rec[], wholeNames: ReadonlySet<string>): string[] {
   const valuesOf = (record: Rec): unknown[] => selectors.map((selector) => readPath(record, selector.path))
   const coveredValues = covered.slice(0, MAX_EXAMINED_COVERED).map((record) => valuesOf(record).map(valueKey))
-  const descriptions: string[] = []
+  const cost = (indexes: readonly number[]): number => indexes.reduce((sum, index) => sum + (referenceSelectors.has(selectors[index]!.name) ? 1.5 : 1), 0)
+  /** Differing selector indexes (joined) → the missed values seen there. */
+  const groups = new Map<string, {indexes: number[]; values: unknown[][]}>()
   for (const record of missed.slice(0, MAX_EXAMINED_MISSES)) {
-    if (descriptions.length >= MAX_DESCRIBED_MISSES) break
     if (typeof record.eventName === 'string' && wholeNames.has(record.eventName)) continue
     const values = valuesOf(record)
     const keys = values.map(valueKey)
     let nearest: number[] | undefined
     for (const other of coveredValues) {
       const differing = keys.flatMap((key, index) => (key === other[index] ? [] : [index]))
-      if (!nearest || differing.length < nearest.length) nearest = differing
+      if (!nearest || cost(differing) < cost(nearest)) nearest = differing
     }
-    const shown = nearest && nearest.length > 0 ? nearest : selectors.map((_, index) => index)
-    const description = `records with ${shown.map((index) => condition(selectors[index]!.name, values[index])).join(' && ')}`
-    if (!descriptions.includes(description)) descriptions.push(description)
+    const shown = nearest && nearest.length > 0 ? nearest : selectors.flatMap((selector, index) => (referenceSelectors.has(selector.name) ? [index] : []))
+    const key = shown.join(',')
+    const group = groups.get(key) ?? {indexes: shown, values: []}
+    const picked = shown.map((index) => values[index])
+    if (!group.values.some((seen) => seen.every((value, i) => valueKey(value) === valueKey(picked[i])))) group.values.push(picked)
+    groups.set(key, group)
   }
-  return descriptions
+  const descriptions: string[] = []
+  for (const {indexes, values} of groups.values()) {
+    if (indexes.length === 1) {
+      descriptions.push(`records with ${oneOf(selectors[indexes[0]!]!.name, values.map((picked) => picked[0]))}`)
+    } else {
+      for (const picked of values) descriptions.push(`records with ${indexes.map((index, i) => condition(selectors[index]!.name, picked[i])).join(' && ')}`)
+    }
+  }
+  return descriptions.slice(0, MAX_DESCRIBED_MISSES)
+}
+
+/** `$.a = X`, or `$.a = X, Y or Z` for several values of one selector. */
+function oneOf(path: string, values: readonly unknown[]): string {
+  const plain = values.filter((value): value is string | number => typeof value === 'string' || typeof value === 'number')
+  if (plain.length < 2) return values.map((value) => condition(path, value)).join(' or ')
+  const others = values.filter((value) => typeof value !== 'string' && typeof value !== 'number').map((value) => condition(path, value))
+  const listed = plain.map(showValue)
+  return [`$.${path} = ${listed.length > 1 ? `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}` : listed[0]}`, ...others].join(' or ')
 }
 
 function condition(path: string, value: unknown): string {

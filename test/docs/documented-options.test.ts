@@ -29,6 +29,7 @@ const PAGE_COMMANDS: Record<string, string[]> = {
   'docs/iac.md': ['check'],
   'docs/inputs.md': ['check'],
   'docs/limits.md': ['check'],
+  'docs/monitoring.md': ['check', 'audit'],
   'docs/policies.md': ['check', 'audit', 'policies:list', 'policies:show', 'policies:validate', 'policies:test'],
   'docs/reports.md': ['check', 'audit'],
   'docs/snapshot.md': ['check', 'audit'],

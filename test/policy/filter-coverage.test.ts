@@ -202,7 +202,7 @@ describe('compareFilterPatterns', () => {
     const onlyUsers = compareFilterPatterns(trailChanges, [`{ ($.userIdentity.type = IAMUser) && ${trailChanges.trim().slice(1, -1)} }`])
     expect(onlyUsers.relation).toBe('narrower')
     expect(onlyUsers.missed.eventNames).toEqual([])
-    expect(onlyUsers.missed.clauses).toContain('records with $.userIdentity.type = AssumedRole')
+    expect(onlyUsers.missed.clauses).toEqual(['records with $.userIdentity.type = Root, AssumedRole, FederatedUser, AWSService, AWSAccount or IdentityCenterUser'])
     expect((onlyUsers.missed.sample!.userIdentity as {type: string}).type).not.toBe('IAMUser')
 
     const notRoles = compareFilterPatterns(trailChanges, [`{ ($.userIdentity.type != AssumedRole) && ${trailChanges.trim().slice(1, -1)} }`])
