@@ -226,13 +226,20 @@ function candidatesFor(selector: Selector): Candidate[] {
   return unique(values)
 }
 
-/** A value no `=` on the selector accepts (a known one when the field has them), so each `=` has a record where it is false. */
+/**
+ * A value equal to nothing any comparison on the selector names (a known one when the field has
+ * them), so that each `=` has a record where it is false and each `!=` one where it is true.
+ */
 function otherValue(selector: Selector): string {
   const known = KNOWN_VALUES[selector.name] ?? []
   const attempts = [...known, 'OtherValue', ...Array.from({length: 8}, (_, i) => `OtherValue${i + 1}`)]
   const other = attempts.find((value) => {
     const record = setPath({}, selector.path, value)
-    return !selector.comparisons.some((comparison) => comparison.operator === '=' && comparison.test(record))
+    return selector.comparisons.every((comparison) => {
+      if (comparison.operator === '=') return !comparison.test(record)
+      if (comparison.operator === '!=') return comparison.test(record)
+      return true
+    })
   })
   return other ?? 'OtherValue'
 }

@@ -231,6 +231,25 @@ describe('compareFilterPatterns', () => {
     expect(verdict.missed.clauses[0]).toBe('($.eventName = DeletePolicyVersion)')
   })
 
+  it(`past ${MAX_CROSS_PRODUCT} records each pattern's terms seed the corpus, so a reference several fields away from the base record is still exercised`, () => {
+    // Each condition holds on every record, but adds a selector with three values.
+    const conditions = Array.from({length: 8}, (_, i) => `($.requestParameters.field${i} != value${i} || $.requestParameters.field${i} = value${i} || $.requestParameters.field${i} NOT EXISTS)`).join(' && ')
+    const inner = MFA_VARIANT.generationB.trim().slice(1, -1)
+    const same = compareFilterPatterns(MFA_VARIANT.generationB, [`{ ${conditions} && ${inner} }`])
+    expect(same.referenceMatches).toBeGreaterThan(0)
+    expect(same.relation).toBe('equivalent')
+    const onlyNo = compareFilterPatterns(MFA_VARIANT.generationB, [`{ ${conditions} && ${inner} && ($.additionalEventData.MFAUsed = No) }`])
+    expect(onlyNo.relation).toBe('narrower')
+    expect(onlyNo.missed.clauses).toEqual(['records with $.additionalEventData.MFAUsed = OtherValue'])
+  })
+
+  it('a value no comparison names is in the corpus: `!= Yes` is wider than `= No`', () => {
+    const plain = CIS_CONTROLS.find((control) => control.item === '4.2')!.generationB
+    const verdict = compareFilterPatterns(plain, ['{ ($.eventName = ConsoleLogin) && ($.additionalEventData.MFAUsed = No) }'])
+    expect(verdict.relation).toBe('narrower')
+    expect(verdict.missed.sample).toMatchObject({eventName: 'ConsoleLogin', additionalEventData: {MFAUsed: 'OtherValue'}})
+  })
+
   it('returns in bounded time on a hostile 1,024-character pattern with many selectors and two regexes', () => {
     let hostile = '{ $.a = %ab+c% && $.b = %x.*y% '
     for (let i = 0; hostile.length < 1000; i++) hostile += `${i % 2 ? '||' : '&&'} ($.f${i} = v*${i} || $.g${i} != w${i}) `
