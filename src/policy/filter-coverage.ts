@@ -223,6 +223,9 @@ function candidatesFor(selector: Selector): Candidate[] {
     }
   }
   values.push(otherValue(selector))
+  const bounds = [...new Set(selector.comparisons.flatMap((comparison) => (comparison.operand.kind === 'number' ? [comparison.operand.value] : [])))].sort((a, b) => a - b)
+  // Between two bounds lies a value on one side of each (`> 5` against `>= 6` differ at 5.5).
+  for (let i = 1; i < bounds.length; i++) values.push((bounds[i - 1]! + bounds[i]!) / 2)
   return unique(values)
 }
 
@@ -400,25 +403,29 @@ function describeOtherMisses(selectors: readonly Selector[], referenceSelectors:
   const descriptions: string[] = []
   for (const {indexes, values} of groups.values()) {
     if (indexes.length === 1) {
-      descriptions.push(`records with ${oneOf(selectors[indexes[0]!]!.name, values.map((picked) => picked[0]))}`)
+      descriptions.push(`records with ${oneOf(selectorText(selectors[indexes[0]!]!.path), values.map((picked) => picked[0]))}`)
     } else {
-      for (const picked of values) descriptions.push(`records with ${indexes.map((index, i) => condition(selectors[index]!.name, picked[i])).join(' && ')}`)
+      for (const picked of values) descriptions.push(`records with ${indexes.map((index, i) => condition(selectorText(selectors[index]!.path), picked[i])).join(' && ')}`)
     }
   }
   return descriptions.slice(0, MAX_DESCRIBED_MISSES)
 }
 
 /** `$.a = X`, or `$.a = X, Y or Z` for several values of one selector. */
-function oneOf(path: string, values: readonly unknown[]): string {
+function oneOf(selector: string, values: readonly unknown[]): string {
   const plain = values.filter((value): value is string | number => typeof value === 'string' || typeof value === 'number')
-  if (plain.length < 2) return values.map((value) => condition(path, value)).join(' or ')
-  const others = values.filter((value) => typeof value !== 'string' && typeof value !== 'number').map((value) => condition(path, value))
+  if (plain.length < 2) return values.map((value) => condition(selector, value)).join(' or ')
+  const others = values.filter((value) => typeof value !== 'string' && typeof value !== 'number').map((value) => condition(selector, value))
   const listed = plain.map(showValue)
-  return [`$.${path} = ${listed.length > 1 ? `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}` : listed[0]}`, ...others].join(' or ')
+  return [`${selector} = ${listed.length > 1 ? `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}` : listed[0]}`, ...others].join(' or ')
 }
 
-function condition(path: string, value: unknown): string {
-  const selector = `$.${path}`
+/** A selector as filter patterns write it: `$.resources[0].type`. */
+function selectorText(path: readonly Step[]): string {
+  return `$${path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('')}`
+}
+
+function condition(selector: string, value: unknown): string {
   if (value === ABSENT) return `${selector} NOT EXISTS`
   if (value === null) return `${selector} IS NULL`
   if (value === true) return `${selector} IS TRUE`

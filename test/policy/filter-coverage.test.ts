@@ -250,6 +250,20 @@ describe('compareFilterPatterns', () => {
     expect(verdict.missed.sample).toMatchObject({eventName: 'ConsoleLogin', additionalEventData: {MFAUsed: 'OtherValue'}})
   })
 
+  it('separates numeric bounds: a value between two bounds is in the corpus', () => {
+    const verdict = compareFilterPatterns('{ $.requestParameters.count > 5 }', ['{ $.requestParameters.count >= 6 }'])
+    expect(verdict.relation).toBe('narrower')
+    expect(verdict.missed.clauses).toEqual(['records with $.requestParameters.count = 5.5'])
+    expect(compareFilterPatterns('{ $.requestParameters.count > 5 }', ['{ $.requestParameters.count > 5.0 }']).relation).toBe('equivalent')
+  })
+
+  it('writes a missed condition on an array element as a filter pattern writes it', () => {
+    const verdict = compareFilterPatterns('{ $.resources[0].type = "AWS::S3::Bucket" }', ['{ $.resources[1].type = AWS::S3::Bucket }'])
+    expect(verdict.relation).toBe('narrower')
+    expect(verdict.missed.clauses).toEqual(['records with $.resources[1].type NOT EXISTS or $.resources[1].type = OtherValue'])
+    expect(compareFilterPatterns('{ $.resources[0].type = "AWS::S3::Bucket" }', ['{ $.resources[0].type = AWS::S3::Bucket }']).relation).toBe('equivalent')
+  })
+
   it('returns in bounded time on a hostile 1,024-character pattern with many selectors and two regexes', () => {
     let hostile = '{ $.a = %ab+c% && $.b = %x.*y% '
     for (let i = 0; hostile.length < 1000; i++) hostile += `${i % 2 ? '||' : '&&'} ($.f${i} = v*${i} || $.g${i} != w${i}) `

@@ -99,4 +99,23 @@ describe('CloudWatch Logs filter patterns', () => {
       expect((caught as FilterPatternError).message, pattern).toMatch(message)
     }
   })
+
+  it('exposes the parsed pattern: and/or, and per comparison the selector, operator and what it compares against', () => {
+    const {tree} = compileFilterPattern('{ ($.a = "x\\*y" || $.b = Client.*) && $.c[0].d >= 5 && $.e IS NULL && $.f NOT EXISTS && $.g != %ab+% }')
+    expect(tree.kind).toBe('and')
+    const strip = (node: typeof tree): unknown => (node.kind === 'comparison' ? {selector: node.selector, path: node.path, operator: node.operator, operand: node.operand} : {kind: node.kind, operands: node.operands.map(strip)})
+    expect(strip(tree)).toEqual({
+      kind: 'and',
+      operands: [
+        {kind: 'or', operands: [{selector: 'a', path: ['a'], operator: '=', operand: {kind: 'literal', text: 'x*y'}}, {selector: 'b', path: ['b'], operator: '=', operand: {kind: 'wildcard', text: 'Client.*'}}]},
+        {selector: 'c.0.d', path: ['c', 0, 'd'], operator: '>=', operand: {kind: 'number', value: 5}},
+        {selector: 'e', path: ['e'], operator: 'IS', operand: {kind: 'null'}},
+        {selector: 'f', path: ['f'], operator: 'NOT EXISTS', operand: {kind: 'missing'}},
+        {selector: 'g', path: ['g'], operator: '!=', operand: {kind: 'regex', source: 'ab+'}},
+      ],
+    })
+    const comparison = (tree as {operands: Array<{kind: string; test?: (record: unknown) => boolean}>}).operands[1]!
+    expect(comparison.test!({c: [{d: 6}]})).toBe(true)
+    expect(comparison.test!({c: [{d: 4}]})).toBe(false)
+  })
 })
