@@ -8,7 +8,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {compareFilterPatterns} from '../../src/policy/filter-coverage.js'
+import {compareFilterPatterns, MAX_CROSS_PRODUCT, MAX_NEIGHBOURHOOD, MAX_TERMS_PER_PATTERN} from '../../src/policy/filter-coverage.js'
 import {CIS_CONTROLS, ROUTE_TABLE_AUDIT_TEXT, SECURITY_HUB_VARIANTS} from '../policy/cis-patterns.js'
 import {prowlerPasses, renderComparisonTable, renderCorpusSizes, securityHubPasses, trivyPasses} from './monitoring-table.js'
 
@@ -29,6 +29,13 @@ describe('docs/monitoring.md', () => {
 
   it('shows the corpus size per control as computed', () => {
     expect(block('monitoring-corpus')).toBe(renderCorpusSizes())
+  })
+
+  it('states the corpus bounds the code uses', () => {
+    const flat = page.replace(/\s+/g, ' ')
+    expect(flat).toContain(`exceed ${MAX_CROSS_PRODUCT.toLocaleString('en-US')} records`)
+    expect(flat).toContain(`at most ${MAX_TERMS_PER_PATTERN} per pattern`)
+    expect(flat).toContain(`at most ${MAX_NEIGHBOURHOOD.toLocaleString('en-US')} records`)
   })
 
   it('is linked from the README docs list', () => {
