@@ -35,12 +35,13 @@ export interface CoverageVerdict {
 /** Above this many records the corpus is the neighbourhood of the seeds instead of the cross product. */
 export const MAX_CROSS_PRODUCT = 20_000
 /** The most records the neighbourhood corpus holds. */
-export const MAX_NEIGHBOURHOOD = 50_000
+export const MAX_NEIGHBOURHOOD = 20_000
 /** The most conjunctive terms of one pattern that seed the neighbourhood corpus. */
 export const MAX_TERMS_PER_PATTERN = 256
 const MAX_DESCRIBED_MISSES = 5
 /** Missed records and covered records examined to describe a miss that is not a whole event name. */
 const MAX_EXAMINED_MISSES = 200
+const MAX_KEPT_MISSES_PER_NAME = 20
 const MAX_EXAMINED_COVERED = 2_000
 
 type Rec = Record<string, unknown>
@@ -101,34 +102,50 @@ export function compareFilterPatterns(reference: string, deployed: readonly stri
   const referencePattern = compileFilterPattern(reference)
   const deployedPatterns = deployed.map((text) => compileFilterPattern(text))
   const patterns = [referencePattern, ...deployedPatterns]
-  const {records: corpus, selectors} = buildCorpus(patterns)
+  const selectors = collectSelectors(patterns)
 
+  // Records are judged as they are generated; only counts and bounded samples are kept.
   const missed: Rec[] = []
-  const extra: Rec[] = []
+  const missedPerName = new Map<unknown, number>()
   const covered: Rec[] = []
+  let extraSample: Rec | undefined
+  let corpusSize = 0
   let referenceMatches = 0
   let deployedMatches = 0
+  let missedCount = 0
+  let extraCount = 0
   /** Per event name, whether some record the reference matches under it is covered. */
   const nameCovered = new Map<unknown, boolean>()
-  for (const record of corpus) {
+  for (const record of corpusRecords(patterns, selectors)) {
+    corpusSize++
     const byReference = referencePattern.test(record)
     const byDeployed = deployedPatterns.some((pattern) => pattern.test(record))
     if (byReference) referenceMatches++
     if (byDeployed) deployedMatches++
     if (byReference) nameCovered.set(record.eventName, (nameCovered.get(record.eventName) ?? false) || byDeployed)
-    if (byReference && !byDeployed) missed.push(record)
-    else if (!byReference && byDeployed) extra.push(record)
-    else if (byReference) covered.push(record)
+    if (byReference && !byDeployed) {
+      missedCount++
+      const kept = missedPerName.get(record.eventName) ?? 0
+      if (kept < MAX_KEPT_MISSES_PER_NAME && missed.length < MAX_EXAMINED_MISSES) {
+        missed.push(record)
+        missedPerName.set(record.eventName, kept + 1)
+      }
+    } else if (!byReference && byDeployed) {
+      extraCount++
+      extraSample ??= record
+    } else if (byReference && covered.length < MAX_EXAMINED_COVERED) {
+      covered.push(record)
+    }
   }
 
   const eventNames = referenceEventNames(referencePattern).filter((name) => nameCovered.get(name) === false)
   const clauses = [...eventNames.map((name) => `($.eventName = ${showValue(name)})`), ...describeOtherMisses(selectors, new Set(referencePattern.selectors), missed, covered, new Set(eventNames))]
   return {
-    relation: missed.length > 0 ? 'narrower' : extra.length > 0 ? 'broader' : 'equivalent',
-    corpusSize: corpus.length,
+    relation: missedCount > 0 ? 'narrower' : extraCount > 0 ? 'broader' : 'equivalent',
+    corpusSize,
     referenceMatches,
-    missed: {count: missed.length, ...(missed[0] ? {sample: missed[0]} : {}), eventNames, clauses},
-    extra: {count: extra.length, ...(extra[0] ? {sample: extra[0]} : {})},
+    missed: {count: missedCount, ...(missed[0] ? {sample: structuredClone(missed[0])} : {}), eventNames, clauses},
+    extra: {count: extraCount, ...(extraSample ? {sample: structuredClone(extraSample)} : {})},
     matchesNothing: deployedMatches === 0,
   }
 }
@@ -136,33 +153,40 @@ export function compareFilterPatterns(reference: string, deployed: readonly stri
 // ---------------------------------------------------------------------------------------------
 // The corpus
 
-function buildCorpus(patterns: readonly CompiledFilterPattern[]): {records: Rec[]; selectors: Selector[]} {
-  const selectors = collectSelectors(patterns)
+/** The corpus, each record once. Records share the base record's untouched parts: read them, never change them. */
+function* corpusRecords(patterns: readonly CompiledFilterPattern[], selectors: readonly Selector[]): Generator<Rec> {
   const product = selectors.reduce((size, selector) => size * selector.candidates.length, 1)
-  const records = new Map<string, Rec>()
-  const add = (record: Rec | undefined): void => {
-    if (!record) return
-    const key = JSON.stringify(record)
-    if (!records.has(key)) records.set(key, record)
+  const seen = new Set<string>()
+  const fresh = (record: Rec | undefined): record is Rec => {
+    if (!record) return false
+    // Records differ only where a selector points, and in the service an event name brings along.
+    const key = `${selectors.map((selector) => valueKey(readPath(record, selector.path))).join('\u0001')}\u0001${String(record.eventSource)}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
   }
   if (product <= MAX_CROSS_PRODUCT) {
-    for (const assignment of crossProduct(selectors)) add(materialize(selectors, assignment, false))
-    return {records: [...records.values()], selectors}
+    for (const assignment of crossProduct(selectors)) {
+      const record = materialize(selectors, assignment, false)
+      if (fresh(record)) yield record
+    }
+    return
   }
   const seeds = [selectors.map((selector) => selector.fallback), ...patterns.flatMap((pattern) => witnesses(pattern.tree, selectors))]
   for (const seed of seeds) {
-    add(materialize(selectors, seed, true))
+    const record = materialize(selectors, seed, true)
+    if (fresh(record)) yield record
     for (let index = 0; index < selectors.length; index++) {
       for (const candidate of selectors[index]!.candidates) {
-        if (records.size >= MAX_NEIGHBOURHOOD) return {records: [...records.values()], selectors}
+        if (seen.size >= MAX_NEIGHBOURHOOD) return
         const assignment = [...seed]
         assignment[index] = candidate
         // Varying the event name brings its service along; varying the source keeps records real.
-        add(materialize(selectors, assignment, selectors[index]!.name === 'eventName'))
+        const neighbour = materialize(selectors, assignment, selectors[index]!.name === 'eventName')
+        if (fresh(neighbour)) yield neighbour
       }
     }
   }
-  return {records: [...records.values()], selectors}
 }
 
 function collectSelectors(patterns: readonly CompiledFilterPattern[]): Selector[] {
@@ -333,9 +357,10 @@ function conjunctiveTerms(node: FilterNode): Comparison[][] {
   if (node.kind === 'or') return node.operands.flatMap(conjunctiveTerms).slice(0, MAX_TERMS_PER_PATTERN)
   let terms: Comparison[][] = [[]]
   for (const operand of node.operands) {
+    const rights = conjunctiveTerms(operand)
     const next: Comparison[][] = []
     for (const left of terms) {
-      for (const right of conjunctiveTerms(operand)) {
+      for (const right of rights) {
         if (next.length >= MAX_TERMS_PER_PATTERN) break
         next.push([...left, ...right])
       }
@@ -350,7 +375,8 @@ function conjunctiveTerms(node: FilterNode): Comparison[][] {
  * `followName`, a known event name brings its service along instead of dropping the record.
  */
 function materialize(selectors: readonly Selector[], assignment: readonly Candidate[], followName: boolean): Rec | undefined {
-  let record = structuredClone(BASE_RECORD)
+  // Object.assign, not spread: V8 adds properties to a spread copy far more slowly.
+  let record: Rec = Object.assign({}, BASE_RECORD)
   selectors.forEach((selector, index) => {
     const value = assignment[index]
     record = value === ABSENT ? deletePath(record, selector.path) : setPath(record, selector.path, value)
@@ -456,39 +482,48 @@ function readPath(record: unknown, path: readonly Step[]): unknown {
   return current
 }
 
-/** Sets a value at a path, turning scalars on the way into objects or arrays. */
+/**
+ * Sets a value at a path, turning scalars on the way into objects or arrays. The containers on the
+ * path are copied first, so the base record they may come from is never changed.
+ */
 function setPath(record: Rec, path: readonly Step[], value: unknown): Rec {
-  let current: Rec | unknown[] = record
+  let holder: Record<string | number, unknown> = record
   path.forEach((step, index) => {
-    const last = index === path.length - 1
-    const nextStep = path[index + 1]
-    const holder = current as Record<string | number, unknown>
-    if (last) {
+    if (index === path.length - 1) {
       holder[step] = value
       return
     }
-    let child = holder[step]
-    const wantArray = typeof nextStep === 'number'
-    if (wantArray ? !Array.isArray(child) : !isPlainObject(child)) {
-      child = wantArray ? [] : {}
-      holder[step] = child
+    const nextStep = path[index + 1]
+    const child = holder[step]
+    let copy: Rec | unknown[]
+    if (typeof nextStep === 'number') {
+      copy = Array.isArray(child) ? [...(child as unknown[])] : []
+      while (copy.length <= nextStep) copy.push({})
+    } else {
+      copy = isPlainObject(child) ? Object.assign({}, child) : {}
     }
-    if (wantArray) {
-      const array = child as unknown[]
-      while (array.length <= (nextStep as number)) array.push({})
-    }
-    current = child as Rec | unknown[]
+    holder[step] = copy
+    holder = copy as Record<string | number, unknown>
   })
   return record
 }
 
+/** Removes the value at a path, copying the containers on the way as setPath does. */
 function deletePath(record: Rec, path: readonly Step[]): Rec {
-  const parent = readPath(record, path.slice(0, -1))
+  let holder: Record<string | number, unknown> = record
+  for (let index = 0; index < path.length - 1; index++) {
+    const child = holder[path[index]!]
+    const nextStep = path[index + 1]
+    if (typeof nextStep === 'number' ? !Array.isArray(child) : !isPlainObject(child)) return record
+    const copy = Array.isArray(child) ? [...(child as unknown[])] : Object.assign({}, child as Rec)
+    holder[path[index]!] = copy
+    holder = copy as Record<string | number, unknown>
+  }
   const step = path.at(-1)!
   if (typeof step === 'number') {
-    if (Array.isArray(parent) && step < parent.length) parent.length = step
-  } else if (isPlainObject(parent)) {
-    delete parent[step]
+    if (Array.isArray(holder) && step < holder.length) holder.length = step
+  } else if (Object.hasOwn(holder, step)) {
+    delete holder[step]
   }
   return record
 }
@@ -502,7 +537,9 @@ function isScalar(value: unknown): boolean {
 }
 
 function valueKey(value: unknown): string {
-  return value === ABSENT ? '\u0000absent' : `${typeof value}:${JSON.stringify(value)}`
+  if (value === ABSENT) return '\u0000absent'
+  // Strings are most values; they need no encoding to be told apart from the other types.
+  return typeof value === 'string' ? `s${value}` : `${typeof value}:${JSON.stringify(value)}`
 }
 
 function unique<T>(values: readonly T[]): T[] {
