@@ -210,6 +210,17 @@ describe('compareFilterPatterns', () => {
     expect(notRoles.missed.clauses).toEqual(['records with $.userIdentity.type = AssumedRole'])
   })
 
+  it('gives samples that are realistic CloudTrail records, which the caller may change', () => {
+    const reference = CIS_CONTROLS.find((control) => control.item === '4.7')!.generationB
+    // Without the source: only KMS emits these names.
+    expect(compareFilterPatterns(reference, ['{ $.eventName = DisableKey || $.eventName = ScheduleKeyDeletion }']).relation).toBe('equivalent')
+    const verdict = compareFilterPatterns(reference, ['{ $.eventSource = kms.amazonaws.com && $.eventName = DisableKey }'])
+    expect(verdict.missed.sample).toMatchObject({eventVersion: '1.09', eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', userIdentity: {type: 'IAMUser'}})
+    ;(verdict.missed.sample!.userIdentity as {type: string}).type = 'Changed'
+    verdict.missed.sample!.eventSource = 'changed'
+    expect(compareFilterPatterns(reference, ['{ $.eventSource = kms.amazonaws.com && $.eventName = DisableKey }']).missed.sample).toMatchObject({eventSource: 'kms.amazonaws.com', userIdentity: {type: 'IAMUser'}})
+  })
+
   it('judges several deployed filters as one union, and an empty list as matching nothing', () => {
     const verdict = compareFilterPatterns('{ $.eventName = CreateTrail }', [])
     expect(verdict).toMatchObject({relation: 'narrower', matchesNothing: true, missed: {eventNames: ['CreateTrail']}})
