@@ -10,6 +10,8 @@ import {readContent} from '../read-content.js'
 import {DEFAULT_LIMITS} from '../../model/limits.js'
 import {emptyReaderOutput, type ClaimedFile, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
+import {emptyMonitoringEvidence, type MonitoringEvidence} from '../../model/monitoring.js'
+import {appendMonitoring} from '../monitoring-detail.js'
 
 interface Artifact {
   type?: string
@@ -32,6 +34,7 @@ interface AssemblyReading {
   resources: number
   notDeployed: string[]
   declaredParameters: string[][]
+  monitoring: MonitoringEvidence
 }
 
 /** Nested assemblies deeper than this are a loop or a mistake, not a real app. */
@@ -48,14 +51,15 @@ export const cdkAssemblyReader: Reader = {
   sniff: looksLikeAssemblyManifest,
   read: async (file: InputFile, options: ReadOptions): Promise<ReaderOutput & {claimedFiles: ClaimedFile[]}> => {
     const output = emptyReaderOutput('cdk/assembly')
-    const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: [], declaredParameters: []}
+    const reading: AssemblyReading = {trails: [], diagnostics: [], notes: [], claimed: [], stacks: 0, resources: 0, notDeployed: [], declaredParameters: [], monitoring: emptyMonitoringEvidence()}
     const root = {folder: path.dirname(file.absolutePath), shown: path.posix.dirname(file.path)}
     await readAssembly(file.absolutePath, file.path, file.bytes, options, reading, 0, new Set(), root)
     output.trails = reading.trails
     output.diagnostics = reading.diagnostics
     output.notes = reading.notes
     output.declaredParameters = reading.declaredParameters
-    output.detail = `${reading.stacks} ${reading.stacks === 1 ? 'stack' : 'stacks'}, ${templateDetail(reading.trails.length, reading.resources, reading.notDeployed)}`
+    output.monitoring = reading.monitoring
+    output.detail = `${reading.stacks} ${reading.stacks === 1 ? 'stack' : 'stacks'}, ${templateDetail(reading.trails.length, reading.resources, reading.notDeployed, reading.monitoring)}`
     return {...output, claimedFiles: reading.claimed}
   },
 }
@@ -180,5 +184,6 @@ function readStack(id: string, artifact: Artifact, content: Buffer, shown: strin
   appendAll(reading.notes, template.notes)
   reading.resources += template.resourceCount
   reading.declaredParameters.push(template.declaredParameters)
+  appendMonitoring(reading.monitoring, template.monitoring)
   appendAll(reading.notDeployed, template.notDeployed.map((trail) => `${artifact.displayName ?? id}/${trail}`))
 }

@@ -1,4 +1,6 @@
 import {appendAll} from '../../util/arrays.js'
+import {monitoringDetail} from '../monitoring-detail.js'
+import type {MonitoringEvidence} from '../../model/monitoring.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput} from '../types.js'
 import {textOrRefusal} from './text.js'
 import {looksLikeTemplate} from './source.js'
@@ -25,13 +27,16 @@ export const cloudFormationReader: Reader = {
     appendAll(output.diagnostics, reading.diagnostics)
     output.notes = reading.notes
     output.declaredParameters = [reading.declaredParameters]
-    output.detail = templateDetail(reading.trails.length, reading.resourceCount, reading.notDeployed)
+    output.monitoring = reading.monitoring
+    output.detail = templateDetail(reading.trails.length, reading.resourceCount, reading.notDeployed, reading.monitoring)
     return output
   },
 }
 
-export function templateDetail(trails: number, resources: number, notDeployed: string[]): string {
+export function templateDetail(trails: number, resources: number, notDeployed: string[], monitoring?: MonitoringEvidence): string {
   const parts = [`${trails} ${trails === 1 ? 'trail' : 'trails'} in ${resources} ${resources === 1 ? 'resource' : 'resources'}`]
+  const monitored = monitoring === undefined ? '' : monitoringDetail(monitoring)
+  if (monitored !== '') parts.push(monitored)
   if (notDeployed.length > 0) parts.push(`not deployed: ${notDeployed.join(', ')}`)
   return parts.join('; ')
 }

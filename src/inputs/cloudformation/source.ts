@@ -3,6 +3,7 @@ import {aliasCountDiagnostic, depthDiagnostic, hasAlias, MAX_ALIAS_COUNT} from '
 import {parseYamlDocument, YamlDepthError} from '../../util/yaml-document.js'
 import type {Diagnostic} from '../../model/types.js'
 import {CFN_YAML_TAGS} from './intrinsics.js'
+import {MONITORING_TYPES} from './monitoring.js'
 import {entry, fromYaml, JsonSyntaxError, SourceIndex, parseJsonNodes, type PEntry, type PNode} from './nodes.js'
 
 /** One entry of the `Resources` section. `node` is absent when only the type was needed (see below). */
@@ -24,8 +25,8 @@ export interface TemplateSource {
   maxDepth: number
 }
 
-/** Resources whose whole body is parsed; of the others only the type is read. */
-const FULLY_READ_TYPES = new Set(['AWS::CloudTrail::Trail'])
+/** Resources whose whole body is parsed (trails and what monitors them); of the others only the type is read. */
+const FULLY_READ_TYPES = new Set(['AWS::CloudTrail::Trail', ...MONITORING_TYPES])
 const EVALUATED_SECTIONS = new Set(['Parameters', 'Mappings', 'Conditions', 'Transform', 'Resources'])
 
 /** Content-based detection: a CloudFormation template says so, or has resources typed `AWS::…`. */

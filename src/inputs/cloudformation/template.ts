@@ -4,9 +4,11 @@ import {plain, child, type PNode} from './nodes.js'
 import {toLongForm} from './intrinsics.js'
 import {missingReferences, type ReferenceScope} from './references.js'
 import {pseudoParameters, Resolver} from './resolve.js'
-import {parseTemplate, type TemplateSource} from './source.js'
+import {parseTemplate, type ResourceSource, type TemplateSource} from './source.js'
 import {normalizeTrail} from './trail.js'
 import {givenParameterValues} from './parameters.js'
+import {cdkPath, MONITORING_TYPES, readTemplateMonitoring} from './monitoring.js'
+import {emptyMonitoringEvidence, type MonitoringEvidence} from '../../model/monitoring.js'
 import {appendAll} from '../../util/arrays.js'
 
 const TRAIL_TYPE = 'AWS::CloudTrail::Trail'
@@ -32,6 +34,8 @@ export interface TemplateReading {
   notDeployed: string[]
   /** The names the `Parameters` section declares, against which `--cfn-param` names are checked. */
   declaredParameters: string[]
+  /** Metric filters, alarms, topics and subscriptions the template creates or names. */
+  monitoring: MonitoringEvidence
 }
 
 /** Reads the trails of one CloudFormation template (plain or synthesized by CDK). */
@@ -46,6 +50,7 @@ export function readTemplate(text: string, context: TemplateContext): TemplateRe
     resourceCount: source.resources.length,
     notDeployed: [],
     declaredParameters: Object.keys(parameters),
+    monitoring: emptyMonitoringEvidence(),
   }
   const mappings = sectionValue(source, 'Mappings')
   const references: ReferenceScope = {parameters, mappings, resources: new Set(source.resources.map((resource) => resource.logicalId))}
@@ -67,6 +72,18 @@ export function readTemplate(text: string, context: TemplateContext): TemplateRe
       message: `The template uses Transform ${JSON.stringify(plain(transform.value))}; trails that the transform would add are not checked`,
     })
   }
+  const monitored: (ResourceSource & {node: PNode})[] = []
+  for (const resource of source.resources) {
+    if (resource.node === undefined || resource.type === undefined || !MONITORING_TYPES.includes(resource.type)) continue
+    const missing = missingReferences(resource.node, references, source.index)
+    if (missing.length > 0) {
+      appendAll(reading.diagnostics, missing)
+      continue
+    }
+    if (deployed(resource.logicalId, resource.node, resolver, context, reading)) monitored.push({...resource, node: resource.node})
+  }
+  const monitoring = readTemplateMonitoring({file: context.file, kind: context.kind, region: context.region, account: context.account, resolver, index: source.index, resources: [...monitored, ...trailResources(source)]})
+  reading.monitoring = monitoring.evidence
   for (const resource of source.resources) {
     if (resource.type !== TRAIL_TYPE || resource.node === undefined) continue
     const missing = missingReferences(resource.node, references, source.index)
@@ -76,23 +93,33 @@ export function readTemplate(text: string, context: TemplateContext): TemplateRe
       continue
     }
     const evidence = readTrail(resource.logicalId, resource.keyStart, resource.node, resolver, source, context, reading)
-    if (evidence) reading.trails.push(evidence)
+    if (!evidence) continue
+    const logGroupKey = monitoring.trailLogGroupKey(resource.node)
+    if (logGroupKey !== undefined) evidence.provenance.logGroupKey = logGroupKey
+    reading.trails.push(evidence)
   }
   return reading
 }
 
-function readTrail(logicalId: string, keyStart: number, node: PNode, resolver: Resolver, source: TemplateSource, context: TemplateContext, reading: TemplateReading): TrailEvidence | undefined {
+function trailResources(source: TemplateSource): (ResourceSource & {node: PNode})[] {
+  return source.resources.filter((resource): resource is ResourceSource & {node: PNode} => resource.type === TRAIL_TYPE && resource.node !== undefined)
+}
+
+/** False when the resource's Condition is false; an unknown condition is noted and the resource read as deployed. */
+function deployed(logicalId: string, node: PNode, resolver: Resolver, context: TemplateContext, reading: TemplateReading): boolean {
   const conditionNode = child(node, 'Condition')
-  if (conditionNode?.kind === 'scalar' && typeof conditionNode.value === 'string') {
-    const truth = resolver.condition(conditionNode.value)
-    if (truth === false) {
-      reading.notDeployed.push(`${logicalId} (condition ${conditionNode.value} is false)`)
-      return undefined
-    }
-    if (isUnknown(truth)) {
-      reading.notes.push(`${context.file}#${logicalId} is deployed only when ${truth.$unknown} holds; it is checked as if it were`)
-    }
+  if (conditionNode?.kind !== 'scalar' || typeof conditionNode.value !== 'string') return true
+  const truth = resolver.condition(conditionNode.value)
+  if (truth === false) {
+    reading.notDeployed.push(`${logicalId} (condition ${conditionNode.value} is false)`)
+    return false
   }
+  if (isUnknown(truth)) reading.notes.push(`${context.file}#${logicalId} is deployed only when ${truth.$unknown} holds; it is checked as if it were`)
+  return true
+}
+
+function readTrail(logicalId: string, keyStart: number, node: PNode, resolver: Resolver, source: TemplateSource, context: TemplateContext, reading: TemplateReading): TrailEvidence | undefined {
+  if (!deployed(logicalId, node, resolver, context, reading)) return undefined
   const normalized = normalizeTrail(logicalId, node, resolver, source.index, {region: context.region, account: context.account})
   appendAll(reading.diagnostics, normalized.diagnostics)
   const constructPath = cdkPath(node)
@@ -108,12 +135,6 @@ function readTrail(logicalId: string, keyStart: number, node: PNode, resolver: R
     ...(context.account !== undefined ? {account: context.account} : {}),
     planned: true,
   }
-}
-
-/** The construct path CDK records on every resource it synthesizes (`Stack/Trail/Resource`). */
-function cdkPath(node: PNode): string | undefined {
-  const path = child(child(node, 'Metadata'), 'aws:cdk:path')
-  return path?.kind === 'scalar' && typeof path.value === 'string' ? path.value : undefined
 }
 
 function sectionValue(source: TemplateSource, name: string): Record<string, unknown> {

@@ -1,11 +1,14 @@
 import path from 'node:path'
 
 import {DEFAULT_LIMITS} from '../../model/limits.js'
-import {unknown, type Diagnostic, type Location, type UnknownValue} from '../../model/types.js'
+import {type Diagnostic, type Location, type UnknownValue} from '../../model/types.js'
 import {entry, child, JsonSyntaxError, SourceIndex, parseJsonNodes, plain, type PNode} from '../cloudformation/nodes.js'
 import {textOrRefusal} from '../cloudformation/text.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {findResourceBlocks, type TfBlock} from './tf-source.js'
+import {readPlanMonitoring} from './monitoring.js'
+import {monitoringDetail} from '../monitoring-detail.js'
+import {collectInstances, referencesOf, stripIndexes, withUnknowns, type Instance} from './plan-instances.js'
 import {BLOCK_FIELDS, normalizeTerraformTrail, SOURCE_ARGUMENT, type Attributes} from './trail.js'
 import {displayPath} from '../../util/paths.js'
 import {appendAll} from '../../util/arrays.js'
@@ -19,19 +22,6 @@ export function looksLikePlan(head: string): boolean {
   return /"format_version"\s*:/.test(head) && /"(planned_values|resource_changes)"\s*:/.test(head)
 }
 
-interface Instance {
-  address: string
-  moduleAddress: string
-  name: string
-  /** The object in the plan that describes the instance (a resource_changes entry or a planned_values resource). */
-  node: PNode
-  /** The planned attribute values (`change.after` or `values`). */
-  values: PNode | undefined
-  /** What the resource is now (`change.before`), for a deleted trail's name and ARN. */
-  before?: PNode | undefined
-  afterUnknown: unknown
-  actions: string[]
-}
 
 export const terraformPlanReader: Reader = {
   kind: 'terraform/plan',
@@ -75,7 +65,9 @@ export const terraformPlanReader: Reader = {
     const moduleFolders = localModuleFolders(configuration, planFolder)
     const blocksByFolder = new Map<string, Map<string, TfBlock>>()
 
-    const instances = collectInstances(root)
+    const monitoring = readPlanMonitoring(root, {file: file.path, index, configuration, region, account})
+    output.monitoring = monitoring.evidence
+    const instances = collectInstances(root, RESOURCE_TYPE)
     const deleted: string[] = []
     for (const instance of instances) {
       if (instance.actions.length === 1 && instance.actions[0] === 'delete') {
@@ -84,7 +76,7 @@ export const terraformPlanReader: Reader = {
         ;(output.removedTrails ??= []).push({address: instance.address, ...before})
         continue
       }
-      const attributes = withUnknowns(instance.values ? plain(instance.values) : {}, instance.afterUnknown, referencesOf(configuration, instance)) as Attributes | UnknownValue
+      const attributes = withUnknowns(instance.values ? plain(instance.values) : {}, instance.afterUnknown, referencesOf(configuration, instance, RESOURCE_TYPE)) as Attributes | UnknownValue
       const document = normalizeTerraformTrail(attributes, {region, account})
 
       let fields = planFields(instance, index)
@@ -102,9 +94,17 @@ export const terraformPlanReader: Reader = {
           fields = blockFields(block)
         }
       }
+      const logGroupKey = monitoring.trailLogGroupKey(instance, attributes)
       const evidence: TrailEvidence = {
         document,
-        provenance: {kind: 'terraform/plan', location, fields, address: instance.address, ...(location.file !== file.path ? {files: [file.path]} : {})},
+        provenance: {
+          kind: 'terraform/plan',
+          location,
+          fields,
+          address: instance.address,
+          ...(location.file !== file.path ? {files: [file.path]} : {}),
+          ...(logGroupKey !== undefined ? {logGroupKey} : {}),
+        },
         planned: true,
         ...(account !== undefined ? {account} : {}),
       }
@@ -112,7 +112,8 @@ export const terraformPlanReader: Reader = {
     }
     if (deleted.length > 0) output.notes.push(`${file.path}: ${deleted.join(', ')} ${deleted.length === 1 ? 'is' : 'are'} deleted by the plan and not checked`)
     const count = output.trails.length
-    output.detail = `${count} ${count === 1 ? 'trail' : 'trails'}${deleted.length > 0 ? `, ${deleted.length} deleted (not checked)` : ''}`
+    const monitored = monitoringDetail(monitoring.evidence)
+    output.detail = `${count} ${count === 1 ? 'trail' : 'trails'}${deleted.length > 0 ? `, ${deleted.length} deleted (not checked)` : ''}${monitored !== '' ? `; ${monitored}` : ''}`
     return output
   },
 }
@@ -130,103 +131,6 @@ function checkFormatVersion(root: PNode, index: SourceIndex): Diagnostic | undef
     ...where,
     message: `Plan format_version ${text === undefined ? 'is missing' : JSON.stringify(text)}: trailgate reads Terraform plan JSON of format 0.x and 1.x only; the file was not read`,
   }
-}
-
-function collectInstances(root: PNode): Instance[] {
-  const instances: Instance[] = []
-  const seen = new Set<string>()
-  const changes = child(root, 'resource_changes')
-  for (const change of changes?.kind === 'seq' ? changes.items : []) {
-    const description = plain(change) as {type?: string; mode?: string; address?: string; module_address?: string; name?: string}
-    if (description.type !== RESOURCE_TYPE || description.mode === 'data' || description.address === undefined) continue
-    const changeNode = child(change, 'change')
-    const actions = (plain(child(changeNode, 'actions') ?? {kind: 'seq', items: [], start: 0, end: 0}) as string[]) ?? []
-    seen.add(description.address)
-    instances.push({
-      address: description.address,
-      moduleAddress: description.module_address ?? '',
-      name: description.name ?? '',
-      node: change,
-      values: child(changeNode, 'after'),
-      before: child(changeNode, 'before'),
-      afterUnknown: plainOrUndefined(child(changeNode, 'after_unknown')),
-      actions,
-    })
-  }
-  // Resources with no change entry (older plans, or an unchanged resource) are read from planned_values.
-  const walk = (module: PNode | undefined): void => {
-    const resources = child(module, 'resources')
-    for (const resource of resources?.kind === 'seq' ? resources.items : []) {
-      const description = plain(resource) as {type?: string; mode?: string; address?: string; name?: string}
-      if (description.type !== RESOURCE_TYPE || description.mode === 'data' || description.address === undefined || seen.has(description.address)) continue
-      seen.add(description.address)
-      const moduleAddress = description.address.replace(/\.?aws_cloudtrail\..*$/, '')
-      instances.push({address: description.address, moduleAddress, name: description.name ?? '', node: resource, values: child(resource, 'values'), afterUnknown: undefined, actions: ['no-op']})
-    }
-    const children = child(module, 'child_modules')
-    for (const nested of children?.kind === 'seq' ? children.items : []) walk(nested)
-  }
-  walk(child(child(root, 'planned_values'), 'root_module'))
-  return instances
-}
-
-function plainOrUndefined(node: PNode | undefined): unknown {
-  return node === undefined ? undefined : plain(node)
-}
-
-/** Replaces every value marked in `after_unknown` by `{"$unknown": "known after apply (…)"}`. */
-function withUnknowns(values: unknown, marks: unknown, references: Map<string, string>, argument?: string): unknown {
-  if (marks === true) {
-    const reference = argument !== undefined ? references.get(argument) : undefined
-    return unknown(reference !== undefined ? `known after apply (${reference})` : 'known after apply')
-  }
-  if (Array.isArray(marks)) {
-    const items = Array.isArray(values) ? [...values] : []
-    marks.forEach((mark, position) => {
-      if (mark !== false && mark !== undefined) items[position] = withUnknowns(items[position], mark, references)
-    })
-    return items
-  }
-  if (typeof marks === 'object' && marks !== null) {
-    const result: Record<string, unknown> = typeof values === 'object' && values !== null && !Array.isArray(values) ? {...(values as Record<string, unknown>)} : {}
-    for (const [key, mark] of Object.entries(marks)) {
-      if (mark !== false) result[key] = withUnknowns(result[key], mark, references, argument ?? key)
-    }
-    return result
-  }
-  return values
-}
-
-/** The module configuration of an instance: `module.audit.module.inner` → module_calls.audit.module.module_calls.inner.module. */
-function moduleConfiguration(configuration: PNode | undefined, moduleAddress: string): PNode | undefined {
-  let module = child(configuration, 'root_module')
-  for (const name of moduleNames(moduleAddress)) module = child(child(child(module, 'module_calls'), name), 'module')
-  return module
-}
-
-function moduleNames(moduleAddress: string): string[] {
-  return [...stripIndexes(moduleAddress).matchAll(/module\.([^.]+)/g)].map((match) => match[1] as string)
-}
-
-function stripIndexes(address: string): string {
-  return address.replace(/\[[^\]]*\]/g, '')
-}
-
-/** Argument → the reference its expression makes (`aws_kms_key.audit.arn`), for "known after apply" reasons. */
-function referencesOf(configuration: PNode | undefined, instance: Instance): Map<string, string> {
-  const references = new Map<string, string>()
-  const resources = child(moduleConfiguration(configuration, instance.moduleAddress), 'resources')
-  const resource = resources?.kind === 'seq' ? resources.items.find((item) => plain(child(item, 'address') ?? item) === `${RESOURCE_TYPE}.${instance.name}`) : undefined
-  const expressions = child(resource, 'expressions')
-  for (const expression of expressions?.kind === 'map' ? expressions.entries : []) {
-    const list = plain(child(expression.value, 'references') ?? {kind: 'seq', items: [], start: 0, end: 0})
-    if (Array.isArray(list) && list.length > 0) {
-      // Terraform lists `aws_kms_key.audit.arn` and then `aws_kms_key.audit`; the longest says most.
-      const best = [...list].map(String).sort((left, right) => right.length - left.length)[0] as string
-      references.set(expression.key, best)
-    }
-  }
-  return references
 }
 
 function providerRegion(configuration: PNode | undefined): string | undefined {
