@@ -2,15 +2,18 @@ import {basename} from 'node:path'
 
 /** File names the AWS CLI collection recipes use (docs/inputs.md): such a file is meant to be read. */
 const CLI_OUTPUT_NAMES: {pattern: RegExp; command: string}[] = [
-  {pattern: /^describe-trails\b.*\.json(\.gz)?$/i, command: 'describe-trails'},
-  {pattern: /^get-trail-status\b.*\.json(\.gz)?$/i, command: 'get-trail-status'},
-  {pattern: /\.status\.json(\.gz)?$/i, command: 'get-trail-status'},
-  {pattern: /^get-event-selectors\b.*\.json(\.gz)?$/i, command: 'get-event-selectors'},
-  {pattern: /^get-insight-selectors\b.*\.json(\.gz)?$/i, command: 'get-insight-selectors'},
-  {pattern: /^list-tags\b.*\.json(\.gz)?$/i, command: 'list-tags'},
+  {pattern: /^describe-trails\b.*\.json(\.gz)?$/i, command: 'cloudtrail describe-trails'},
+  {pattern: /^get-trail-status\b.*\.json(\.gz)?$/i, command: 'cloudtrail get-trail-status'},
+  {pattern: /\.status\.json(\.gz)?$/i, command: 'cloudtrail get-trail-status'},
+  {pattern: /^get-event-selectors\b.*\.json(\.gz)?$/i, command: 'cloudtrail get-event-selectors'},
+  {pattern: /^get-insight-selectors\b.*\.json(\.gz)?$/i, command: 'cloudtrail get-insight-selectors'},
+  {pattern: /^list-tags\b.*\.json(\.gz)?$/i, command: 'cloudtrail list-tags'},
+  {pattern: /^describe-metric-filters\b.*\.json(\.gz)?$/i, command: 'logs describe-metric-filters'},
+  {pattern: /^describe-alarms\b.*\.json(\.gz)?$/i, command: 'cloudwatch describe-alarms'},
+  {pattern: /^list-subscriptions(-by-topic)?\b.*\.json(\.gz)?$/i, command: 'sns list-subscriptions-by-topic'},
 ]
 
-/** The AWS CLI command a file is named after (`describe-trails`, …), if it is. */
+/** The AWS CLI command a file is named after (`cloudtrail describe-trails`, …), if it is. */
 export function cliCommandNamed(path: string): string | undefined {
   return CLI_OUTPUT_NAMES.find(({pattern}) => pattern.test(basename(path)))?.command
 }
@@ -36,7 +39,7 @@ export function cliOutputRefusal(path: string, head: string, unrecognized: strin
   if (looksLikeTableOutput(head)) return 'this is AWS CLI `--output table` output; run the command with `--output json`'
   const decoded = encoding ? ` (read as ${encoding})` : ''
   const named = CLI_OUTPUT_NAMES.find(({pattern}) => pattern.test(basename(path)))
-  if (named) return `named like \`aws cloudtrail ${named.command}\` output, but ${unrecognized}${decoded}: save the command's \`--output json\` output`
+  if (named) return `named like \`aws ${named.command}\` output, but ${unrecognized}${decoded}: save the command's \`--output json\` output`
   if (encoding && encoding !== 'UTF-8 with BOM') return `${encoding} text, but ${unrecognized} once decoded`
   return undefined
 }

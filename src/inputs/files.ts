@@ -55,7 +55,7 @@ function walkEntryOf(found: FolderEntry, cwd: string): WalkEntry {
   const command = found.type === 'skipped' && found.cause === 'outside' ? cliCommandNamed(found.path) : undefined
   if (found.type === 'skipped' && found.cause === 'outside' && command !== undefined) {
     if (!statSync(found.target, {throwIfNoEntry: false})?.isFile()) return fileEntry(found.path, false, cwd)
-    return failed(path, `named like \`aws cloudtrail ${command}\` output, but a ${found.reason}`)
+    return failed(path, `named like \`aws ${command}\` output, but a ${found.reason}`)
   }
   if (found.type === 'skipped') return {type: 'settled', record: {path, fate: 'skipped', detail: found.reason}}
   return brokenEntry(path, found.reason, found.missing)
@@ -67,7 +67,7 @@ function fileEntry(absolutePath: string, regular: boolean, cwd: string): WalkEnt
   // A file named as AWS CLI output is meant to be read: that it cannot be is a failure, not a skip.
   const command = cliCommandNamed(absolutePath)
   if (!command) return {type: 'settled', record: {path: shown, fate: 'skipped', detail: 'not a regular file or folder'}}
-  return failed(shown, `named like \`aws cloudtrail ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`)
+  return failed(shown, `named like \`aws ${command}\` output, but not a regular file (a device, pipe or socket); save the command's output to a file`)
 }
 
 function failed(shown: string, detail: string): WalkEntry {

@@ -1,4 +1,7 @@
+import {describeAlarmsReader} from './aws-cli/describe-alarms.js'
+import {describeMetricFiltersReader} from './aws-cli/describe-metric-filters.js'
 import {describeTrailsReader} from './aws-cli/describe-trails.js'
+import {listSubscriptionsReader} from './aws-cli/list-subscriptions.js'
 import {eventSelectorsReader, insightSelectorsReader} from './aws-cli/event-selectors.js'
 import {listTagsReader} from './aws-cli/list-tags.js'
 import {trailStatusReader} from './aws-cli/trail-status.js'
@@ -19,6 +22,9 @@ export const readers: Reader[] = [
   insightSelectorsReader,
   listTagsReader,
   trailStatusReader,
+  describeMetricFiltersReader,
+  describeAlarmsReader,
+  listSubscriptionsReader,
   cdkAssemblyReader,
   terraformPlanReader,
   cloudFormationReader,
