@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the cdk.out of each CDK app among the fixtures (fixtures/iac/cdk-app, fixtures/iac/equivalence/cdk).
+# Regenerates the cdk.out of each CDK app among the fixtures (fixtures/iac/cdk-app, fixtures/iac/equivalence/cdk, fixtures/iac/monitoring/cdk).
 # aws-cdk-lib is large, so it is installed into a temporary folder outside the repository;
 # set TRAILGATE_CDK_WORKDIR to an existing folder to reuse an earlier install.
 set -euo pipefail
@@ -16,7 +16,7 @@ if [ ! -d "$work/node_modules/aws-cdk-lib" ]; then
     && npm install --no-audit --no-fund --loglevel=error aws-cdk-lib@2.276.0 constructs@10.8.1)
 fi
 
-for app_dir in "$repo/fixtures/iac/cdk-app" "$repo/fixtures/iac/equivalence/cdk"; do
+for app_dir in "$repo/fixtures/iac/cdk-app" "$repo/fixtures/iac/equivalence/cdk" "$repo/fixtures/iac/monitoring/cdk"; do
   out="$work/cdk.out"
   rm -rf "$out"
   cp "$app_dir/app.cjs" "$work/app.cjs"
