@@ -21,7 +21,7 @@ export function collectInstances(root: PNode, type: string): Instance[] {
   const seen = new Set<string>()
   const changes = child(root, 'resource_changes')
   for (const change of changes?.kind === 'seq' ? changes.items : []) {
-    const description = plain(change) as {type?: string; mode?: string; address?: string; module_address?: string; name?: string}
+    const description = describe(change, ['type', 'mode', 'address', 'module_address', 'name'])
     if (description.type !== type || description.mode === 'data' || description.address === undefined) continue
     const changeNode = child(change, 'change')
     const actions = (plain(child(changeNode, 'actions') ?? {kind: 'seq', items: [], start: 0, end: 0}) as string[]) ?? []
@@ -41,7 +41,7 @@ export function collectInstances(root: PNode, type: string): Instance[] {
   const walk = (module: PNode | undefined): void => {
     const resources = child(module, 'resources')
     for (const resource of resources?.kind === 'seq' ? resources.items : []) {
-      const description = plain(resource) as {type?: string; mode?: string; address?: string; name?: string}
+      const description = describe(resource, ['type', 'mode', 'address', 'name'])
       if (description.type !== type || description.mode === 'data' || description.address === undefined || seen.has(description.address)) continue
       seen.add(description.address)
       const moduleAddress = description.address.slice(0, Math.max(0, description.address.lastIndexOf(`${type}.`) - 1))
@@ -52,6 +52,16 @@ export function collectInstances(root: PNode, type: string): Instance[] {
   }
   walk(child(child(root, 'planned_values'), 'root_module'))
   return instances
+}
+
+/** The string fields of a resource entry that say what it is, without converting the whole entry. */
+function describe<K extends string>(node: PNode, keys: readonly K[]): Partial<Record<K, string>> {
+  const description: Partial<Record<K, string>> = {}
+  for (const key of keys) {
+    const value = child(node, key)
+    if (value?.kind === 'scalar' && typeof value.value === 'string') description[key] = value.value
+  }
+  return description
 }
 
 function plainOrUndefined(node: PNode | undefined): unknown {
@@ -107,11 +117,28 @@ export function referencesOf(configuration: PNode | undefined, instance: Instanc
   return references
 }
 
+const RESOURCES_BY_ADDRESS = new WeakMap<PNode, Map<string, PNode>>()
+
+/** A module configuration's resources by address, built once per module: a plan may hold thousands. */
+function configuredResources(module: PNode | undefined): Map<string, PNode> {
+  if (module === undefined) return new Map()
+  let found = RESOURCES_BY_ADDRESS.get(module)
+  if (found === undefined) {
+    found = new Map()
+    const resources = child(module, 'resources')
+    for (const item of resources?.kind === 'seq' ? resources.items : []) {
+      const address = child(item, 'address')
+      if (address?.kind === 'scalar' && typeof address.value === 'string' && !found.has(address.value)) found.set(address.value, item)
+    }
+    RESOURCES_BY_ADDRESS.set(module, found)
+  }
+  return found
+}
+
 /** Argument → every reference its configuration expression makes, as Terraform lists them (relative to the instance's module). */
 export function expressionReferences(configuration: PNode | undefined, instance: Instance, type: string): Map<string, string[]> {
   const references = new Map<string, string[]>()
-  const resources = child(moduleConfiguration(configuration, instance.moduleAddress), 'resources')
-  const resource = resources?.kind === 'seq' ? resources.items.find((item) => plain(child(item, 'address') ?? item) === `${type}.${instance.name}`) : undefined
+  const resource = configuredResources(moduleConfiguration(configuration, instance.moduleAddress)).get(`${type}.${instance.name}`)
   const expressions = child(resource, 'expressions')
   const collect = (argument: string, node: PNode): void => {
     const list = plain(child(node, 'references') ?? {kind: 'seq', items: [], start: 0, end: 0})
