@@ -3,6 +3,7 @@ import {isUnknown, unknown, type Location, type Provenance, type UnknownValue} f
 import {entry, plain, type PNode, type SourceIndex} from '../cloudformation/nodes.js'
 import {partitionOf} from '../cloudformation/resolve.js'
 import {asBoolean, asText} from '../cloudformation/values.js'
+import type {TfBlock} from './tf-source.js'
 import {collectInstances, expressionReferences, referencesOf, stripIndexes, withUnknowns, type Instance} from './plan-instances.js'
 
 const LOG_GROUP = 'aws_cloudwatch_log_group'
@@ -20,6 +21,8 @@ export interface PlanContext {
   configuration: PNode | undefined
   region?: string
   account?: string
+  /** The `resource` block of an instance in the `.tf` files beside the plan, when there is one. */
+  blockOf?: (instance: Instance, type: string) => TfBlock | undefined
 }
 
 export interface PlanMonitoring {
@@ -33,6 +36,9 @@ interface Planned {
   type: string
   attributes: Attributes
 }
+
+/** The resource types read here, besides the trail. */
+export const MONITORING_RESOURCE_TYPES: readonly string[] = [LOG_GROUP, METRIC_FILTER, ALARM, TOPIC, SUBSCRIPTION]
 
 /** Every argument read here, for a resource whose whole planned object is unknown. */
 const ARGUMENTS = ['arn', 'name', 'log_group_name', 'pattern', 'metric_transformation', 'alarm_name', 'metric_name', 'namespace', 'metric_query', 'actions_enabled', 'alarm_actions', 'topic_arn', 'protocol', 'endpoint', 'cloud_watch_logs_group_arn']
@@ -52,12 +58,17 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
     collectInstances(root, type)
       .filter((instance) => !(instance.actions.length === 1 && instance.actions[0] === 'delete'))
       .map((instance) => ({instance, type, attributes: attributesOf(instance, configuration, type)}))
-  const provenance = (instance: Instance, fieldArguments: Record<string, string>): Provenance => {
+  const provenance = ({instance, type}: Planned, fieldArguments: Record<string, string>): Provenance => {
     const fields: Record<string, Location> = {}
+    // Results point at the .tf block when it is beside the plan (as for trails), else into the plan.
+    const block = context.blockOf?.(instance, type)
     for (const [field, argument] of Object.entries(fieldArguments)) {
+      const written = block?.attributes.get(argument) ?? block?.blocks.get(argument)?.[0]
       const found = entry(instance.values, argument)
-      if (found && !(found.value.kind === 'scalar' && found.value.value === null)) fields[field] = index.span(found.keyStart, found.value.end)
+      if (written) fields[field] = written
+      else if (!block && found && !(found.value.kind === 'scalar' && found.value.value === null)) fields[field] = index.span(found.keyStart, found.value.end)
     }
+    if (block) return {kind: 'terraform/plan', location: block.location, fields, address: instance.address, files: [file]}
     return {kind: 'terraform/plan', location: index.span(instance.node.start, instance.node.end), fields, address: instance.address}
   }
 
@@ -96,13 +107,14 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
 
   const topicKeys = new Map<string, MonitoringKey>()
   const topics = new Map<MonitoringKey, TopicEvidence>()
-  for (const {instance, attributes} of planned(TOPIC)) {
+  for (const resource of planned(TOPIC)) {
+    const {instance, attributes} = resource
     const arn = asText(attributes.arn)
     const name = asText(attributes.name)
     const built = typeof name === 'string' && name !== '' && known ? `arn:${partition}:sns:${region}:${account}:${name}` : undefined
     const key = typeof arn === 'string' && arn !== '' ? arn : built ?? `${file}#${instance.address}`
     topicKeys.set(instance.address, key)
-    topics.set(key, {topicKey: key, TopicArn: typeof arn === 'string' && arn !== '' ? arn : built ?? unknown(`known after apply (${instance.address}.arn)`), Subscriptions: [], ...where, provenance: provenance(instance, {TopicName: 'name'})})
+    topics.set(key, {topicKey: key, TopicArn: typeof arn === 'string' && arn !== '' ? arn : built ?? unknown(`known after apply (${instance.address}.arn)`), Subscriptions: [], ...where, provenance: provenance(resource, {TopicName: 'name'})})
     evidence.scopes.push({what: 'subscriptions', topicKey: key})
   }
   const topicKeyOf = (value: unknown, resource: Planned, argument: string): Maybe<MonitoringKey> => {
@@ -112,7 +124,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
     return isUnknown(value) ? value : unknown(`${resource.instance.address}.${argument}`)
   }
   for (const resource of planned(SUBSCRIPTION)) {
-    const {instance, attributes} = resource
+    const {attributes} = resource
     const key = topicKeyOf(attributes.topic_arn, resource, 'topic_arn')
     if (isUnknown(key)) continue
     const protocol = asText(attributes.protocol)
@@ -125,7 +137,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
     }
     const topic = topics.get(key)
     if (topic && Array.isArray(topic.Subscriptions)) topic.Subscriptions.push(subscription)
-    else if (!topic) topics.set(key, {topicKey: key, TopicArn: key, Subscriptions: [subscription], ...where, provenance: provenance(instance, {TopicArn: 'topic_arn'})})
+    else if (!topic) topics.set(key, {topicKey: key, TopicArn: key, Subscriptions: [subscription], ...where, provenance: provenance(resource, {TopicArn: 'topic_arn'})})
   }
   evidence.topics = [...topics.values()]
 
@@ -147,7 +159,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
       metricTransformations: transformations(attributes.metric_transformation, instance.address),
       logGroupKey,
       ...where,
-      provenance: provenance(instance, {FilterPattern: 'pattern', LogGroupName: 'log_group_name', MetricTransformations: 'metric_transformation', FilterName: 'name'}),
+      provenance: provenance(resource, {FilterPattern: 'pattern', LogGroupName: 'log_group_name', MetricTransformations: 'metric_transformation', FilterName: 'name'}),
     })
   }
 
@@ -160,7 +172,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
       ActionsEnabled: asBoolean(attributes.actions_enabled) ?? true,
       AlarmActions: alarmActions(attributes.alarm_actions, (value) => topicKeyOf(value, resource, 'alarm_actions'), referenced(resource, 'alarm_actions', TOPIC, topicKeys)),
       ...where,
-      provenance: provenance(instance, {MetricName: 'metric_name', Namespace: 'namespace', Metrics: 'metric_query', ActionsEnabled: 'actions_enabled', AlarmActions: 'alarm_actions', AlarmName: 'alarm_name'}),
+      provenance: provenance(resource, {MetricName: 'metric_name', Namespace: 'namespace', Metrics: 'metric_query', ActionsEnabled: 'actions_enabled', AlarmActions: 'alarm_actions', AlarmName: 'alarm_name'}),
     })
   }
   if (evidence.metricFilters.length > 0 || evidence.alarms.length > 0) evidence.scopes.push({what: 'alarms', ...where})

@@ -6,7 +6,7 @@ import {entry, child, JsonSyntaxError, SourceIndex, parseJsonNodes, plain, type 
 import {textOrRefusal} from '../cloudformation/text.js'
 import {emptyReaderOutput, type InputFile, type ReadOptions, type Reader, type ReaderOutput, type TrailEvidence} from '../types.js'
 import {findResourceBlocks, type TfBlock} from './tf-source.js'
-import {readPlanMonitoring} from './monitoring.js'
+import {MONITORING_RESOURCE_TYPES, readPlanMonitoring} from './monitoring.js'
 import {monitoringDetail} from '../monitoring-detail.js'
 import {collectInstances, referencesOf, stripIndexes, withUnknowns, type Instance} from './plan-instances.js'
 import {BLOCK_FIELDS, normalizeTerraformTrail, SOURCE_ARGUMENT, type Attributes} from './trail.js'
@@ -65,9 +65,21 @@ export const terraformPlanReader: Reader = {
     const moduleFolders = localModuleFolders(configuration, planFolder)
     const blocksByFolder = new Map<string, Map<string, TfBlock>>()
 
-    const monitoring = readPlanMonitoring(root, {file: file.path, index, configuration, region, account})
-    output.monitoring = monitoring.evidence
     const instances = collectInstances(root, RESOURCE_TYPE)
+    const monitoringBlocks = new Map<string, Map<string, TfBlock>>()
+    for (const type of MONITORING_RESOURCE_TYPES) {
+      for (const instance of collectInstances(root, type)) {
+        const folder = moduleFolders.get(stripIndexes(instance.moduleAddress))
+        const cacheKey = `${type} ${folder ?? ''}`
+        if (folder === undefined || monitoringBlocks.has(cacheKey)) continue
+        const found = await findResourceBlocks(folder, planFolder, type, shown, options.limits?.maxInputBytes ?? DEFAULT_LIMITS.maxInputBytes)
+        monitoringBlocks.set(cacheKey, found.blocks)
+        for (const diagnostic of found.diagnostics) if (!output.diagnostics.some((known) => known.message === diagnostic.message)) output.diagnostics.push(diagnostic)
+      }
+    }
+    const blockOf = (instance: Instance, type: string): TfBlock | undefined => monitoringBlocks.get(`${type} ${moduleFolders.get(stripIndexes(instance.moduleAddress)) ?? ''}`)?.get(instance.name)
+    const monitoring = readPlanMonitoring(root, {file: file.path, index, configuration, region, account, blockOf})
+    output.monitoring = monitoring.evidence
     const deleted: string[] = []
     for (const instance of instances) {
       if (instance.actions.length === 1 && instance.actions[0] === 'delete') {

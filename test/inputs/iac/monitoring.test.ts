@@ -196,6 +196,13 @@ describe('Terraform plan monitoring evidence', () => {
     expect(evidence.topics.find((topic) => topic.topicKey === `${MISTAKES_PLAN}#aws_sns_topic.unwatched`)?.Subscriptions).toEqual([])
   })
 
+  it('points a filter and an alarm at their resource block in the .tf beside the plan, as for trails', async () => {
+    const evidence = monitoringOf(await read(terraformPlanReader, MISTAKES_PLAN))
+    const mainTf = `${FIXTURES}/monitoring-mistakes/terraform/main.tf`
+    expect(filterNamed(evidence, 'security_group_changes_metric').provenance).toMatchObject({location: {file: mainTf, line: 135}, fields: {FilterPattern: {file: mainTf, line: 139}}, files: [MISTAKES_PLAN]})
+    expect(alarmNamed(evidence, 'organizations_changes_alarm').provenance).toMatchObject({location: {file: mainTf, line: 163}, fields: {AlarmActions: {file: mainTf, line: 173}}})
+  })
+
   it('leaves out what the plan deletes', async () => {
     const plan = {
       format_version: '1.2',
