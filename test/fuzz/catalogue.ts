@@ -48,7 +48,7 @@ export const FUZZ_FIXTURES: readonly FuzzFixture[] = [
   {id: 'cdk-template', reader: 'cdk', role: 'input', layout: 'json', folder: 'iac/cdk-app/cdk.out', file: 'iac/cdk-app/cdk.out/AuditStack.template.json'},
   {id: 'cdk-assets', reader: 'cdk', role: 'input', layout: 'json', folder: 'iac/cdk-app/cdk.out', file: 'iac/cdk-app/cdk.out/AuditStack.assets.json'},
   {id: 'terraform-plan', reader: 'terraform', role: 'input', layout: 'json', file: 'iac/terraform/project/plan.json'},
-  {id: 'terraform-monitoring', reader: 'terraform', role: 'input', layout: 'json', file: 'iac/monitoring-mistakes/terraform/plan.json'},
+  {id: 'terraform-monitoring', reader: 'terraform', role: 'input', layout: 'json', file: 'iac/monitoring-unknown/terraform/plan.json'},
   {id: 'terraform-remove', reader: 'terraform', role: 'input', layout: 'json', file: 'iac/terraform/remove-main/plan.json'},
   {id: 'cloudtrail-json', reader: 'cloudtrail', role: 'input', layout: 'json', file: 'events/samples/console-sign-in.json'},
   {id: 'cloudtrail-gzip', reader: 'cloudtrail', role: 'input', layout: 'gzip-json', file: 'events/AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0830Z_Ex4mpleRootTerm.json.gz'},

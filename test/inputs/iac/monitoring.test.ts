@@ -11,6 +11,7 @@ const TEMPLATE = `${FIXTURES}/monitoring/cloudformation/template.yaml`
 const MISTAKES = `${FIXTURES}/monitoring-mistakes/cloudformation/template.yaml`
 const PLAN = `${FIXTURES}/monitoring/terraform/plan.json`
 const MISTAKES_PLAN = `${FIXTURES}/monitoring-mistakes/terraform/plan.json`
+const UNKNOWN_PLAN = `${FIXTURES}/monitoring-unknown/terraform/plan.json`
 const ASSEMBLY = `${FIXTURES}/monitoring/cdk/cdk.out/manifest.json`
 
 function monitoringOf(output: {monitoring?: MonitoringEvidence}): MonitoringEvidence {
@@ -187,9 +188,15 @@ describe('Terraform plan monitoring evidence', () => {
     expect(output.trails[0]?.provenance.logGroupKey).toBe(arn)
   })
 
-  it('keeps a pattern known only after apply unknown, saying what it comes from, and reads the other mistakes', async () => {
-    const evidence = monitoringOf(await read(terraformPlanReader, MISTAKES_PLAN))
+  it('keeps a pattern known only after apply unknown, saying what it comes from', async () => {
+    const evidence = monitoringOf(await read(terraformPlanReader, UNKNOWN_PLAN))
     expect(filterNamed(evidence, 'network_gw_changes_metric').filterPattern).toEqual({$unknown: 'known after apply (data.aws_ssm_parameter.cis_patterns.value)'})
+    expect(evidence.metricFilters.filter((filter) => typeof filter.filterPattern !== 'string')).toHaveLength(1)
+  })
+
+  it('reads the mistakes of the plan as written', async () => {
+    const evidence = monitoringOf(await read(terraformPlanReader, MISTAKES_PLAN))
+    expect(evidence.metricFilters.every((filter) => typeof filter.filterPattern === 'string')).toBe(true)
     expect(filterNamed(evidence, 'security_group_changes_metric').filterPattern).not.toContain('ModifySecurityGroupRules')
     expect(alarmNamed(evidence, 'console_signin_failure_alarm').ActionsEnabled).toBe(false)
     expect(alarmNamed(evidence, 'organizations_changes_alarm').AlarmActions).toEqual([`${MISTAKES_PLAN}#aws_sns_topic.unwatched`])
@@ -199,8 +206,8 @@ describe('Terraform plan monitoring evidence', () => {
   it('points a filter and an alarm at their resource block in the .tf beside the plan, as for trails', async () => {
     const evidence = monitoringOf(await read(terraformPlanReader, MISTAKES_PLAN))
     const mainTf = `${FIXTURES}/monitoring-mistakes/terraform/main.tf`
-    expect(filterNamed(evidence, 'security_group_changes_metric').provenance).toMatchObject({location: {file: mainTf, line: 135}, fields: {FilterPattern: {file: mainTf, line: 139}}, files: [MISTAKES_PLAN]})
-    expect(alarmNamed(evidence, 'organizations_changes_alarm').provenance).toMatchObject({location: {file: mainTf, line: 163}, fields: {AlarmActions: {file: mainTf, line: 173}}})
+    expect(filterNamed(evidence, 'security_group_changes_metric').provenance).toMatchObject({location: {file: mainTf, line: 130}, fields: {FilterPattern: {file: mainTf, line: 134}}, files: [MISTAKES_PLAN]})
+    expect(alarmNamed(evidence, 'organizations_changes_alarm').provenance).toMatchObject({location: {file: mainTf, line: 158}, fields: {AlarmActions: {file: mainTf, line: 168}}})
   })
 
   it('leaves out what the plan deletes', async () => {
