@@ -6,7 +6,7 @@ import {topLevelJsonKeys} from '../json-text.js'
 import {failedOutput, parseInputText, plural, regionFromPath} from '../parse-input.js'
 import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
-import {partitionOf} from '../cloudformation/resolve.js'
+import {logGroupArn} from '../monitoring-keys.js'
 import {FieldReader} from './monitoring-values.js'
 
 const KIND = 'aws-cli/describe-metric-filters'
@@ -41,7 +41,7 @@ export const describeMetricFiltersReader: Reader = {
     const keyOf = (name: string): MonitoringKey | ReturnType<typeof unknown> => {
       if (region === undefined) return unknown(`the ARN of log group ${name}: name the file with its region (describe-metric-filters.<region>.json)`)
       if (account === undefined) return unknown(`the ARN of log group ${name}: the output does not say whose it is (give --account)`)
-      return `arn:${partitionOf(region)}:logs:${region}:${account}:log-group:${name}`
+      return logGroupArn(region, account, name)
     }
     root.metricFilters.forEach((raw, index) => {
       const path = ['metricFilters', index]

@@ -4,7 +4,8 @@ import {intrinsicName, render, toLongForm} from './intrinsics.js'
 import {child, entry, type PNode, type SourceIndex} from './nodes.js'
 import {NO_VALUE, partitionOf, type Resolver} from './resolve.js'
 import type {ResourceSource} from './source.js'
-import {asBoolean, asText} from './values.js'
+import {asBoolean, asText, topicArn} from './values.js'
+import {logGroupArn, logGroupOfArn} from '../monitoring-keys.js'
 
 const LOG_GROUP = 'AWS::Logs::LogGroup'
 const METRIC_FILTER = 'AWS::Logs::MetricFilter'
@@ -80,7 +81,7 @@ export function readTemplateMonitoring(context: MonitoringContext): TemplateMoni
   const groupsByName = new Map<string, MonitoringKey>()
   for (const group of byType(LOG_GROUP)) {
     const name = asText(property(group.node, 'LogGroupName'))
-    const key = typeof name === 'string' && known ? `arn:${partition}:logs:${region}:${account}:log-group:${name}` : `${file}#${group.logicalId}`
+    const key = typeof name === 'string' && known ? logGroupArn(region, account, name) : `${file}#${group.logicalId}`
     groupKeys.set(group.logicalId, key)
     groupNames.set(group.logicalId, name ?? unknown('a name CloudFormation generates'))
     if (typeof name === 'string') groupsByName.set(name, key)
@@ -89,16 +90,15 @@ export function readTemplateMonitoring(context: MonitoringContext): TemplateMoni
   // Log groups named by literal ARN in the template's trails, for a filter that names one by its name.
   const trailGroupsByName = new Map<string, MonitoringKey>()
   for (const trail of byType('AWS::CloudTrail::Trail')) {
-    const arn = asText(property(trail.node, 'CloudWatchLogsLogGroupArn'))
-    const match = typeof arn === 'string' ? /^(arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+))(?::\*)?$/.exec(arn) : null
-    if (match) trailGroupsByName.set(match[2] as string, match[1] as string)
+    const group = logGroupOfArn(property(trail.node, 'CloudWatchLogsLogGroupArn'))
+    if (group) trailGroupsByName.set(group.name, group.key)
   }
   const logGroupKeyOfName = (name: Maybe<string> | undefined, raw: unknown): Maybe<MonitoringKey> => {
     const [referenced] = referencedResources(raw, types, LOG_GROUP)
     if (referenced !== undefined) return groupKeys.get(referenced) as MonitoringKey
     if (name === undefined) return unknown('no LogGroupName')
     if (isUnknown(name)) return name
-    const key = groupsByName.get(name) ?? (known ? `arn:${partition}:logs:${region}:${account}:log-group:${name}` : trailGroupsByName.get(name))
+    const key = groupsByName.get(name) ?? (known ? logGroupArn(region, account, name) : trailGroupsByName.get(name))
     return key ?? unknown(`the ARN of log group ${name}: the stack's region and account are not known (give --regions and --account)`)
   }
 
@@ -106,7 +106,7 @@ export function readTemplateMonitoring(context: MonitoringContext): TemplateMoni
   const topics = new Map<MonitoringKey, TopicEvidence>()
   for (const topic of byType(TOPIC)) {
     const name = asText(property(topic.node, 'TopicName'))
-    const arn = typeof name === 'string' && known ? `arn:${partition}:sns:${region}:${account}:${name}` : undefined
+    const arn = typeof name === 'string' && known ? (topicArn(name, region, account, partition) as string) : undefined
     const key = arn ?? `${file}#${topic.logicalId}`
     topicKeys.set(topic.logicalId, key)
     const subscriptions = property(topic.node, 'Subscription')
@@ -186,9 +186,8 @@ export function readTemplateMonitoring(context: MonitoringContext): TemplateMoni
       const raw = toLongForm(found.value)
       const [referenced] = referencedResources(raw, types, LOG_GROUP)
       if (referenced !== undefined) return groupKeys.get(referenced)
-      const arn = asText(resolver.resolve(raw))
-      const match = typeof arn === 'string' ? /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)(?::\*)?$/.exec(arn) : null
-      return match ? groupsByName.get(match[1] as string) : undefined
+      const group = logGroupOfArn(resolver.resolve(raw))
+      return group ? groupsByName.get(group.name) : undefined
     },
   }
 }

@@ -2,7 +2,8 @@ import {emptyMonitoringEvidence, type AlarmEvidence, type MetricTransformation, 
 import {isUnknown, unknown, type Location, type Provenance, type UnknownValue} from '../../model/types.js'
 import {entry, plain, type PNode, type SourceIndex} from '../cloudformation/nodes.js'
 import {partitionOf} from '../cloudformation/resolve.js'
-import {asBoolean, asText} from '../cloudformation/values.js'
+import {asBoolean, asText, topicArn} from '../cloudformation/values.js'
+import {logGroupArn, logGroupOfArn} from '../monitoring-keys.js'
 import type {TfBlock} from './tf-source.js'
 import {collectInstances, expressionReferences, referencesOf, stripIndexes, withUnknowns, type Instance} from './plan-instances.js'
 
@@ -92,7 +93,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
     const arn = asText(attributes.arn)
     const name = asText(attributes.name)
     const key =
-      typeof arn === 'string' && arn !== '' ? arn.replace(/:\*$/, '') : typeof name === 'string' && name !== '' && known ? `arn:${partition}:logs:${region}:${account}:log-group:${name}` : `${file}#${instance.address}`
+      typeof arn === 'string' && arn !== '' ? arn.replace(/:\*$/, '') : typeof name === 'string' && name !== '' && known ? logGroupArn(region, account, name) : `${file}#${instance.address}`
     groups.set(instance.address, key)
     if (typeof name === 'string') groupsByName.set(name, key)
     evidence.scopes.push({what: 'metric-filters', logGroupKey: key, ...where})
@@ -100,9 +101,8 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
   const trails = planned('aws_cloudtrail')
   const trailGroupsByName = new Map<string, MonitoringKey>()
   for (const {attributes} of trails) {
-    const arn = asText(attributes.cloud_watch_logs_group_arn)
-    const match = typeof arn === 'string' ? /^(arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+))(?::\*)?$/.exec(arn) : null
-    if (match) trailGroupsByName.set(match[2] as string, match[1] as string)
+    const group = logGroupOfArn(attributes.cloud_watch_logs_group_arn)
+    if (group) trailGroupsByName.set(group.name, group.key)
   }
 
   const topicKeys = new Map<string, MonitoringKey>()
@@ -111,7 +111,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
     const {instance, attributes} = resource
     const arn = asText(attributes.arn)
     const name = asText(attributes.name)
-    const built = typeof name === 'string' && name !== '' && known ? `arn:${partition}:sns:${region}:${account}:${name}` : undefined
+    const built = typeof name === 'string' && name !== '' && known ? (topicArn(name, region, account, partition) as string) : undefined
     const key = typeof arn === 'string' && arn !== '' ? arn : built ?? `${file}#${instance.address}`
     topicKeys.set(instance.address, key)
     topics.set(key, {topicKey: key, TopicArn: typeof arn === 'string' && arn !== '' ? arn : built ?? unknown(`known after apply (${instance.address}.arn)`), Subscriptions: [], ...where, provenance: provenance(resource, {TopicName: 'name'})})
@@ -147,7 +147,7 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
     let logGroupKey: Maybe<MonitoringKey>
     const [reference] = referenced(resource, 'log_group_name', LOG_GROUP, groups)
     if (typeof logGroupName === 'string') {
-      logGroupKey = groupsByName.get(logGroupName) ?? (known ? `arn:${partition}:logs:${region}:${account}:log-group:${logGroupName}` : trailGroupsByName.get(logGroupName)) ??
+      logGroupKey = groupsByName.get(logGroupName) ?? (known ? logGroupArn(region, account, logGroupName) : trailGroupsByName.get(logGroupName)) ??
         unknown(`the ARN of log group ${logGroupName}: the plan's region and account are not known (give --account)`)
     } else {
       logGroupKey = reference ?? logGroupName ?? unknown(`${instance.address}.log_group_name`)
@@ -183,8 +183,8 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
       const resource: Planned = {instance: trail, type: 'aws_cloudtrail', attributes: isUnknown(attributes) ? {} : attributes}
       const arn = isUnknown(attributes) ? attributes : asText(attributes.cloud_watch_logs_group_arn)
       if (typeof arn === 'string') {
-        const match = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:([^:]+)(?::\*)?$/.exec(arn)
-        return match ? groupsByName.get(match[1] as string) : undefined
+        const group = logGroupOfArn(arn)
+        return group ? groupsByName.get(group.name) : undefined
       }
       const [only, ...more] = referenced(resource, 'cloud_watch_logs_group_arn', LOG_GROUP, groups)
       return more.length === 0 ? only : undefined
