@@ -2,6 +2,8 @@ import {DEFAULT_LIMITS} from '../model/limits.js'
 import type {Diagnostic} from '../model/types.js'
 import {locateConfigParam, locateInConfig} from './config.js'
 import type {ParamSpec, Policy, TrailgateConfig} from './types.js'
+import {compileFilterPattern} from './filter-pattern.js'
+import {monitorParam} from './params.js'
 import {parseCidr} from './pattern/cidr.js'
 import {describeValue, didYouMean} from './schema-errors.js'
 import {dict, own} from '../util/dict.js'
@@ -100,16 +102,19 @@ export function resolveParams(
 ): {values: Record<string, unknown>; diagnostics: Diagnostic[]} {
   const values = dict<unknown>()
   const diagnostics: Diagnostic[] = []
+  const pattern = monitorParam(policy.monitor)
   for (const [name, spec] of Object.entries(policy.params)) {
     const label = `param '${name}' of policy '${policy.id}'`
+    // The param a monitor clause names is a filter pattern: one that does not parse is refused here, where it was given.
+    const problemOf = (param: ParamSpec, value: unknown): string | undefined => checkParamValue(param, value) ?? (name === pattern ? filterPatternProblem(value) : undefined)
     if (spec.default !== undefined) values[name] = spec.default
     if (fromConfig && Object.hasOwn(fromConfig, name)) {
-      const problem = checkParamValue(spec, fromConfig[name])
+      const problem = problemOf(spec, fromConfig[name])
       if (problem) diagnostics.push({severity: 'error', code: PARAM_CODE, message: `${label} ${problem}`, ...locateConfigParam(fromConfig, name)})
       else values[name] = fromConfig[name]
     }
     if (fromFlags && Object.hasOwn(fromFlags, name)) {
-      const problem = checkParamValue(spec, fromFlags[name])
+      const problem = problemOf(spec, fromFlags[name])
       if (problem) diagnostics.push({severity: 'error', code: PARAM_CODE, message: `--param ${policy.id}.${name}: ${label} ${problem}`})
       else values[name] = fromFlags[name]
     }
@@ -124,6 +129,15 @@ export function resolveParams(
     }
   }
   return {values, diagnostics}
+}
+
+function filterPatternProblem(value: unknown): string | undefined {
+  try {
+    compileFilterPattern(String(value))
+    return undefined
+  } catch (error) {
+    return `is not a CloudWatch Logs filter pattern: ${(error as Error).message}`
+  }
 }
 
 /** Overrides must name a loaded policy and one of its params; a typo would otherwise change nothing, silently. */
