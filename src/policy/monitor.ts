@@ -52,7 +52,7 @@ export function decideMonitor(document: AccountDocument, reference: string): Mon
       unknowns.push(`a trail is not known (${why(trail)})`)
       return
     }
-    const verdict = qualifies(trail)
+    const verdict = qualifies(trail, groups.some((group) => group.Trails.includes(position)))
     if (verdict.value === true) qualifying.add(position)
     else if (verdict.value === 'unknown') unknowns.push(verdict.why)
   })
@@ -71,15 +71,18 @@ export function decideMonitor(document: AccountDocument, reference: string): Mon
   return {status: 'fail', reasons: decisions.flatMap((d) => d.reasons), paths: decisions.flatMap((d) => d.paths)}
 }
 
-/** A trail whose log group counts: the account's own, multi-region, logging, all management events, nothing excluded. */
-function qualifies(trail: TrailDocument): {value: Truth; why: string} {
+/**
+ * A trail whose log group counts: the account's own, multi-region, logging, all management events,
+ * nothing excluded, delivering to a log group (the join lists it there, even when its ARN is unknown).
+ */
+function qualifies(trail: TrailDocument, delivers: boolean): {value: Truth; why: string} {
   const label = nameOf(trail.Name, nameOf(trail.TrailARN, 'a trail'))
   const conditions: [unknown, (value: unknown) => boolean, string][] = [
     [trail.IsMultiRegionTrail, (v) => v === true, 'multi-region'],
     [trail.Status?.IsLogging, (v) => v === true, 'logging'],
     [trail.Facts.ManagementEvents, (v) => v === 'ReadWrite', 'all management events'],
     [trail.Facts.ExcludesManagementEventSources, (v) => v === false, 'no excluded event sources'],
-    [trail.CloudWatchLogsLogGroupArn, (v) => v !== undefined, 'a CloudWatch Logs log group'],
+    [delivers, (v) => v === true, 'a CloudWatch Logs log group'],
   ]
   const open: string[] = []
   for (const [value, holds, what] of conditions) {
@@ -94,7 +97,8 @@ function qualifies(trail: TrailDocument): {value: Truth; why: string} {
 function decideGroup(group: MonitoredLogGroup, path: string, reference: string): MonitorDecision {
   const groupName = nameOf(group.LogGroupName, group.LogGroupKey)
   const filters = group.MetricFilters
-  if (isUnknown(filters)) return {status: 'unknown', reasons: [`the metric filters of log group ${groupName} are not known: ${why(filters)}`], paths: []}
+  // The join's reason names the log group already.
+  if (isUnknown(filters)) return {status: 'unknown', reasons: [why(filters)], paths: []}
   const entries: FilterEntry[] = []
   const unknownPatterns: string[] = []
   const unparsed: string[] = []

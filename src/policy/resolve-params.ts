@@ -12,20 +12,24 @@ import {parseYamlDocument, YamlDepthError} from '../util/yaml-document.js'
 
 const PARAM_CODE = 'policy-param'
 
+/** `--param policy-id.name=value` split at its first `=` and the first `.` before it, the value as written. */
+export function splitParamFlag(flag: string): {policy: string; name: string; text: string} | undefined {
+  const equals = flag.indexOf('=')
+  if (equals < 0) return undefined
+  const target = flag.slice(0, equals).trim()
+  const dot = target.indexOf('.')
+  if (dot <= 0 || dot === target.length - 1) return undefined
+  return {policy: target.slice(0, dot), name: target.slice(dot + 1), text: flag.slice(equals + 1)}
+}
+
 /**
  * Reads `--param policy-id.name=value`; the value is YAML, so `4`, `true` and `[a, b]` keep their types.
  * The error does not repeat the flag: callers say which flag it was about.
  */
 export function parseParamFlag(flag: string): {policy: string; name: string; value: unknown} | {error: string} {
-  const usage = `expected policy-id.name=value, got '${flag}'`
-  const equals = flag.indexOf('=')
-  if (equals < 0) return {error: usage}
-  const target = flag.slice(0, equals).trim()
-  const dot = target.indexOf('.')
-  if (dot <= 0 || dot === target.length - 1) return {error: usage}
-  const policy = target.slice(0, dot)
-  const name = target.slice(dot + 1)
-  const text = flag.slice(equals + 1)
+  const split = splitParamFlag(flag)
+  if (!split) return {error: `expected policy-id.name=value, got '${flag}'`}
+  const {policy, name, text} = split
   let document
   try {
     document = parseYamlDocument(text, {}, DEFAULT_LIMITS.maxDepth)
