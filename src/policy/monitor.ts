@@ -156,6 +156,23 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
   return {status: 'fail', reasons: [`${where}, filter ${by} is narrower than the reference: it ${what}${detail}${add}${also}`, ...unparsed], paths: partial.used.map((entry) => entry.path)}
 }
 
+/**
+ * Accounts of one organization usually carry the same filters, and every policy compares each filter
+ * of a group: a verdict is kept for the rest of the run (bounded, oldest dropped first).
+ */
+const verdicts = new Map<string, CoverageVerdict>()
+const MAX_KEPT_VERDICTS = 4096
+
+function compare(reference: string, deployed: readonly string[]): CoverageVerdict {
+  const key = JSON.stringify([reference, ...deployed])
+  const known = verdicts.get(key)
+  if (known) return known
+  const verdict = compareFilterPatterns(reference, deployed)
+  if (verdicts.size >= MAX_KEPT_VERDICTS) verdicts.delete(verdicts.keys().next().value as string)
+  verdicts.set(key, verdict)
+  return verdict
+}
+
 const covers = (verdict: CoverageVerdict): boolean => verdict.relation !== 'narrower' && !verdict.matchesNothing
 
 function noisier(verdict: CoverageVerdict, patterns: readonly string[]): string {
@@ -179,7 +196,16 @@ function sampleText(sample: Record<string, unknown>, patterns: readonly string[]
  */
 function covering(reference: string, entries: readonly FilterEntry[]): {verdict: CoverageVerdict; used: FilterEntry[]} | undefined {
   if (entries.length === 0) return undefined
-  const singles = entries.map((entry) => ({entry, verdict: compareFilterPatterns(reference, [entry.pattern])}))
+  // Filters reading the reference's own fields are tried first, so an equivalent one usually ends the search at once.
+  const fields = new Set(compileFilterPattern(reference).selectors)
+  const shared = (entry: FilterEntry): number => compileFilterPattern(entry.pattern).selectors.filter((selector) => fields.has(selector)).length
+  const ordered = entries.map((entry) => ({entry, shared: shared(entry)})).sort((a, b) => b.shared - a.shared)
+  const singles: {entry: FilterEntry; verdict: CoverageVerdict}[] = []
+  for (const {entry} of ordered) {
+    const verdict = compare(reference, [entry.pattern])
+    if (verdict.relation === 'equivalent' && !verdict.matchesNothing) return {verdict, used: [entry]}
+    singles.push({entry, verdict})
+  }
   const whole = singles.filter(({verdict}) => covers(verdict)).sort((a, b) => a.verdict.extra.count - b.verdict.extra.count)[0]
   if (whole) return {verdict: whole.verdict, used: [whole.entry]}
   const contributing = singles.filter(({verdict}) => !verdict.matchesNothing && verdict.missed.count < verdict.referenceMatches)
@@ -189,7 +215,7 @@ function covering(reference: string, entries: readonly FilterEntry[]): {verdict:
   }
   if (contributing.length === 1) return {verdict: contributing[0]!.verdict, used: [contributing[0]!.entry]}
   const used = contributing.map(({entry}) => entry)
-  return {verdict: compareFilterPatterns(reference, used.map((entry) => entry.pattern)), used}
+  return {verdict: compare(reference, used.map((entry) => entry.pattern)), used}
 }
 
 /** From a filter to a person: its best alarm (actions enabled, a topic with a subscriber). */
