@@ -208,15 +208,30 @@ function covering(reference: string, entries: readonly FilterEntry[]): {verdict:
   }
   const whole = singles.filter(({verdict}) => covers(verdict)).sort((a, b) => a.verdict.extra.count - b.verdict.extra.count)[0]
   if (whole) return {verdict: whole.verdict, used: [whole.entry]}
-  const contributing = singles.filter(({verdict}) => !verdict.matchesNothing && verdict.missed.count < verdict.referenceMatches)
-  if (contributing.length === 0) {
-    const first = singles[0]!
-    return {verdict: first.verdict, used: [first.entry]}
+  const contributing = singles.filter(({verdict}) => !verdict.matchesNothing && verdict.missed.count < verdict.referenceMatches).sort((x, y) => missedShare(x.verdict) - missedShare(y.verdict))
+  const best = contributing[0] ?? singles[0]!
+  if (contributing.length <= 1) return {verdict: best.verdict, used: [best.entry]}
+  // Grow a union from the best filter, adding the one that leaves the least missed, until it covers.
+  const used = [best.entry]
+  let verdict = best.verdict
+  const rest = contributing.slice(1).map(({entry}) => entry)
+  while (rest.length > 0 && !covers(verdict)) {
+    const tries = rest.map((candidate) => ({candidate, verdict: compare(reference, [...used, candidate].map((entry) => entry.pattern))}))
+    const pick = tries.sort((x, y) => missedShare(x.verdict) - missedShare(y.verdict))[0]!
+    if (missedShare(pick.verdict) >= missedShare(verdict)) break
+    used.push(pick.candidate)
+    rest.splice(rest.indexOf(pick.candidate), 1)
+    verdict = pick.verdict
   }
-  if (contributing.length === 1) return {verdict: contributing[0]!.verdict, used: [contributing[0]!.entry]}
-  const used = contributing.map(({entry}) => entry)
-  return {verdict: compare(reference, used.map((entry) => entry.pattern)), used}
+  if (covers(verdict)) return {verdict, used}
+  const all = contributing.map(({entry}) => entry)
+  const union = compare(reference, all.map((entry) => entry.pattern))
+  if (covers(union)) return {verdict: union, used: all}
+  // Nothing covers: the best single filter says most plainly what is missing (other filters' fields would blur it).
+  return {verdict: best.verdict, used: [best.entry]}
 }
+
+const missedShare = (verdict: CoverageVerdict): number => (verdict.referenceMatches === 0 ? 1 : verdict.missed.count / verdict.referenceMatches)
 
 /** From a filter to a person: its best alarm (actions enabled, a topic with a subscriber). */
 function chainOf(filter: MonitoredFilter, path: string): Chain {

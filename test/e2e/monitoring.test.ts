@@ -115,3 +115,57 @@ describe('policies test', () => {
     expect(wrong.stdout + wrong.stderr).toContain('expected pass, got fail')
   })
 })
+
+describe('the CIS monitoring policies on a snapshot with its monitoring (version 2)', () => {
+  const GROUP = 'aws-cloudtrail-logs-main'
+  const GROUP_ARN = `arn:aws:logs:us-east-1:111122223333:log-group:${GROUP}`
+  const TOPIC = 'arn:aws:sns:us-east-1:111122223333:security-alerts'
+
+  /** Every policy's reference pattern (the CIS filter of v4.0 and later) deployed as CIS writes it, each with an alarm and a subscribed topic. */
+  function snapshot(patterns: Record<string, string>): string {
+    const document = JSON.parse(readFileSync(SNAPSHOT, 'utf8')) as {version: number; accounts: Record<string, unknown>[]}
+    document.version = 2
+    const ids = Object.keys(patterns)
+    document.accounts[0]!.monitoring = {
+      metricFilters: ids.map((id) => ({filterName: id, logGroupName: GROUP, region: 'us-east-1', filterPattern: patterns[id], metricTransformations: [{metricName: id, metricNamespace: 'CISBenchmark', metricValue: '1'}]})),
+      alarms: ids.map((id) => ({AlarmName: `${id}-alarm`, region: 'us-east-1', MetricName: id, Namespace: 'CISBenchmark', ActionsEnabled: true, AlarmActions: [TOPIC]})),
+      topics: [{TopicArn: TOPIC, region: 'us-east-1', Subscriptions: [{SubscriptionArn: `${TOPIC}:0b1f`, Protocol: 'email', Endpoint: 'security@example.com', Owner: '111122223333', TopicArn: TOPIC}]}],
+      listed: {logGroups: [GROUP_ARN], alarmRegions: ['us-east-1'], topics: [TOPIC]},
+      gaps: [],
+    }
+    const file = join(work, `v2-${Object.values(patterns).join('').length}-${ids.length}.json`)
+    writeFileSync(file, JSON.stringify(document, null, 2))
+    return file
+  }
+
+  const references = Object.fromEntries(
+    MONITORING.map((id) => {
+      const text = readFileSync(join(ROOT, 'policies', 'trail', `${id}.yaml`), 'utf8')
+      const match = /^ {4}default: '(.*)'$/m.exec(text)
+      return [id, match![1]!.replaceAll("''", "'")]
+    }),
+  )
+
+  it('pass all fifteen when the CIS filters are deployed with alarms and a subscribed topic, naming the filter and alarm with --verbose', () => {
+    const file = snapshot(references)
+    const {status, report: r} = report([file])
+    expect(status).toBe(0)
+    expect(monitoringResults(r).map((result) => `${result.policy} ${result.status}`)).toEqual(MONITORING.map((id) => `${id} pass`))
+    const text = trailgate(['check', file, '--only', 'cis-monitoring-root-usage', '--verbose']).stdout
+    expect(text).toContain(`covered on log group ${GROUP} by filter 'cis-monitoring-root-usage' (alarm 'cis-monitoring-root-usage-alarm', topic ${TOPIC} with 1 subscriber)`)
+  })
+
+  it('fail the one control whose filter misses an event name, saying what to add, at the filter in the snapshot', () => {
+    const older = '{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }'
+    const file = snapshot({...references, 'cis-monitoring-security-group-changes': older})
+    const {status, report: r} = report([file])
+    expect(status).toBe(1)
+    const failed = monitoringResults(r).filter((result) => result.status !== 'pass')
+    expect(failed.map((result) => `${result.policy} ${result.status}`)).toEqual(['cis-monitoring-security-group-changes fail'])
+    expect(failed[0]!.message).toContain('misses ModifySecurityGroupRules; add ($.eventName = ModifySecurityGroupRules)')
+    const lines = readFileSync(file, 'utf8').split('\n')
+    const filterLine = lines.findIndex((line) => line.includes('"filterName": "cis-monitoring-security-group-changes"')) + 1
+    expect(failed[0]!.location?.file).toBe(file.startsWith(ROOT) ? file.slice(ROOT.length + 1) : failed[0]!.location?.file)
+    expect(Math.abs(failed[0]!.location!.line - filterLine)).toBeLessThanOrEqual(1)
+  })
+})
