@@ -87,7 +87,7 @@ export function evaluate(inventory: Inventory, policies: Policy[], options: Eval
         status: judgement.status,
         message: judgement.message,
         subject: refOf(subject),
-        location: locateResult(subject, judgement.details, trailsById),
+        location: locateResult(subject, [...(judgement.at ?? []), ...judgement.details.map((detail) => detail.path)], trailsById),
         ...logicalOf(subject),
         ...(judgement.details.length > 0 ? {details: judgement.details} : {}),
         ...(judgement.status === 'fail' ? {remediation: subjectRemediation(policy, subject, compiled.params)} : {}),

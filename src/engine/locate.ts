@@ -1,4 +1,4 @@
-import type {Detail, Location, Subject, TrailSubject} from '../model/types.js'
+import type {Location, Subject, TrailSubject} from '../model/types.js'
 import {own} from '../util/dict.js'
 
 /** Facts are computed, so a failing fact points at the fields it was computed from. */
@@ -14,11 +14,11 @@ const FACT_SOURCES: Record<string, string[]> = {
 /**
  * Where a person should look for a result: the offending property when the subject came from a file
  * that says where it is, else the subject itself. For region and account subjects, a failure inside
- * `Trails.N` points at that trail.
+ * `Trails.N` points at that trail. `paths` are document paths, most telling first.
  */
-export function locateResult(subject: Subject<object>, details: Detail[], trailsById: Map<string, TrailSubject>): Location | undefined {
-  for (const detail of details) {
-    const nested = /^Trails\.(\d+)\.(.+)$/.exec(detail.path)
+export function locateResult(subject: Subject<object>, paths: string[], trailsById: Map<string, TrailSubject>): Location | undefined {
+  for (const path of paths) {
+    const nested = /^Trails\.(\d+)\.(.+)$/.exec(path)
     if (nested && (subject.type === 'region' || subject.type === 'account')) {
       const position = Number(nested[1])
       const trails = (subject.document as {Trails?: {TrailARN?: unknown}[]}).Trails
@@ -29,7 +29,7 @@ export function locateResult(subject: Subject<object>, details: Detail[], trails
       if (trail) return fieldLocation(trail, nested[2]) ?? trail.provenance.location
       continue
     }
-    const found = fieldLocation(subject, detail.path)
+    const found = fieldLocation(subject, path)
     if (found) return found
   }
   return subject.provenance.location

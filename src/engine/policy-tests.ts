@@ -2,6 +2,7 @@ import {compileEventPolicy} from '../events/event-policy.js'
 import {RecordJudge} from '../events/judge-record.js'
 import {assemble} from '../inputs/index.js'
 import {emptyReaderOutput, type ReadOptions, type ReaderOutput, type TrailEvidence} from '../inputs/types.js'
+import type {AlarmEvidence, MetricFilterEvidence, MonitoringEvidence, MonitoringGap, MonitoringScope, TopicEvidence} from '../model/monitoring.js'
 import type {Diagnostic, Inventory, Result, Subject, TrailDocument} from '../model/types.js'
 import {resolveParams} from '../policy/resolve-params.js'
 import {loadPolicyTests, testsFileFor} from '../policy/tests-file.js'
@@ -133,7 +134,28 @@ function evidenceOf(type: 'trail' | 'region' | 'account', testCase: PolicyTestCa
   }
   const regions = Array.isArray(raw.Regions) ? raw.Regions.map(String) : []
   output.coverage.push({account, regions})
+  if (raw.MonitoringEvidence !== undefined) output.monitoring = monitoringEvidenceOf(raw.MonitoringEvidence, testCase)
   return {output, options, pick: (inventory) => inventory.accounts.find((a) => a.id === account)}
+}
+
+/**
+ * A case's `MonitoringEvidence` (`metricFilters`, `alarms`, `topics` as readers produce them, without
+ * provenance) as a reader's output. Without `scopes`, the case lists everything: every filter, every
+ * alarm and each topic's subscriptions, so what it leaves out is absent.
+ */
+function monitoringEvidenceOf(raw: unknown, testCase: PolicyTestCase): MonitoringEvidence {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('MonitoringEvidence must be an object with metricFilters, alarms, topics and optionally scopes and gaps')
+  const given = raw as Partial<Record<keyof MonitoringEvidence, Doc[]>>
+  const provenance = {kind: 'trailgate/snapshot' as const, location: testCase.location}
+  const list = (key: keyof MonitoringEvidence): Doc[] => (Array.isArray(given[key]) ? given[key] : [])
+  const topics = list('topics').map((topic) => ({...topic, topicKey: String(topic.topicKey ?? topic.TopicArn), provenance}) as unknown as TopicEvidence)
+  return {
+    metricFilters: list('metricFilters').map((filter) => ({...filter, provenance}) as unknown as MetricFilterEvidence),
+    alarms: list('alarms').map((alarm) => ({...alarm, provenance}) as unknown as AlarmEvidence),
+    topics,
+    scopes: given.scopes !== undefined ? (list('scopes') as unknown as MonitoringScope[]) : [{what: 'metric-filters'}, {what: 'alarms'}, ...topics.map((topic) => ({what: 'subscriptions' as const, topicKey: topic.topicKey}))],
+    gaps: list('gaps') as unknown as MonitoringGap[],
+  }
 }
 
 function containsFacts(subject: Doc): boolean {

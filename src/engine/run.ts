@@ -7,7 +7,7 @@ import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
 import type {Diagnostic, InputRecord, Inventory} from '../model/types.js'
 import {loadConfig} from '../policy/config.js'
 import {loadPolicies} from '../policy/load.js'
-import {checkParamTargets, parseParamFlag, resolveParams} from '../policy/resolve-params.js'
+import {checkParamTargets, parseParamFlag, resolveParams, splitParamFlag} from '../policy/resolve-params.js'
 import type {Policy, TrailgateConfig} from '../policy/types.js'
 import type {Report} from './report-types.js'
 import {displayPath} from '../util/paths.js'
@@ -81,8 +81,13 @@ export function preparePolicies(options: PolicyOptions): PreparedPolicies {
 
   const flagValues = dict<Record<string, unknown>>()
   const flagTargets: {policy: string; name: string}[] = []
+  const byId = new Map(loaded.policies.map((policy) => [policy.id, policy]))
   for (const flag of options.params ?? []) {
-    const parsed = parseParamFlag(flag)
+    const asYaml = parseParamFlag(flag)
+    const split = splitParamFlag(flag)
+    // A string param whose value YAML reads as something else takes it as written: a filter pattern `{ … }` is no mapping.
+    const asText = split && byId.get(split.policy)?.params[split.name]?.type === 'string' && !('value' in asYaml && typeof asYaml.value === 'string')
+    const parsed = asText ? {policy: split.policy, name: split.name, value: split.text} : asYaml
     if ('error' in parsed) {
       diagnostics.push({severity: 'error', code: 'param-flag', message: `--param ${flag}: ${parsed.error}`})
       continue

@@ -10,6 +10,7 @@ import {
   type TrailDocument,
   type TrailSubject,
 } from '../model/types.js'
+import {mergeMonitoringEvidence} from '../model/monitoring-view.js'
 import {buildViews, type Coverage} from '../model/views.js'
 import {parseTrailArn} from './arn.js'
 import {resolveAccount} from './account.js'
@@ -72,7 +73,8 @@ export function assembleEntries(entries: AssemblyEntry[], options: ReadOptions):
   if (options.regions?.length) {
     for (const owner of account.evidenceAccounts) coverage.push({account: owner, regions: options.regions})
   }
-  const views = buildViews(subjects, coverage)
+  const monitoring = mergeMonitoringEvidence(entries.flatMap((entry) => (entry.output?.monitoring ? [entry.output.monitoring] : [])))
+  const views = buildViews(subjects, coverage, monitoring)
 
   // Baseline trails are the account as it is: they count in views, but the change under review is what is judged.
   inventory.trails = subjects.filter((subject) => !baselineOnly.has(subject.id))

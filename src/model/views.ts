@@ -1,3 +1,5 @@
+import {emptyMonitoringEvidence, type MonitoringEvidence} from './monitoring.js'
+import {joinMonitoring} from './monitoring-view.js'
 import {isUnknown, unknown} from './types.js'
 import type {
   AccountSubject,
@@ -59,8 +61,9 @@ export interface Coverage {
  * home region) and organization trails (multi-region ones everywhere, others in their home region).
  * Organization trails are taken to belong to the organization of every account in the evidence.
  * Regions judged: those the coverage names, the visible trails' home regions and `regionTrails` keys.
+ * Each account's `Monitoring` joins the monitoring evidence to the log groups its trails deliver to.
  */
-export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regions: RegionSubject[]; accounts: AccountSubject[]} {
+export function buildViews(trails: TrailSubject[], coverage: Coverage[], monitoring: MonitoringEvidence = emptyMonitoringEvidence()): {regions: RegionSubject[]; accounts: AccountSubject[]} {
   const byAccount = mergeCoverage(coverage)
   for (const trail of trails) {
     if (trail.account && !isOrganizationTrail(trail) && !byAccount.has(trail.account)) byAccount.set(trail.account, emptyCoverage(trail.account))
@@ -114,6 +117,12 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
     const noneRead = unreadRegions.length > 0 && accountTrails.length === 0 && unreadRegions.length === sortedRegions.length
     // A trail homed in a region that could not be listed is unseen, not absent: it stands in the list as unknown.
     const unseen = unreadRegions.map((region) => unknown(`not read: the trails homed in ${region} (${covered.unread.get(region)})`))
+    const joined = joinMonitoring(
+      visible.map((trail, position) => ({document: accountTrails[position] as TrailDocument, label: trail.label, ...(trail.provenance.logGroupKey ? {logGroupKey: trail.provenance.logGroupKey} : {})})),
+      monitoring,
+    )
+    const base = covered.provenance ?? firstProvenance(visible) ?? {kind: 'aws-cli/describe-trails' as const}
+    const fields = {...base.fields, ...joined.fields}
     accounts.push({
       type: 'account',
       id: account,
@@ -130,8 +139,9 @@ export function buildViews(trails: TrailSubject[], coverage: Coverage[]): {regio
           MultiRegionTrailCount: accountTrails.filter((trail) => trail.IsMultiRegionTrail === true).length,
           LoggingTrailCount: accountTrails.filter((trail) => trail.Status?.IsLogging === true).length,
         },
+        Monitoring: joined.view,
       },
-      provenance: {...(covered.provenance ?? firstProvenance(visible) ?? {kind: 'aws-cli/describe-trails'}), trails: visible.map((trail) => trail.id)},
+      provenance: {...base, ...(Object.keys(fields).length > 0 ? {fields} : {}), trails: visible.map((trail) => trail.id)},
     })
   }
   return {regions, accounts}

@@ -1,7 +1,9 @@
-import type {Detail, Subject, SubjectType} from '../model/types.js'
+import type {AccountDocument, Detail, Subject, SubjectType} from '../model/types.js'
 import {filterPatternClause} from './filter-clause.js'
+import {compileFilterPattern} from './filter-pattern.js'
 import {describeDetails, describeUnknowns, keptDetails} from './message.js'
-import {substituteParams} from './params.js'
+import {decideMonitor, type MonitorDecision} from './monitor.js'
+import {monitorPattern, substituteParams} from './params.js'
 import {compilePattern, type LeafReport, type MatchResult, type Truth} from './pattern.js'
 import {renderTemplate} from './template.js'
 import type {Clause, Policy} from './types.js'
@@ -18,6 +20,8 @@ export interface CompiledPolicy {
   unless: ClauseMatcher[]
   require: ClauseMatcher[]
   forbid: ClauseMatcher[]
+  /** The reference filter pattern of a `monitor` clause, params substituted and parsed. */
+  monitor?: string
 }
 
 /**
@@ -33,12 +37,19 @@ export function compilePolicy(policy: Policy, params: Record<string, unknown>): 
     unless: policy.unless.map(compileClause),
     require: policy.require.map(compileClause),
     forbid: policy.forbid.map(compileClause),
+    ...(policy.monitor !== undefined ? {monitor: compiledMonitor(policy.monitor, params)} : {}),
   }
+}
+
+function compiledMonitor(monitor: string, params: Record<string, unknown>): string {
+  const pattern = monitorPattern(monitor, params)
+  compileFilterPattern(pattern)
+  return pattern
 }
 
 export type Judgement =
   | {applicable: false; exemptedBy?: 'when' | 'unless'}
-  | {applicable: true; status: 'pass' | 'fail' | 'unknown'; details: Detail[]; message: string}
+  | {applicable: true; status: 'pass' | 'fail' | 'unknown'; details: Detail[]; message: string; /** Document paths to point the result at, before the details' own. */ at?: string[]}
 
 const andTruth = (values: Truth[]): Truth => (values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true)
 const orTruth = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false)
@@ -67,6 +78,10 @@ export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judge
   const violated = requireResults.some((r) => r.value === false) || forbidResults.some((r) => r.value === true)
   const undecided = [...requireResults, ...forbidResults].filter((r) => r.value === 'unknown')
   const applicabilityUnknown = applies === 'unknown' || exempt === 'unknown'
+  if (compiled.monitor !== undefined && subject.type === 'account') {
+    const decision = decideMonitor(subject.document as AccountDocument, compiled.monitor)
+    if (!violated && undecided.length === 0) return monitorJudgement(compiled, subject, applicabilityUnknown && decision.status === 'fail' ? {...decision, status: 'unknown'} : decision)
+  }
 
   if (violated && !applicabilityUnknown) {
     return {applicable: true, status: 'fail', details: keptDetails(failed), message: failMessage(compiled, subject, requireFailures, forbidMatches)}
@@ -76,6 +91,15 @@ export function judge(compiled: CompiledPolicy, subject: Subject<object>): Judge
     return {applicable: true, status: 'unknown', details: keptDetails(unknownLeaves), message: unknownMessage(compiled, subject, unknownLeaves)}
   }
   return {applicable: true, status: 'pass', details: [], message: `${subjectNoun(subject.type)} ${subject.label} meets: ${compiled.policy.title}.`}
+}
+
+function monitorJudgement(compiled: CompiledPolicy, subject: Subject<object>, decision: MonitorDecision): Judgement {
+  const reasons = `${decision.reasons.join('; ')}.`
+  const message =
+    decision.status === 'pass' ? `${subjectNoun(subject.type)} ${subject.label} meets: ${compiled.policy.title}: ${reasons}`
+    : decision.status === 'unknown' ? `${subjectNoun(subject.type)} ${subject.label}: "${compiled.policy.title}" cannot be decided: ${reasons}`
+    : `${withoutFinalStop(compiled.policy.message ? renderTemplate(compiled.policy.message, templateDocument(subject), compiled.params) : `${subjectNoun(subject.type)} ${subject.label} does not meet: ${compiled.policy.title}`)}: ${reasons}`
+  return {applicable: true, status: decision.status, details: [], message, at: decision.paths}
 }
 
 function failMessage(compiled: CompiledPolicy, subject: Subject<object>, requireFailures: Detail[], forbidMatches: Detail[]): string {

@@ -78,12 +78,13 @@ export function loadPolicyFile(file: string, options: {builtin: boolean; display
   if (!isRecord(document.value)) return {diagnostics}
   const raw = document.value
 
-  if (raw.require === undefined && raw.forbid === undefined) {
-    diagnostics.push(at(document, [], 'a policy needs at least one of \'require\' or \'forbid\'', SCHEMA_CODE, true))
+  if (raw.require === undefined && raw.forbid === undefined && raw.monitor === undefined) {
+    diagnostics.push(at(document, [], 'a policy needs at least one of \'require\', \'forbid\' or \'monitor\'', SCHEMA_CODE, true))
   }
   const params = validParams(raw.params)
   appendAll(diagnostics, checkParamSpecs(document, raw.params))
   appendAll(diagnostics, checkClauses(document, raw, params))
+  if (typeof raw.monitor === 'string') appendAll(diagnostics, checkMonitor(document, raw.monitor, raw.subject, params))
 
   if (typeof raw.id === 'string') {
     const stem = basename(file, extname(file))
@@ -360,6 +361,27 @@ function checkFilterPattern(document: PositionedDocument, path: PathSegment[], t
   }
 }
 
+/**
+ * `monitor` is an account policy's filter pattern, written out or as exactly `${name}` of a string
+ * param: the pattern (the param's default) must parse, and its selectors must be record fields.
+ */
+function checkMonitor(document: PositionedDocument, monitor: string, subject: unknown, params: Record<string, ParamSpec>): Diagnostic[] {
+  if (subject !== 'account' && isSubjectType(subject)) return [at(document, ['monitor'], `monitor: only account policies judge CloudWatch monitoring (this policy's subject is ${subject})`, SCHEMA_CODE)]
+  const reference = PARAM_REFERENCE.exec(monitor)
+  if (!reference) {
+    if (monitor.includes('${')) return [at(document, ['monitor'], `monitor: '${monitor}' is not replaced; a param is used as the whole value, exactly '\${name}'`, PATTERN_CODE)]
+    return checkFilterPattern(document, ['monitor'], monitor)
+  }
+  const name = reference[1]!
+  const spec = params[name]
+  if (!spec) {
+    const declared = Object.keys(params)
+    return [at(document, ['monitor'], `monitor: unknown param '${name}' (${declared.length === 0 ? 'the policy declares no params' : `declared params: ${declared.join(', ')}`})`, PATTERN_CODE)]
+  }
+  if (spec.type !== 'string') return [at(document, ['params', name, 'type'], `params.${name}: monitor uses it as a filter pattern, so its type must be string`, SCHEMA_CODE)]
+  return typeof spec.default === 'string' ? checkFilterPattern(document, ['params', name, 'default'], spec.default) : []
+}
+
 function checkPattern(document: PositionedDocument, path: PathSegment[], pattern: Pattern, params: Record<string, ParamSpec>): Diagnostic[] {
   const diagnostics: Diagnostic[] = []
   const references = paramReferences(pattern, path)
@@ -451,6 +473,7 @@ function normalize(raw: Record<string, unknown>, document: PositionedDocument, f
     source: {file, builtin, locations: Object.fromEntries(located)},
   }
   if (typeof raw.message === 'string') policy.message = raw.message
+  if (typeof raw.monitor === 'string') policy.monitor = raw.monitor
   return policy
 }
 

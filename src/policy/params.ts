@@ -7,6 +7,20 @@ import {appendAll} from '../util/arrays.js'
 
 const REFERENCE = /^\$\{([^{}]+)\}$/
 
+/** The param an account policy's `monitor` names as `${name}`, when it names one. */
+export function monitorParam(monitor: string | undefined): string | undefined {
+  return monitor === undefined ? undefined : REFERENCE.exec(monitor)?.[1]
+}
+
+/** The filter pattern of a `monitor` clause with its param substituted. */
+export function monitorPattern(monitor: string, values: Record<string, unknown>): string {
+  const name = monitorParam(monitor)
+  if (name === undefined) return monitor
+  const value = values[name]
+  if (typeof value !== 'string') throw new PatternError(`monitor: param '${name}' has no string value`, ['monitor'])
+  return value
+}
+
 /** Operators that take one string; a list param gives one matcher per element. */
 const SINGLE_VALUE_OPERATORS = new Set(['cidr', 'prefix', 'suffix', 'wildcard', 'equals-ignore-case'])
 

@@ -2,6 +2,8 @@ import {DEFAULT_LIMITS} from '../model/limits.js'
 import type {Diagnostic} from '../model/types.js'
 import {locateConfigParam, locateInConfig} from './config.js'
 import type {ParamSpec, Policy, TrailgateConfig} from './types.js'
+import {compileFilterPattern} from './filter-pattern.js'
+import {monitorParam} from './params.js'
 import {parseCidr} from './pattern/cidr.js'
 import {describeValue, didYouMean} from './schema-errors.js'
 import {dict, own} from '../util/dict.js'
@@ -10,20 +12,24 @@ import {parseYamlDocument, YamlDepthError} from '../util/yaml-document.js'
 
 const PARAM_CODE = 'policy-param'
 
+/** `--param policy-id.name=value` split at its first `=` and the first `.` before it, the value as written. */
+export function splitParamFlag(flag: string): {policy: string; name: string; text: string} | undefined {
+  const equals = flag.indexOf('=')
+  if (equals < 0) return undefined
+  const target = flag.slice(0, equals).trim()
+  const dot = target.indexOf('.')
+  if (dot <= 0 || dot === target.length - 1) return undefined
+  return {policy: target.slice(0, dot), name: target.slice(dot + 1), text: flag.slice(equals + 1)}
+}
+
 /**
  * Reads `--param policy-id.name=value`; the value is YAML, so `4`, `true` and `[a, b]` keep their types.
  * The error does not repeat the flag: callers say which flag it was about.
  */
 export function parseParamFlag(flag: string): {policy: string; name: string; value: unknown} | {error: string} {
-  const usage = `expected policy-id.name=value, got '${flag}'`
-  const equals = flag.indexOf('=')
-  if (equals < 0) return {error: usage}
-  const target = flag.slice(0, equals).trim()
-  const dot = target.indexOf('.')
-  if (dot <= 0 || dot === target.length - 1) return {error: usage}
-  const policy = target.slice(0, dot)
-  const name = target.slice(dot + 1)
-  const text = flag.slice(equals + 1)
+  const split = splitParamFlag(flag)
+  if (!split) return {error: `expected policy-id.name=value, got '${flag}'`}
+  const {policy, name, text} = split
   let document
   try {
     document = parseYamlDocument(text, {}, DEFAULT_LIMITS.maxDepth)
@@ -100,16 +106,19 @@ export function resolveParams(
 ): {values: Record<string, unknown>; diagnostics: Diagnostic[]} {
   const values = dict<unknown>()
   const diagnostics: Diagnostic[] = []
+  const pattern = monitorParam(policy.monitor)
   for (const [name, spec] of Object.entries(policy.params)) {
     const label = `param '${name}' of policy '${policy.id}'`
+    // The param a monitor clause names is a filter pattern: one that does not parse is refused here, where it was given.
+    const problemOf = (param: ParamSpec, value: unknown): string | undefined => checkParamValue(param, value) ?? (name === pattern ? filterPatternProblem(value) : undefined)
     if (spec.default !== undefined) values[name] = spec.default
     if (fromConfig && Object.hasOwn(fromConfig, name)) {
-      const problem = checkParamValue(spec, fromConfig[name])
+      const problem = problemOf(spec, fromConfig[name])
       if (problem) diagnostics.push({severity: 'error', code: PARAM_CODE, message: `${label} ${problem}`, ...locateConfigParam(fromConfig, name)})
       else values[name] = fromConfig[name]
     }
     if (fromFlags && Object.hasOwn(fromFlags, name)) {
-      const problem = checkParamValue(spec, fromFlags[name])
+      const problem = problemOf(spec, fromFlags[name])
       if (problem) diagnostics.push({severity: 'error', code: PARAM_CODE, message: `--param ${policy.id}.${name}: ${label} ${problem}`})
       else values[name] = fromFlags[name]
     }
@@ -124,6 +133,15 @@ export function resolveParams(
     }
   }
   return {values, diagnostics}
+}
+
+function filterPatternProblem(value: unknown): string | undefined {
+  try {
+    compileFilterPattern(String(value))
+    return undefined
+  } catch (error) {
+    return `is not a CloudWatch Logs filter pattern: ${(error as Error).message}`
+  }
 }
 
 /** Overrides must name a loaded policy and one of its params; a typo would otherwise change nothing, silently. */

@@ -54,6 +54,8 @@ export interface Policy {
   unless: Clause[]
   require: Clause[]
   forbid: Clause[]
+  /** Account policies: the filter pattern (or `${param}`) the trails' CloudWatch monitoring must alert on. */
+  monitor?: string
   message?: string
   disabled: boolean
   source: PolicySource

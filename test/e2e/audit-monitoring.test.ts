@@ -106,6 +106,10 @@ describe('trailgate audit collects CloudWatch monitoring from the local AWS endp
     expect(account?.monitoring?.gaps).toEqual([])
     expect(monitoringCalls(fake?.requests ?? [])).toEqual({'DescribeMetricFilters us-east-1': 1, 'DescribeAlarms us-east-1': 1, 'ListSubscriptionsByTopic us-east-1': 1})
     expect(live.report.notes.some((note) => / 0 throttled and retried/.test(note))).toBe(true)
+    // The CIS filters, each with an alarm and a confirmed subscriber: every monitoring control passes.
+    const monitoring = live.report.results.filter((r) => r.policy.startsWith('cis-monitoring-'))
+    expect(monitoring.map((r) => `${r.policy} ${r.status}`)).toEqual(monitoring.map((r) => `${r.policy} pass`))
+    expect(monitoring).toHaveLength(15)
 
     const replay = trailgate(['check', live.snapshotPath, '--format', 'json'])
     const replayed = JSON.parse(replay.stdout) as Report

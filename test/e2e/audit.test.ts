@@ -73,7 +73,10 @@ const oneAccount: FakeWorld = {
 describe('trailgate audit against a local AWS endpoint (real SDK on the wire, built CLI)', () => {
   it('audits one account and reports what it found, region by region', async () => {
     const {status, report} = await audit(oneAccount, 'AKIAONEACCOUNT', [])
-    expect(failing(report)).toEqual(['cloudwatch-logs-integration legacy', 'kms-encryption legacy', 'log-file-validation legacy'])
+    // The log group of the multi-region trail has no metric filter at all: each CIS monitoring control fails for the account.
+    const monitoring = ['config-changes', 'console-login-failures', 'console-login-without-mfa', 'iam-policy-changes', 'kms-key-disable-or-deletion', 'network-acl-changes', 'network-gateway-changes', 'organizations-changes', 'root-usage', 'route-table-changes', 's3-bucket-policy-changes', 'security-group-changes', 'trail-changes', 'unauthorized-api-calls', 'vpc-changes']
+    expect(failing(report)).toEqual([...monitoring.map((topic) => `cis-monitoring-${topic} ${ACCOUNT}`), 'cloudwatch-logs-integration legacy', 'kms-encryption legacy', 'log-file-validation legacy'])
+    expect(report.results.find((r) => r.policy === 'cis-monitoring-root-usage')?.message).toContain('no metric filter on log group trail matches what the reference matches')
     expect(status).toBe(1)
     expect(report.command).toBe('audit')
     expect(report.inputs.map((i) => `${i.path} ${i.fate}`).sort()).toEqual([`aws://${ACCOUNT}/eu-west-1 read`, `aws://${ACCOUNT}/us-east-1 read`])

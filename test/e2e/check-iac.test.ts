@@ -118,7 +118,9 @@ describe('one trail, four ways: the same result for every built-in policy', () =
     expect(outcomes[form].length).toBeGreaterThanOrEqual(13)
   })
 
-  it('passes every built-in trail policy', () => {
-    expect(outcomes['AWS CLI evidence'].filter((line) => !line.endsWith(' pass'))).toEqual([])
+  it('passes every built-in trail policy; the monitoring ones are unknown, since the fixtures hold no metric filters', () => {
+    const notPassed = outcomes['AWS CLI evidence'].filter((line) => !line.endsWith(' pass'))
+    expect(notPassed.filter((line) => !/^cis-monitoring-[a-z0-9-]+ account unknown$/.test(line))).toEqual([])
+    expect(notPassed).toHaveLength(15)
   })
 })

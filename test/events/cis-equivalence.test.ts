@@ -4,9 +4,12 @@ import {describe, expect, it} from 'vitest'
 
 import {compileEventPolicy, quickVerdict} from '../../src/events/event-policy.js'
 import {compileFilterPattern} from '../../src/policy/filter-pattern.js'
-import {EVENT_POLICY_DIR, FIXTURES, allEventPolicies} from './helpers.js'
+import {loadPolicyFile} from '../../src/policy/load.js'
+import {EVENT_POLICY_DIR, FIXTURES, REPO_ROOT, allEventPolicies} from './helpers.js'
 
 interface FilterEntry {
+  /** The CIS monitoring policy whose reference pattern is the filter. */
+  monitoringPolicy: string
   filter: string
   relation: 'equivalent' | 'narrower'
   extraEventNames?: string[]
@@ -22,7 +25,16 @@ function asFilterSees(record: Rec, entry: FilterEntry): Rec {
   return {...record, userIdentity: {...identity, type: 'IAMUser'}}
 }
 
-const {$comment: _comment, ...filters} = JSON.parse(readFileSync(`${EVENT_POLICY_DIR}/cis-metric-filters.json`, 'utf8')) as Record<string, FilterEntry> & {$comment?: string}
+/** The CIS filter of each detection is the reference pattern of its monitoring policy: one copy, read from there. */
+function referencePattern(policyId: string): string {
+  const {policy, diagnostics} = loadPolicyFile(`${REPO_ROOT}/policies/trail/${policyId}.yaml`, {builtin: true})
+  const pattern = policy?.params.pattern?.default
+  if (typeof pattern !== 'string') throw new Error(`${policyId}: no reference pattern (${diagnostics.map((d) => d.message).join('; ')})`)
+  return pattern
+}
+
+const {$comment: _comment, ...entries} = JSON.parse(readFileSync(`${EVENT_POLICY_DIR}/cis-metric-filters.json`, 'utf8')) as Record<string, Omit<FilterEntry, 'filter'>> & {$comment?: string}
+const filters: Record<string, FilterEntry> = Object.fromEntries(Object.entries(entries).map(([id, entry]) => [id, {...entry, filter: referencePattern(entry.monitoringPolicy)}]))
 const pack = new Map(allEventPolicies().map((policy) => [policy.id, policy]))
 
 type Rec = Record<string, unknown>

@@ -119,10 +119,10 @@ describe('loadPolicyFile: schema errors at file:line:column', () => {
     ])
   })
 
-  it('requires require or forbid', () => {
+  it('requires require, forbid or monitor', () => {
     const file = writePolicy('nothing.yaml', ['id: nothing', 'title: t', 'severity: low', 'subject: trail', 'description: d', 'remediation: r', 'when: {Name: [a]}', ''].join('\n'))
     expect(brief(loadPolicyFile(file, {builtin: false}).diagnostics)).toEqual([
-      {severity: 'error', message: "a policy needs at least one of 'require' or 'forbid'", line: 1, column: 1},
+      {severity: 'error', message: "a policy needs at least one of 'require', 'forbid' or 'monitor'", line: 1, column: 1},
     ])
   })
 

@@ -46,6 +46,7 @@ export default class PoliciesShow extends TrailgateCommand {
     for (const clause of ['when', 'unless', 'require', 'forbid'] as const) {
       if (policy[clause].length > 0) appendAll(lines, ['', `${clause}:`], JSON.stringify(policy[clause].length === 1 ? policy[clause][0] : policy[clause], null, 2).split('\n').map((l) => `  ${l}`))
     }
+    if (policy.monitor !== undefined) appendAll(lines, ['', 'monitor (CloudWatch alarms on this filter pattern):', `  ${policy.monitor}`])
     process.stdout.write(`${lines.join('\n')}\n`)
   }
 }
