@@ -45,7 +45,7 @@ describe('trailgate check: the fifteen CIS monitoring controls from IaC and AWS 
     const pending = args[0]?.endsWith('aws-cli') === true
     expect(failing).toEqual(['cis-monitoring-console-login-failures', 'cis-monitoring-network-acl-changes', 'cis-monitoring-organizations-changes', 'cis-monitoring-root-usage', 'cis-monitoring-security-group-changes'])
     expect(of('cis-monitoring-security-group-changes')).toMatchObject({status: 'fail', location: {file: at('describe-metric-filters.us-east-1.json')}})
-    expect(of('cis-monitoring-security-group-changes').message).toContain('narrower')
+    expect(of('cis-monitoring-security-group-changes').message).toContain('add ($.eventName = ModifySecurityGroupRules)')
     expect(of('cis-monitoring-root-usage')).toMatchObject({status: 'fail', message: expect.stringContaining('no alarm watches metric CISBenchmark/root_usage_metric')})
     expect(of('cis-monitoring-network-acl-changes')).toMatchObject({status: 'fail', message: expect.stringContaining('no alarm watches metric CISBenchmark/nacl_changes_metric')})
     expect(of('cis-monitoring-console-login-failures')).toMatchObject({status: 'fail', message: expect.stringContaining('actions disabled'), location: {file: at('describe-alarms.us-east-1.json')}})
@@ -56,7 +56,7 @@ describe('trailgate check: the fifteen CIS monitoring controls from IaC and AWS 
   it('CloudFormation: a failure points at the line of the filter or alarm that is wrong', () => {
     const {of} = monitoringResults(['fixtures/iac/monitoring-mistakes/cloudformation/template.yaml'])
     const file = 'fixtures/iac/monitoring-mistakes/cloudformation/template.yaml'
-    expect(of('cis-monitoring-security-group-changes').location).toMatchObject({file, line: 44})
+    expect(of('cis-monitoring-security-group-changes').location).toMatchObject({file, line: 252})
     expect(of('cis-monitoring-console-login-failures').location).toMatchObject({file, line: 169})
   })
 
