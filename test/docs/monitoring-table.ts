@@ -3,6 +3,11 @@
  * to what the text rules of Security Hub, Prowler and Trivy say about the same filter. The peers'
  * columns come from small re-implementations of their documented rules (below), not from running them.
  */
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {parse} from 'yaml'
+
 import {compareFilterPatterns, type CoverageVerdict} from '../../src/policy/filter-coverage.js'
 import {CIS_CONTROLS, ROUTE_TABLE_AUDIT_TEXT, SECURITY_HUB_VARIANTS} from '../policy/cis-patterns.js'
 
@@ -148,10 +153,25 @@ export function renderComparisonTable(): string {
 }
 
 /** The markdown of the corpus size per control, for the fifteen default references. */
+/** The default reference pattern of each built-in monitoring policy, by its CIS v5.0 item (`4.2`). */
+function shippedReferences(): Map<string, string> {
+  const folder = join(import.meta.dirname, '..', '..', 'policies', 'trail')
+  const references = new Map<string, string>()
+  for (const file of readdirSync(folder).filter((name) => /^cis-monitoring-.*(?<!\.tests)\.yaml$/.test(name))) {
+    const policy = parse(readFileSync(join(folder, file), 'utf8')) as {references: {cis: string[]}; params: {pattern: {default: string}}}
+    const item = policy.references.cis.map((ref) => /^AWS Foundations v5\.0\.0 (4\.\d+)$/.exec(ref)?.[1]).find(Boolean)
+    if (item) references.set(item, policy.params.pattern.default)
+  }
+  return references
+}
+
 export function renderCorpusSizes(): string {
   const lines = ['| CIS v1.4–v5.0 / v6.0+ | Control | Records in the corpus | Matched by the reference |', '| --- | --- | --- | --- |']
+  const shipped = shippedReferences()
   for (const control of CIS_CONTROLS) {
-    const verdict = compareFilterPatterns(control.generationB, [control.generationB])
+    const reference = shipped.get(control.item)
+    if (reference === undefined) throw new Error(`no built-in monitoring policy names CIS v5.0.0 ${control.item}`)
+    const verdict = compareFilterPatterns(reference, [reference])
     lines.push(`| ${control.item} / ${control.item.replace(/^4\./, '5.')} | ${control.topic} | ${verdict.corpusSize} | ${verdict.referenceMatches} |`)
   }
   return lines.join('\n')
