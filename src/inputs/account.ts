@@ -8,6 +8,12 @@ export interface AccountResolution {
   evidenceAccount?: string
   /** Every account whose evidence this is: the snapshot's accounts and the one above. */
   evidenceAccounts: string[]
+  /**
+   * True when the evidence that names no account may be of several (trails of several accounts, a
+   * snapshot of another, or none named): what only that account would key (AWS CLI metric filters)
+   * stays unknown.
+   */
+  ambiguous: boolean
   notes: string[]
   diagnostics: Diagnostic[]
 }
@@ -30,6 +36,7 @@ export function resolveAccount(coverage: {account: string}[], evidence: TrailEvi
   const namedElsewhere = snapshotAccounts.filter((account) => account !== options.account)
   if (namedElsewhere.length > 0) notes.push(`${namedElsewhere.length === 1 ? 'account' : 'accounts'} ${namedElsewhere.join(', ')} named by the inputs (snapshot or template environment)`)
   let evidenceAccount: string | undefined
+  let ambiguous = false
   if (options.account) {
     evidenceAccount = options.account
     notes.push(`account ${options.account} from --account`)
@@ -39,6 +46,7 @@ export function resolveAccount(coverage: {account: string}[], evidence: TrailEvi
       evidenceAccount = inferred.account
       notes.push(`account ${inferred.account} inferred from the trails' ARNs`)
       if (inferred.counts.size > 1) {
+        ambiguous = true
         const tally = [...inferred.counts].map(([account, count]) => `${account}: ${count}`).join(', ')
         diagnostics.push({
           severity: 'warning',
@@ -50,10 +58,12 @@ export function resolveAccount(coverage: {account: string}[], evidence: TrailEvi
       evidenceAccount = deployedAccounts[0]
     } else {
       evidenceAccount = TARGET_ACCOUNT
+      ambiguous = true
       notes.push('evidence that names no account: its trails are judged together as one target account (pass --account to name it)')
     }
   }
-  return {...(evidenceAccount ? {evidenceAccount} : {}), evidenceAccounts: unique([...snapshotAccounts, ...(evidenceAccount ? [evidenceAccount] : [])]), notes, diagnostics}
+  const evidenceAccounts = unique([...snapshotAccounts, ...(evidenceAccount ? [evidenceAccount] : [])])
+  return {...(evidenceAccount ? {evidenceAccount} : {}), evidenceAccounts, ambiguous: ambiguous || evidenceAccounts.length !== 1, notes, diagnostics}
 }
 
 function inferFromArns(trails: TrailEvidence[]): {account: string; counts: Map<string, number>} | undefined {

@@ -14,6 +14,7 @@ import {mergeMonitoringEvidence} from '../model/monitoring-view.js'
 import {buildViews, type Coverage} from '../model/views.js'
 import {parseTrailArn} from './arn.js'
 import {resolveAccount} from './account.js'
+import {settleMonitoringAccount} from './monitoring-account.js'
 import {diagnosticAt} from './locations.js'
 import {regionFromPath} from './parse-input.js'
 import type {ReadOptions, ReaderOutput, TrailEvidence, TrailFragment} from './types.js'
@@ -73,7 +74,10 @@ export function assembleEntries(entries: AssemblyEntry[], options: ReadOptions):
   if (options.regions?.length) {
     for (const owner of account.evidenceAccounts) coverage.push({account: owner, regions: options.regions})
   }
-  const monitoring = mergeMonitoringEvidence(entries.flatMap((entry) => (entry.output?.monitoring ? [entry.output.monitoring] : [])))
+  const merged = mergeMonitoringEvidence(entries.flatMap((entry) => (entry.output?.monitoring ? [entry.output.monitoring] : [])))
+  const settled = settleMonitoringAccount(merged, options.account === undefined && !account.ambiguous ? account.evidenceAccount : options.account, subjects)
+  appendAll(inventory.notes, settled.notes)
+  const monitoring = settled.evidence
   const views = buildViews(subjects, coverage, monitoring)
 
   // Baseline trails are the account as it is: they count in views, but the change under review is what is judged.

@@ -17,27 +17,14 @@ import {CallFailure} from './call.js'
 import type {SnapshotError, SnapshotMonitoring, SnapshotMonitoringGap, SnapshotTrail} from './snapshot.js'
 import {toPlainRecord} from './plain.js'
 import {appendAll} from '../util/arrays.js'
+import {logGroupOfArn} from '../model/monitoring.js'
 
 /** `DescribeAlarms` answers at most this many alarms a page; asking for them all takes the fewest calls. */
 const ALARMS_PER_PAGE = 100
 
-interface LogGroupRef {
-  /** The ARN without its trailing `:*`: the monitoring key the join compares. */
-  key: string
-  name: string
-  region: string
-  account: string
-}
+type LogGroupRef = NonNullable<ReturnType<typeof logGroupOfArn>>
 
-const LOG_GROUP_ARN = /^arn:([^:]+):logs:([^:]+):(\d{12}):log-group:(.+?)(?::\*)?$/
 const SNS_TOPIC_ARN = /^arn:([^:]+):sns:([^:]+):(\d{12}):([^:]+)$/
-
-export function logGroupOfArn(arn: string): LogGroupRef | undefined {
-  const match = LOG_GROUP_ARN.exec(arn)
-  if (match === null) return undefined
-  const [, partition, region, account, name] = match as unknown as [string, string, string, string, string]
-  return {key: `arn:${partition}:logs:${region}:${account}:log-group:${name}`, name, region, account}
-}
 
 function topicOfArn(arn: string): {region: string; account: string} | undefined {
   const match = SNS_TOPIC_ARN.exec(arn)

@@ -18,6 +18,7 @@ import type {
   MonitoringView,
   TopicEvidence,
 } from './monitoring.js'
+import {logGroupOfArn} from './monitoring.js'
 import {isUnknown, unknown, type Location, type TrailDocument, type UnknownValue} from './types.js'
 
 type Maybe<T> = T | UnknownValue
@@ -46,13 +47,6 @@ export function mergeMonitoringEvidence(all: readonly MonitoringEvidence[]): Mon
   }
 }
 
-/** `arn:<partition>:logs:<region>:<account>:log-group:<name>[:*]` → its parts, the key without `:*`. */
-function parseLogGroupArn(arn: string): {key: string; region: string; account: string; name: string} | undefined {
-  const match = /^(arn:[^:]+:logs:([^:]*):([^:]*):log-group:(.+?))(?::\*)?$/.exec(arn)
-  if (!match) return undefined
-  return {key: match[1]!, region: match[2]!, account: match[3]!, name: match[4]!}
-}
-
 const fits = (wanted: string | undefined, given: string | undefined): boolean => wanted === undefined || given === undefined || wanted === given
 
 const isSnsKey = (action: string): boolean => /^arn:[^:]+:sns:/.test(action) || !action.startsWith('arn:')
@@ -63,7 +57,7 @@ export function joinMonitoring(trails: readonly MonitoredTrail[], evidence: Moni
   trails.forEach((trail, position) => {
     const arn = trail.document.CloudWatchLogsLogGroupArn
     if (arn === undefined && trail.logGroupKey === undefined) return
-    const parsed = typeof arn === 'string' ? parseLogGroupArn(arn) : undefined
+    const parsed = typeof arn === 'string' ? logGroupOfArn(arn) : undefined
     const key = trail.logGroupKey ?? parsed?.key ?? (typeof arn === 'string' ? arn : `${trail.label}#CloudWatchLogsLogGroupArn`)
     const known = groups.get(key)
     if (known) {

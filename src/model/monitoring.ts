@@ -22,6 +22,12 @@ type Maybe<T> = T | UnknownValue
  */
 export type MonitoringKey = string
 
+/** A log group ARN as a trail names it (`…:log-group:<name>:*` or without `:*`): its key (without `:*`), name, region and account. */
+export function logGroupOfArn(arn: unknown): {key: string; name: string; region: string; account: string} | undefined {
+  const match = typeof arn === 'string' ? /^(arn:[^:]+:logs:([^:]*):([^:]*):log-group:([^:]+))(?::\*)?$/.exec(arn) : null
+  return match ? {key: match[1] as string, region: match[2] as string, account: match[3] as string, name: match[4] as string} : undefined
+}
+
 export interface MetricTransformation {
   metricName: Maybe<string>
   metricNamespace: Maybe<string>

@@ -74,9 +74,9 @@ export const describeMetricFiltersReader: Reader = {
         if (typeof key === 'string') evidence.scopes.push({what: 'metric-filters', logGroupKey: key, ...(account !== undefined ? {account} : {}), region: region as string})
       }
     }
-    if (groups.size > 0 && (region === undefined || account === undefined)) {
-      const missing = region === undefined ? 'its path names no region (name it describe-metric-filters.<region>.json)' : 'no --account was given'
-      output.notes.push(`${file.path}: the ARNs of its log groups are not known because ${missing}, so its filters join no trail`)
+    // Without --account, the assembler keys the filters with the evidence account once it is settled, and notes it.
+    if (groups.size > 0 && region === undefined && account !== undefined) {
+      output.notes.push(`${file.path}: the ARNs of its log groups are not known because its path names no region (name it describe-metric-filters.<region>.json), so its filters join no trail`)
     }
     if (root.metricFilters.length === 0) {
       output.notes.push(`${file.path}: describe-metric-filters lists no metric filter and so names no log group: it says nothing about any log group's filters`)

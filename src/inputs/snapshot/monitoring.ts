@@ -9,16 +9,12 @@ import type {AlarmEvidence, MetricFilterEvidence, MetricTransformation, Monitori
 import type {PositionedDocument, PathSegment} from '../../util/positions.js'
 import {fieldLocations, isRecord} from '../locations.js'
 import type {SchemaProblem} from '../schema.js'
+import {logGroupArn} from '../monitoring-keys.js'
 
 const KIND = 'trailgate/snapshot'
 const SECTIONS = ['metricFilters', 'alarms', 'topics'] as const
 type Section = (typeof SECTIONS)[number]
 const WHAT: Record<Section, MonitoringGap['what']> = {metricFilters: 'metric-filters', alarms: 'alarms', topics: 'subscriptions'}
-
-/** The key the join compares for a log group: its ARN, without the trailing `:*` a trail names. */
-function logGroupKey(partition: string, account: string, region: string, name: string): string {
-  return `arn:${partition}:logs:${region}:${account}:log-group:${name}`
-}
 
 interface Context {
   doc: PositionedDocument
@@ -122,7 +118,7 @@ function scopeOf(context: Context, section: Section, entry: unknown): string | u
   if (!isRecord(entry)) return undefined
   if (section === 'metricFilters') {
     return typeof entry.logGroupName === 'string' && typeof entry.region === 'string'
-      ? logGroupKey(context.partition, context.account, entry.region, entry.logGroupName)
+      ? logGroupArn(entry.region, context.account, entry.logGroupName, context.partition)
       : undefined
   }
   if (section === 'alarms') return typeof entry.region === 'string' ? entry.region : undefined
@@ -147,7 +143,7 @@ function filterOf(context: Context, entry: Record<string, unknown>, path: PathSe
     logGroupName: entry.logGroupName as string,
     filterPattern: entry.filterPattern as string,
     metricTransformations: transformations,
-    logGroupKey: logGroupKey(context.partition, context.account, region, entry.logGroupName as string),
+    logGroupKey: logGroupArn(region, context.account, entry.logGroupName as string, context.partition),
     account: context.account,
     region,
     provenance: provenance(context, path, entry),

@@ -1,0 +1,69 @@
+import {cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+
+import type {Report} from '../../src/engine/report-types.js'
+import {ROOT, trailgate} from './cli.js'
+
+const FIXTURE = join(ROOT, 'fixtures/iac/monitoring/aws-cli')
+const made: string[] = []
+
+/** The AWS CLI fixture of the fifteen CIS controls, copied so that a test can rename or add a file. */
+function evidenceCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'trailgate-monitoring-account-'))
+  made.push(dir)
+  cpSync(FIXTURE, dir, {recursive: true})
+  return dir
+}
+
+function check(args: string[]) {
+  const run = trailgate(['check', ...args, '--format', 'json'])
+  const report = JSON.parse(run.stdout) as Report
+  return {run, report, monitoring: report.results.filter((result) => result.policy.startsWith('cis-monitoring-'))}
+}
+
+afterEach(() => {
+  for (const dir of made.splice(0)) rmSync(dir, {recursive: true, force: true})
+})
+
+describe('trailgate check: AWS CLI metric filters without --account are keyed with the account the evidence is of (built CLI)', () => {
+  it('passes all fifteen when describe-trails names the account, and says the filters were keyed with it', () => {
+    const {report, monitoring} = check(['fixtures/iac/monitoring/aws-cli'])
+    expect(monitoring).toHaveLength(15)
+    expect(monitoring.filter((result) => result.status !== 'pass').map((result) => `${result.policy}: ${result.status} ${result.message}`)).toEqual([])
+    expect(report.notes).toContain('fixtures/iac/monitoring/aws-cli/describe-metric-filters.us-east-1.json: 15 metric filters keyed with account 111122223333, whose evidence this is')
+    expect(report.notes.join('\n')).not.toContain('give --account')
+  })
+
+  it('fails each mistake at its own control without --account, as with it', () => {
+    const {monitoring} = check(['fixtures/iac/monitoring-mistakes/aws-cli'])
+    const notPassing = monitoring.filter((result) => result.status !== 'pass').map((result) => `${result.policy}: ${result.status}`).sort()
+    expect(notPassing).toEqual([
+      'cis-monitoring-console-login-failures: fail',
+      'cis-monitoring-network-acl-changes: fail',
+      'cis-monitoring-organizations-changes: unknown',
+      'cis-monitoring-root-usage: fail',
+      'cis-monitoring-security-group-changes: fail',
+    ])
+  })
+
+  it('takes the region from the trail\'s log group ARN when the file name has none', () => {
+    const dir = evidenceCopy()
+    renameSync(join(dir, 'describe-metric-filters.us-east-1.json'), join(dir, 'describe-metric-filters.json'))
+    const {monitoring} = check([dir])
+    expect(monitoring.filter((result) => result.status !== 'pass').map((result) => `${result.policy}: ${result.status} ${result.message}`)).toEqual([])
+  })
+
+  it('stays unknown when the evidence is of two accounts, and says to give --account', () => {
+    const dir = evidenceCopy()
+    const trails = readFileSync(join(dir, 'describe-trails.us-east-1.json'), 'utf8')
+    writeFileSync(join(dir, 'describe-trails-other.us-east-1.json'), trails.replaceAll('111122223333', '444455556666').replaceAll('"audit"', '"other-audit"').replaceAll('trail/audit', 'trail/other-audit'))
+    const {report, monitoring} = check([dir])
+    // Fifteen controls for each account; neither account's may take the filters.
+    expect(monitoring).toHaveLength(30)
+    expect(monitoring.filter((result) => result.status === 'pass').map((result) => `${result.policy}: ${result.message}`)).toEqual([])
+    expect(monitoring.some((result) => result.status === 'unknown' && /give --account/.test(result.message))).toBe(true)
+    expect(report.notes.join('\n')).toMatch(/several accounts or of none \(give --account\)/)
+  })
+})
