@@ -18,7 +18,7 @@ import type {
   MonitoringView,
   TopicEvidence,
 } from './monitoring.js'
-import {logGroupOfArn} from './monitoring.js'
+import {keyLabel, logGroupLabel, logGroupOfArn} from './monitoring.js'
 import {isUnknown, unknown, type Location, type TrailDocument, type UnknownValue} from './types.js'
 
 type Maybe<T> = T | UnknownValue
@@ -104,7 +104,7 @@ function filtersOf(group: MonitoredLogGroup, account: string | undefined, eviden
   return entries.map(({filter, placed}, index) => {
     const at = `${path}.MetricFilters.${index}`
     if (filter.provenance.location) fields[at] = filter.provenance.location
-    const pattern = placed ? filter.filterPattern : unknown(`metric filter ${describeName(filter.filterName)} is on a log group that is not known (${String((filter.logGroupKey as UnknownValue).$unknown)})`)
+    const pattern = placed ? filter.filterPattern : unknown(`on a log group that is not known (${String((filter.logGroupKey as UnknownValue).$unknown)})`)
     return {
       FilterName: filter.filterName,
       FilterPattern: pattern,
@@ -152,21 +152,21 @@ function topicsOf(alarm: AlarmEvidence, evidence: MonitoringEvidence, path: stri
     const found = evidence.topics.filter((topic) => topic.topicKey === action)
     const location = found.find((topic) => topic.provenance.location)?.provenance.location
     if (location) fields[at] = location
-    topics.push({TopicArn: found.find((topic) => typeof topic.TopicArn === 'string')?.TopicArn ?? (action.startsWith('arn:') ? action : (found[0]?.TopicArn ?? unknown(`topic ${action} has no ARN before deploy`))), Subscriptions: subscriptionsOf(action, alarm, found, evidence)})
+    topics.push({TopicArn: found.find((topic) => typeof topic.TopicArn === 'string')?.TopicArn ?? (action.startsWith('arn:') ? action : (found[0]?.TopicArn ?? unknown(`topic ${keyLabel(action)} has no ARN before deploy`))), Subscriptions: subscriptionsOf(action, alarm, found, evidence)})
   }
   return topics
 }
 
 function subscriptionsOf(key: MonitoringKey, alarm: AlarmEvidence, found: readonly TopicEvidence[], evidence: MonitoringEvidence): MonitoredTopic['Subscriptions'] {
   const gap = evidence.gaps.find((g) => g.what === 'subscriptions' && (g.key === undefined || g.key === key) && fits(g.account, topicAccount(key) ?? alarm.account))
-  if (gap) return unknown(`not read: the subscriptions of topic ${key} (${gap.why})`)
+  if (gap) return unknown(`not read: the subscriptions of topic ${keyLabel(key)} (${gap.why})`)
   const known = found.find((topic) => !isUnknown(topic.Subscriptions))
   if (known) return known.Subscriptions
   if (found.length > 0) return found[0]!.Subscriptions
   if (evidence.scopes.some((scope) => scope.what === 'subscriptions' && scope.topicKey === key)) return []
   const owner = topicAccount(key)
   if (owner !== undefined && alarm.account !== undefined && owner !== alarm.account) return unknown(`not read: topic ${key} is in account ${owner}, whose subscriptions are not in the evidence`)
-  return unknown(`not given: no input lists the subscriptions of topic ${key}`)
+  return unknown(`not given: no input lists the subscriptions of topic ${keyLabel(key)}`)
 }
 
 function topicAccount(key: string): string | undefined {
@@ -174,7 +174,7 @@ function topicAccount(key: string): string | undefined {
 }
 
 function describeGroup(group: MonitoredLogGroup): string {
-  return typeof group.LogGroupName === 'string' ? group.LogGroupName : group.LogGroupKey
+  return logGroupLabel(group.LogGroupName, group.LogGroupKey)
 }
 
 function describeName(name: Maybe<string>): string {

@@ -22,6 +22,17 @@ type Maybe<T> = T | UnknownValue
  */
 export type MonitoringKey = string
 
+/** How messages name a log group: its name, else its key's label (below). */
+export function logGroupLabel(name: unknown, key: MonitoringKey): string {
+  return typeof name === 'string' ? name : keyLabel(key)
+}
+
+/** A key as messages show it: an ARN whole, a template's `<file>#<logicalId>` by its logical id. */
+export function keyLabel(key: MonitoringKey): string {
+  const hash = key.lastIndexOf('#')
+  return !key.startsWith('arn:') && hash >= 0 ? key.slice(hash + 1) : key
+}
+
 /** A log group ARN as a trail names it (`…:log-group:<name>:*` or without `:*`): its key (without `:*`), name, region and account. */
 export function logGroupOfArn(arn: unknown): {key: string; name: string; region: string; account: string} | undefined {
   const match = typeof arn === 'string' ? /^(arn:[^:]+:logs:([^:]*):([^:]*):log-group:([^:]+))(?::\*)?$/.exec(arn) : null

@@ -8,6 +8,7 @@
  */
 
 import type {MonitoredAlarm, MonitoredFilter, MonitoredLogGroup, MonitoredTopic} from '../model/monitoring.js'
+import {logGroupLabel} from '../model/monitoring.js'
 import {isUnknown, type AccountDocument, type TrailDocument, type UnknownValue} from '../model/types.js'
 import {compareFilterPatterns, type CoverageVerdict} from './filter-coverage.js'
 import {compileFilterPattern} from './filter-pattern.js'
@@ -41,6 +42,31 @@ const quote = (text: string): string => `'${text}'`
 const nameOf = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback)
 const why = (value: UnknownValue): string => String(value.$unknown)
 
+/** Names and reasons listed in one message, at most; the rest are counted. */
+const MAX_LISTED = 3
+
+/** "'a', 'b', 'c' and 12 more" */
+function someNames(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_LISTED).map(quote)
+  const more = names.length - shown.length
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : (shown[0] ?? '')
+}
+
+/** The first few parts, and how many more there are. */
+function someOf(parts: readonly string[]): string[] {
+  return parts.length > MAX_LISTED ? [...parts.slice(0, MAX_LISTED), `and ${parts.length - MAX_LISTED} more`] : [...parts]
+}
+
+/**
+ * Filters that share a reason are named once with it: fifteen filters on a group whose ARN is not
+ * known give one sentence, not fifteen copies of the same one.
+ */
+function byReason(items: readonly {name: string; reason: string}[], one: (name: string, reason: string) => string, many: (count: number, names: string, reason: string) => string): string[] {
+  const groups = new Map<string, string[]>()
+  for (const {name, reason} of items) groups.set(reason, [...(groups.get(reason) ?? []), name])
+  return someOf([...groups].map(([reason, names]) => (names.length === 1 ? one(names[0] as string, reason) : many(names.length, someNames(names), reason))))
+}
+
 export function decideMonitor(document: AccountDocument, reference: string): MonitorDecision {
   const trails = document.Trails
   if (isUnknown(trails)) return {status: 'unknown', reasons: [`the account's trails are not known: ${why(trails)}`], paths: []}
@@ -59,16 +85,16 @@ export function decideMonitor(document: AccountDocument, reference: string): Mon
   const candidates = groups.map((group, index) => ({group, index})).filter(({group}) => group.Trails.some((position) => qualifying.has(position)))
   if (candidates.length === 0) {
     const reason = 'no multi-region trail of the account that logs all management events delivers to CloudWatch Logs'
-    return unknowns.length > 0 ? {status: 'unknown', reasons: [`${reason} for certain: ${unknowns.join('; ')}`], paths: []} : {status: 'fail', reasons: [reason], paths: []}
+    return unknowns.length > 0 ? {status: 'unknown', reasons: [`${reason} for certain: ${someOf(unknowns).join('; ')}`], paths: []} : {status: 'fail', reasons: [reason], paths: []}
   }
   const decisions = candidates.map(({group, index}) => decideGroup(group, `Monitoring.LogGroups.${index}`, reference))
   const passed = decisions.find((decision) => decision.status === 'pass')
   if (passed) return passed
   const undecided = decisions.filter((decision) => decision.status === 'unknown')
   if (undecided.length > 0 || unknowns.length > 0) {
-    return {status: 'unknown', reasons: [...undecided.flatMap((d) => d.reasons), ...unknowns], paths: undecided.flatMap((d) => d.paths)}
+    return {status: 'unknown', reasons: someOf([...undecided.flatMap((d) => d.reasons), ...unknowns]), paths: undecided.flatMap((d) => d.paths)}
   }
-  return {status: 'fail', reasons: decisions.flatMap((d) => d.reasons), paths: decisions.flatMap((d) => d.paths)}
+  return {status: 'fail', reasons: someOf(decisions.flatMap((d) => d.reasons)), paths: decisions.flatMap((d) => d.paths)}
 }
 
 /**
@@ -95,30 +121,35 @@ function qualifies(trail: TrailDocument, delivers: boolean): {value: Truth; why:
 }
 
 function decideGroup(group: MonitoredLogGroup, path: string, reference: string): MonitorDecision {
-  const groupName = nameOf(group.LogGroupName, group.LogGroupKey)
+  const groupName = logGroupLabel(group.LogGroupName, group.LogGroupKey)
   const filters = group.MetricFilters
   // The join's reason names the log group already.
   if (isUnknown(filters)) return {status: 'unknown', reasons: [why(filters)], paths: []}
   const entries: FilterEntry[] = []
-  const unknownPatterns: string[] = []
-  const unparsed: string[] = []
+  const unknownPatterns: {name: string; reason: string}[] = []
+  const unparsedFilters: {name: string; reason: string}[] = []
   filters.forEach((filter, index) => {
     const at = `${path}.MetricFilters.${index}`
     const name = nameOf(filter.FilterName, `#${index + 1}`)
     if (isUnknown(filter.FilterPattern)) {
-      unknownPatterns.push(`the pattern of filter ${quote(name)} is not known (${why(filter.FilterPattern)})`)
+      unknownPatterns.push({name, reason: why(filter.FilterPattern)})
       return
     }
     const pattern = filter.FilterPattern ?? ''
     try {
       compileFilterPattern(pattern)
     } catch (error) {
-      unparsed.push(`filter ${quote(name)} does not count: its pattern does not parse (${(error as Error).message})`)
+      unparsedFilters.push({name, reason: (error as Error).message})
       return
     }
     entries.push({name, pattern, chain: chainOf(filter, at), path: at})
   })
   const where = `on log group ${groupName}`
+  const unparsed = byReason(
+    unparsedFilters,
+    (name, reason) => `filter ${quote(name)} does not count: its pattern does not parse (${reason})`,
+    (count, names, reason) => `${count} metric filters (${names}) do not count: their patterns do not parse (${reason})`,
+  )
   const alerting = entries.filter((entry) => entry.chain.state === 'ok')
   const best = covering(reference, alerting)
   if (best && covers(best.verdict)) {
@@ -129,18 +160,33 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
   const undecidedChains = entries.filter((entry) => entry.chain.state === 'unknown')
   const withUndecided = covering(reference, [...alerting, ...undecidedChains])
   if (unknownPatterns.length > 0 || (withUndecided && covers(withUndecided.verdict) && undecidedChains.length > 0)) {
-    const open = withUndecided && covers(withUndecided.verdict) ? withUndecided.used.filter((entry) => entry.chain.state === 'unknown').map((entry) => `filter ${quote(entry.name)}: ${entry.chain.text}`) : []
-    return {status: 'unknown', reasons: [`${where}: ${[...open, ...unknownPatterns].join('; ')}`, ...unparsed], paths: [...open.length > 0 && withUndecided ? withUndecided.used.map((entry) => entry.path) : []]}
+    const openEntries = withUndecided && covers(withUndecided.verdict) ? withUndecided.used.filter((entry) => entry.chain.state === 'unknown') : []
+    const open = byReason(
+      openEntries.map((entry) => ({name: entry.name, reason: entry.chain.text})),
+      (name, reason) => `filter ${quote(name)}: ${reason}`,
+      (count, names, reason) => `${count} metric filters (${names}): ${reason}`,
+    )
+    const patterns = byReason(
+      unknownPatterns,
+      (name, reason) => `the pattern of filter ${quote(name)} is not known (${reason})`,
+      (count, names, reason) => `the patterns of ${count} metric filters (${names}) are not known (${reason})`,
+    )
+    return {status: 'unknown', reasons: [`${where}: ${[...open, ...patterns].join('; ')}`, ...unparsed], paths: [...openEntries.length > 0 && withUndecided ? withUndecided.used.map((entry) => entry.path) : []]}
   }
   const all = covering(reference, entries)
   if (all && covers(all.verdict)) {
     // The filters would cover it, but some link between them and a person is missing.
     const broken = all.used.filter((entry) => entry.chain.state === 'fail')
-    return {status: 'fail', reasons: [`${where}: ${broken.map((entry) => `filter ${quote(entry.name)} matches it, but ${entry.chain.text}`).join('; ')}`, ...unparsed], paths: broken.map((entry) => entry.chain.path)}
+    const told = byReason(
+      broken.map((entry) => ({name: entry.name, reason: entry.chain.text})),
+      (name, reason) => `filter ${quote(name)} matches it, but ${reason}`,
+      (count, names, reason) => `${count} metric filters (${names}) match it together, but ${reason}`,
+    )
+    return {status: 'fail', reasons: [`${where}: ${told.join('; ')}`, ...unparsed], paths: broken.map((entry) => entry.chain.path)}
   }
   const partial = best ?? all
   if (!partial) return {status: 'fail', reasons: [`no metric filter ${where} matches what the reference matches`, ...unparsed], paths: entries.map((entry) => entry.path).slice(0, 1)}
-  const by = partial.used.map((entry) => quote(entry.name)).join(' and ')
+  const by = someNames(partial.used.map((entry) => entry.name))
   if (partial.verdict.matchesNothing) {
     return {status: 'fail', reasons: [`${where}, filter ${by} matches no event at all (its conditions cannot all hold at once, as with && between two event names)`, ...unparsed], paths: partial.used.map((entry) => entry.path)}
   }

@@ -66,4 +66,28 @@ describe('trailgate check: AWS CLI metric filters without --account are keyed wi
     expect(monitoring.some((result) => result.status === 'unknown' && /give --account/.test(result.message))).toBe(true)
     expect(report.notes.join('\n')).toMatch(/several accounts or of none \(give --account\)/)
   })
+
+  it('says once why the fifteen filters of a group do not count, naming a few and counting the rest', () => {
+    const dir = evidenceCopy()
+    const trails = readFileSync(join(dir, 'describe-trails.us-east-1.json'), 'utf8')
+    writeFileSync(join(dir, 'describe-trails-other.us-east-1.json'), trails.replaceAll('111122223333', '444455556666').replaceAll('"audit"', '"other-audit"').replaceAll('trail/audit', 'trail/other-audit'))
+    const {monitoring} = check([dir])
+    const own = monitoring.filter((result) => result.message.includes('cloudtrail/audit'))
+    expect(own).toHaveLength(15)
+    for (const result of own) {
+      expect(result.status).toBe('unknown')
+      expect(result.message).toContain("the patterns of 15 metric filters ('unauthorized_api_calls_metric', 'no_mfa_console_signin_metric', 'root_usage_metric' and 12 more) are not known")
+      expect(result.message.match(/give --account/g)).toHaveLength(1)
+      expect(result.message.length).toBeLessThan(600)
+    }
+  })
+})
+
+describe('trailgate check: a template\'s log group is named in messages by its logical id (built CLI)', () => {
+  it('never by the path of the template, even when the path is given absolute', () => {
+    const template = join(ROOT, 'fixtures/iac/monitoring-mistakes/cloudformation/template.yaml')
+    const {monitoring} = check([template])
+    expect(monitoring.find((result) => result.policy === 'cis-monitoring-root-usage')?.message).toContain("on log group TrailLogs: filter 'root_usage_metric' matches it, but no alarm watches metric CISBenchmark/root_usage_metric")
+    expect(monitoring.filter((result) => /template\.yaml|#TrailLogs/.test(result.message)).map((result) => result.message)).toEqual([])
+  })
 })

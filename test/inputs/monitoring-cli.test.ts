@@ -30,11 +30,13 @@ describe('aws logs describe-metric-filters', () => {
     expect(root?.provenance.fields?.FilterPattern).toMatchObject({file: `${DIR}/describe-metric-filters.us-east-1.json`, line: 35})
   })
 
-  it('says why its log groups join no trail when the account or region is not known', async () => {
+  it('leaves the key unknown without --account, for the assembler to key once the account is settled; says why without a region', async () => {
     const output = await read(describeMetricFiltersReader, `${DIR}/describe-metric-filters.us-east-1.json`)
     expect(output.monitoring?.metricFilters[0]?.logGroupKey).toEqual({$unknown: 'the ARN of log group cloudtrail/audit: the output does not say whose it is (give --account)'})
+    expect(output.monitoring?.metricFilters[0]).toMatchObject({logGroupName: 'cloudtrail/audit', region: 'us-east-1'})
     expect(output.monitoring?.scopes).toEqual([])
-    expect(output.notes.join('\n')).toContain('no --account was given')
+    const regionless = await inline(describeMetricFiltersReader, 'describe-metric-filters.json', {metricFilters: [{filterName: 'f', logGroupName: 'g', filterPattern: '', metricTransformations: []}]}, {account: '111122223333'})
+    expect(regionless.notes.join('\n')).toContain('its path names no region')
   })
 
   it('says that an empty output names no log group, and that a paged one is not complete', async () => {
