@@ -1,12 +1,11 @@
 import type {AlarmEvidence} from '../../model/monitoring.js'
-import {emptyMonitoringEvidence} from '../../model/monitoring.js'
 import {unknown} from '../../model/types.js'
 import {diagnosticAt, describeValue, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
-import {failedOutput, parseInputText, plural, regionFromPath} from '../parse-input.js'
-import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {plural, regionFromPath} from '../parse-input.js'
+import type {Reader, ReaderOutput} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
-import {arnPlace, FieldReader} from './monitoring-values.js'
+import {arnPlace, FieldReader, startMonitoringOutput} from './monitoring-values.js'
 
 const KIND = 'aws-cli/describe-alarms'
 
@@ -24,20 +23,10 @@ export const describeAlarmsReader: Reader = {
     return keys !== undefined && (keys.has('MetricAlarms') || keys.has('CompositeAlarms'))
   },
   async read(file, options): Promise<ReaderOutput> {
-    const parsed = parseInputText(file, options)
-    const doc = parsed.document
-    if (!doc) return failedOutput(KIND, 'describe-alarms', parsed.diagnostics)
-    const root = doc.value
-    const metricAlarms = isRecord(root) ? (root.MetricAlarms ?? []) : undefined
-    if (!isRecord(root) || !Array.isArray(metricAlarms)) {
-      const found = isRecord(root) ? describeValue(root.MetricAlarms) : describeValue(root)
-      return failedOutput(KIND, 'describe-alarms', [...parsed.diagnostics, diagnosticAt(doc.locate(['MetricAlarms']), `MetricAlarms must be an array, found ${found}`, 'wrong-type')])
-    }
-    const output = emptyReaderOutput(KIND)
-    const evidence = emptyMonitoringEvidence()
-    output.monitoring = evidence
-    appendAll(output.diagnostics, parsed.diagnostics)
-    const fields = new FieldReader(doc)
+    const start = startMonitoringOutput(file, options, KIND, 'describe-alarms', 'MetricAlarms', true)
+    if ('failed' in start) return start.failed
+    const {root, doc, entries: metricAlarms, output, fields} = start
+    const evidence = output.monitoring
     const places = new Map<string, {region: string; account?: string}>()
     metricAlarms.forEach((raw, index) => {
       const path = ['MetricAlarms', index]

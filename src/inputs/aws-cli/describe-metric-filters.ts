@@ -1,13 +1,12 @@
 import type {MetricTransformation, MonitoringKey} from '../../model/monitoring.js'
-import {emptyMonitoringEvidence} from '../../model/monitoring.js'
 import {unknown} from '../../model/types.js'
 import {diagnosticAt, describeValue, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
-import {failedOutput, parseInputText, plural, regionFromPath} from '../parse-input.js'
-import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {plural, regionFromPath} from '../parse-input.js'
+import type {Reader, ReaderOutput} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
 import {logGroupArn} from '../monitoring-keys.js'
-import {FieldReader} from './monitoring-values.js'
+import {FieldReader, startMonitoringOutput} from './monitoring-values.js'
 
 const KIND = 'aws-cli/describe-metric-filters'
 
@@ -22,28 +21,19 @@ export const describeMetricFiltersReader: Reader = {
   priority: 50,
   sniff: (_file, head) => topLevelJsonKeys(head)?.has('metricFilters') ?? false,
   async read(file, options): Promise<ReaderOutput> {
-    const parsed = parseInputText(file, options)
-    const doc = parsed.document
-    if (!doc) return failedOutput(KIND, 'describe-metric-filters', parsed.diagnostics)
-    const root = doc.value
-    if (!isRecord(root) || !Array.isArray(root.metricFilters)) {
-      const found = isRecord(root) ? describeValue(root.metricFilters) : describeValue(root)
-      return failedOutput(KIND, 'describe-metric-filters', [...parsed.diagnostics, diagnosticAt(doc.locate(['metricFilters']), `metricFilters must be an array, found ${found}`, 'wrong-type')])
-    }
-    const output = emptyReaderOutput(KIND)
-    const evidence = emptyMonitoringEvidence()
-    output.monitoring = evidence
-    appendAll(output.diagnostics, parsed.diagnostics)
+    const start = startMonitoringOutput(file, options, KIND, 'describe-metric-filters', 'metricFilters')
+    if ('failed' in start) return start.failed
+    const {doc, root, entries: metricFilters, output, fields} = start
+    const evidence = output.monitoring
     const region = regionFromPath(file.path)
     const account = options.account
-    const fields = new FieldReader(doc)
     const groups = new Set<string>()
     const keyOf = (name: string): MonitoringKey | ReturnType<typeof unknown> => {
       if (region === undefined) return unknown(`the ARN of log group ${name}: name the file with its region (describe-metric-filters.<region>.json)`)
       if (account === undefined) return unknown(`the ARN of log group ${name}: the output does not say whose it is (give --account)`)
       return logGroupArn(region, account, name)
     }
-    root.metricFilters.forEach((raw, index) => {
+    metricFilters.forEach((raw, index) => {
       const path = ['metricFilters', index]
       const label = `metricFilters[${index}]`
       if (!isRecord(raw)) {
@@ -78,7 +68,7 @@ export const describeMetricFiltersReader: Reader = {
     if (groups.size > 0 && region === undefined && account !== undefined) {
       output.notes.push(`${file.path}: the ARNs of its log groups are not known because its path names no region (name it describe-metric-filters.<region>.json), so its filters join no trail`)
     }
-    if (root.metricFilters.length === 0) {
+    if (metricFilters.length === 0) {
       output.notes.push(`${file.path}: describe-metric-filters lists no metric filter and so names no log group: it says nothing about any log group's filters`)
     }
     const where = region ? ` in ${region}` : ''

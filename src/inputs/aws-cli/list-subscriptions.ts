@@ -1,11 +1,10 @@
 import type {SubscriptionEvidence, TopicEvidence} from '../../model/monitoring.js'
-import {emptyMonitoringEvidence} from '../../model/monitoring.js'
-import {diagnosticAt, describeValue, isRecord} from '../locations.js'
+import {diagnosticAt, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
-import {failedOutput, parseInputText, plural} from '../parse-input.js'
-import {emptyReaderOutput, type Reader, type ReaderOutput} from '../types.js'
+import {plural} from '../parse-input.js'
+import type {Reader, ReaderOutput} from '../types.js'
 import {appendAll} from '../../util/arrays.js'
-import {arnPlace, FieldReader} from './monitoring-values.js'
+import {arnPlace, startMonitoringOutput} from './monitoring-values.js'
 
 const KIND = 'aws-cli/list-subscriptions-by-topic'
 
@@ -20,22 +19,13 @@ export const listSubscriptionsReader: Reader = {
   priority: 50,
   sniff: (_file, head) => topLevelJsonKeys(head)?.has('Subscriptions') ?? false,
   async read(file, options): Promise<ReaderOutput> {
-    const parsed = parseInputText(file, options)
-    const doc = parsed.document
-    if (!doc) return failedOutput(KIND, 'list-subscriptions-by-topic', parsed.diagnostics)
-    const root = doc.value
-    if (!isRecord(root) || !Array.isArray(root.Subscriptions)) {
-      const found = isRecord(root) ? describeValue(root.Subscriptions) : describeValue(root)
-      return failedOutput(KIND, 'list-subscriptions-by-topic', [...parsed.diagnostics, diagnosticAt(doc.locate(['Subscriptions']), `Subscriptions must be an array, found ${found}`, 'wrong-type')])
-    }
-    const output = emptyReaderOutput(KIND)
-    const evidence = emptyMonitoringEvidence()
-    output.monitoring = evidence
-    appendAll(output.diagnostics, parsed.diagnostics)
-    const fields = new FieldReader(doc)
+    const start = startMonitoringOutput(file, options, KIND, 'list-subscriptions-by-topic', 'Subscriptions')
+    if ('failed' in start) return start.failed
+    const {doc, root, entries: subscriptions, output, fields} = start
+    const evidence = output.monitoring
     const topics = new Map<string, TopicEvidence & {Subscriptions: SubscriptionEvidence[]}>()
     let count = 0
-    root.Subscriptions.forEach((raw, index) => {
+    subscriptions.forEach((raw, index) => {
       const path = ['Subscriptions', index]
       const label = `Subscriptions[${index}]`
       if (!isRecord(raw) || typeof raw.TopicArn !== 'string') {
@@ -60,7 +50,7 @@ export const listSubscriptionsReader: Reader = {
     const paged = typeof root.NextToken === 'string'
     if (paged) output.notes.push(`${file.path}: the output has a NextToken, so it is one page: subscriptions on other pages are not given`)
     else for (const topic of topics.keys()) evidence.scopes.push({what: 'subscriptions', topicKey: topic})
-    if (root.Subscriptions.length === 0) {
+    if (subscriptions.length === 0) {
       output.notes.push(`${file.path}: the subscription list is empty and so names no topic: it says nothing about any topic's subscribers`)
     }
     const pending = [...topics.values()].flatMap((topic) => topic.Subscriptions).filter((subscription) => subscription.SubscriptionArn === 'PendingConfirmation').length
