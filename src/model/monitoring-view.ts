@@ -8,6 +8,7 @@
 import type {
   AlarmEvidence,
   MetricFilterEvidence,
+  MetricTransformation,
   MonitoredAlarm,
   MonitoredFilter,
   MonitoredLogGroup,
@@ -18,7 +19,7 @@ import type {
   MonitoringView,
   TopicEvidence,
 } from './monitoring.js'
-import {keyLabel, logGroupLabel, logGroupOfArn} from './monitoring.js'
+import {keyLabel, logGroupLabel, logGroupOfArn, sameDimensions} from './monitoring.js'
 import {isUnknown, unknown, type Location, type TrailDocument, type UnknownValue} from './types.js'
 
 type Maybe<T> = T | UnknownValue
@@ -117,11 +118,11 @@ function filtersOf(group: MonitoredLogGroup, account: string | undefined, eviden
 function alarmsOf(filter: MetricFilterEvidence, groupAccount: string | undefined, evidence: MonitoringEvidence, path: string, fields: Record<string, Location>): Maybe<MonitoredAlarm[]> {
   const transformations = filter.metricTransformations
   if (isUnknown(transformations)) return unknown(`the metric of filter ${describeName(filter.filterName)} is not known (${String(transformations.$unknown)})`)
-  const metrics = transformations.filter((t): t is {metricName: string; metricNamespace: string} => typeof t.metricName === 'string' && typeof t.metricNamespace === 'string')
+  const metrics = transformations.filter((t): t is MetricTransformation & {metricName: string; metricNamespace: string} => typeof t.metricName === 'string' && typeof t.metricNamespace === 'string')
   const account = filter.account ?? groupAccount
   const region = filter.region
   const nearby = (alarm: AlarmEvidence): boolean => fits(alarm.account, account) && fits(alarm.region, region)
-  const onMetric = evidence.alarms.filter((alarm) => nearby(alarm) && alarm.Metrics.some((metric) => metrics.some((m) => metric.MetricName === m.metricName && metric.Namespace === m.metricNamespace)))
+  const onMetric = evidence.alarms.filter((alarm) => nearby(alarm) && alarm.Metrics.some((metric) => metrics.some((m) => metric.MetricName === m.metricName && metric.Namespace === m.metricNamespace && sameDimensions(metric.Dimensions, m.dimensions))))
   if (onMetric.length === 0) {
     if (metrics.length < transformations.length) return unknown(`the metric name or namespace of filter ${describeName(filter.filterName)} is not known`)
     const gap = gapFor(evidence.gaps, 'alarms', undefined, account, region)

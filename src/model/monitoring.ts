@@ -43,6 +43,12 @@ export interface MetricTransformation {
   metricName: Maybe<string>
   metricNamespace: Maybe<string>
   metricValue?: Maybe<string>
+  /**
+   * The names of the dimensions it publishes (sorted; `[]` for none). A metric is its namespace,
+   * name and dimensions together: an alarm with other dimensions watches another metric. Absent
+   * when the reader does not say, and then not compared.
+   */
+  dimensions?: string[]
 }
 
 /** One `DescribeMetricFilters` entry, as one input saw it. */
@@ -63,7 +69,7 @@ export interface AlarmEvidence {
   AlarmName: Maybe<string>
   AlarmArn?: Maybe<string>
   /** The metric it watches: `MetricName`/`Namespace`, or each `Metrics[].MetricStat.Metric` of a metric-math alarm. */
-  Metrics: {MetricName: Maybe<string>; Namespace: Maybe<string>}[]
+  Metrics: {MetricName: Maybe<string>; Namespace: Maybe<string>; Dimensions?: string[]}[]
   ActionsEnabled: Maybe<boolean>
   /** Each action as the topic key it names (an SNS ARN, or `<file>#<logicalId>` for a topic the template creates). */
   AlarmActions: Maybe<Maybe<MonitoringKey>[]>
@@ -171,4 +177,25 @@ export interface MonitoredLogGroup {
  */
 export interface MonitoringView {
   LogGroups: MonitoredLogGroup[]
+}
+
+/** The dimension names of an alarm's `Dimensions` (`[{Name, Value}]`), sorted; undefined when it is not such a list. */
+export function alarmDimensionNames(dimensions: unknown): string[] | undefined {
+  if (dimensions === undefined) return []
+  if (!Array.isArray(dimensions)) return undefined
+  const names = dimensions.map((entry) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).Name : undefined))
+  return names.every((name): name is string => typeof name === 'string') ? names.sort() : undefined
+}
+
+/** The dimension names of a metric filter's `dimensions` (`{name: "$.field"}`), sorted; undefined when it is not such an object. */
+export function filterDimensionNames(dimensions: unknown): string[] | undefined {
+  if (dimensions === undefined) return []
+  if (typeof dimensions !== 'object' || dimensions === null || Array.isArray(dimensions)) return undefined
+  return Object.keys(dimensions).sort()
+}
+
+/** Whether an alarm's metric and a filter's carry the same dimensions; not known on either side is not held against it. */
+export function sameDimensions(alarm: readonly string[] | undefined, filter: readonly string[] | undefined): boolean {
+  if (alarm === undefined || filter === undefined) return true
+  return alarm.length === filter.length && alarm.every((name, index) => name === filter[index])
 }

@@ -282,11 +282,22 @@ const missedShare = (verdict: CoverageVerdict): number => (verdict.referenceMatc
 /** From a filter to a person: its best alarm (actions enabled, a topic with a subscriber). */
 function chainOf(filter: MonitoredFilter, path: string): Chain {
   const metrics = isUnknown(filter.MetricTransformations) ? 'its metric' : filter.MetricTransformations.map((m) => `${nameOf(m.metricNamespace, '?')}/${nameOf(m.metricName, '?')}`).join(', ')
+  const silent = silentValue(filter)
+  if (silent !== undefined) return {state: 'fail', text: `it publishes metricValue ${silent} for each match, so its metric never rises and no alarm on it fires`, path}
   const alarms = filter.Alarms
   if (isUnknown(alarms)) return {state: 'unknown', text: `whether an alarm watches ${metrics} is not known (${why(alarms)})`, path}
   if (alarms.length === 0) return {state: 'fail', text: `no alarm watches metric ${metrics}`, path}
   const chains = alarms.map((alarm, index) => alarmChain(alarm, `${path}.Alarms.${index}`))
   return chains.find((c) => c.state === 'ok') ?? chains.find((c) => c.state === 'unknown') ?? (chains[0] as Chain)
+}
+
+/** The literal metric value every transformation of the filter publishes when it is 0 or less (a `$.field` value is counted as firing). */
+function silentValue(filter: MonitoredFilter): string | undefined {
+  const transformations = filter.MetricTransformations
+  if (isUnknown(transformations) || transformations.length === 0) return undefined
+  const values = transformations.map((t) => (typeof t.metricValue === 'string' ? t.metricValue.trim() : undefined))
+  const silent = values.every((value) => value !== undefined && value !== '' && Number.isFinite(Number(value)) && Number(value) <= 0)
+  return silent ? values[0] : undefined
 }
 
 function alarmChain(alarm: MonitoredAlarm, path: string): Chain {

@@ -1,4 +1,5 @@
 import type {AlarmEvidence} from '../../model/monitoring.js'
+import {alarmDimensionNames} from '../../model/monitoring.js'
 import {unknown} from '../../model/types.js'
 import {diagnosticAt, describeValue, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
@@ -70,7 +71,7 @@ export const describeAlarmsReader: Reader = {
 /** `MetricName`/`Namespace`, or each `Metrics[].MetricStat.Metric` of a metric-math alarm. */
 function metricsOf(raw: Record<string, unknown>, path: (string | number)[], label: string, fields: FieldReader): AlarmEvidence['Metrics'] {
   if (raw.MetricName !== undefined || raw.Namespace !== undefined) {
-    return [{MetricName: fields.text(raw, path, 'MetricName', label), Namespace: fields.text(raw, path, 'Namespace', label)}]
+    return [{MetricName: fields.text(raw, path, 'MetricName', label), Namespace: fields.text(raw, path, 'Namespace', label), ...dimensionsOf(raw.Dimensions)}]
   }
   if (!Array.isArray(raw.Metrics)) return []
   return raw.Metrics.flatMap((query) => {
@@ -79,6 +80,12 @@ function metricsOf(raw: Record<string, unknown>, path: (string | number)[], labe
     return [{
       MetricName: typeof metric.MetricName === 'string' ? metric.MetricName : unknown(`${label}: a MetricStat without MetricName`),
       Namespace: typeof metric.Namespace === 'string' ? metric.Namespace : unknown(`${label}: a MetricStat without Namespace`),
+      ...dimensionsOf(metric.Dimensions),
     }]
   })
+}
+
+function dimensionsOf(dimensions: unknown): {Dimensions?: string[]} {
+  const names = alarmDimensionNames(dimensions)
+  return names === undefined ? {} : {Dimensions: names}
 }

@@ -1,4 +1,5 @@
 import type {MetricTransformation, MonitoringKey} from '../../model/monitoring.js'
+import {filterDimensionNames} from '../../model/monitoring.js'
 import {unknown} from '../../model/types.js'
 import {diagnosticAt, describeValue, isRecord} from '../locations.js'
 import {topLevelJsonKeys} from '../json-text.js'
@@ -89,6 +90,7 @@ function transformations(raw: Record<string, unknown>, path: (string | number)[]
       return {metricName: opaque, metricNamespace: opaque}
     }
     const metricValue = typeof item.metricValue === 'string' ? item.metricValue : undefined
-    return {metricName: fields.text(item, at, 'metricName', where), metricNamespace: fields.text(item, at, 'metricNamespace', where), ...(metricValue !== undefined ? {metricValue} : {})}
+    const dimensions = filterDimensionNames(item.dimensions)
+    return {metricName: fields.text(item, at, 'metricName', where), metricNamespace: fields.text(item, at, 'metricNamespace', where), ...(metricValue !== undefined ? {metricValue} : {}), ...(dimensions !== undefined ? {dimensions} : {})}
   })
 }

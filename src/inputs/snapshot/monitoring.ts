@@ -6,6 +6,7 @@
  * unknown instead of absent.
  */
 import type {AlarmEvidence, MetricFilterEvidence, MetricTransformation, MonitoringEvidence, MonitoringGap, MonitoringScope, SubscriptionEvidence, TopicEvidence} from '../../model/monitoring.js'
+import {alarmDimensionNames, filterDimensionNames} from '../../model/monitoring.js'
 import type {PositionedDocument, PathSegment} from '../../util/positions.js'
 import {fieldLocations, isRecord} from '../locations.js'
 import type {SchemaProblem} from '../schema.js'
@@ -136,6 +137,7 @@ function filterOf(context: Context, entry: Record<string, unknown>, path: PathSe
       metricName: transformation.metricName as string,
       metricNamespace: transformation.metricNamespace as string,
       ...(typeof transformation.metricValue === 'string' ? {metricValue: transformation.metricValue} : {}),
+      ...known('dimensions', filterDimensionNames(transformation.dimensions)),
     }),
   )
   return {
@@ -152,11 +154,11 @@ function filterOf(context: Context, entry: Record<string, unknown>, path: PathSe
 
 function alarmOf(context: Context, entry: Record<string, unknown>, path: PathSegment[]): AlarmEvidence {
   const metrics: AlarmEvidence['Metrics'] = []
-  if (typeof entry.MetricName === 'string') metrics.push({MetricName: entry.MetricName, Namespace: typeof entry.Namespace === 'string' ? entry.Namespace : {$unknown: 'the alarm names no Namespace'}})
+  if (typeof entry.MetricName === 'string') metrics.push({MetricName: entry.MetricName, Namespace: typeof entry.Namespace === 'string' ? entry.Namespace : {$unknown: 'the alarm names no Namespace'}, ...known('Dimensions', alarmDimensionNames(entry.Dimensions))})
   if (Array.isArray(entry.Metrics)) {
     for (const query of entry.Metrics) {
       const metric = isRecord(query) && isRecord(query.MetricStat) && isRecord(query.MetricStat.Metric) ? query.MetricStat.Metric : undefined
-      if (metric !== undefined && typeof metric.MetricName === 'string' && typeof metric.Namespace === 'string') metrics.push({MetricName: metric.MetricName, Namespace: metric.Namespace})
+      if (metric !== undefined && typeof metric.MetricName === 'string' && typeof metric.Namespace === 'string') metrics.push({MetricName: metric.MetricName, Namespace: metric.Namespace, ...known('Dimensions', alarmDimensionNames(metric.Dimensions))})
     }
   }
   return {
@@ -188,4 +190,8 @@ function topicOf(context: Context, entry: Record<string, unknown>, path: PathSeg
     region: entry.region as string,
     provenance: provenance(context, path, entry),
   }
+}
+
+function known<K extends string>(key: K, names: string[] | undefined): Partial<Record<K, string[]>> {
+  return names === undefined ? {} : ({[key]: names} as Record<K, string[]>)
 }

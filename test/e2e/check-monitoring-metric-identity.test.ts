@@ -1,0 +1,65 @@
+import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import type {Report} from '../../src/engine/report-types.js'
+import {trailgate} from './cli.js'
+
+const ACCOUNT = '111122223333'
+const ALARMS = 'describe-alarms.us-east-1.json'
+const FILTERS = 'describe-metric-filters.us-east-1.json'
+
+type Json = Record<string, unknown> & {[key: string]: unknown}
+
+/** The CIS AWS CLI evidence with one change, judged through the built CLI: the root usage result. */
+function rootUsageAfter(change: (files: {alarms: Json[]; filters: Json[]}) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'trailgate-metric-identity-'))
+  cpSync('fixtures/iac/monitoring/aws-cli', dir, {recursive: true})
+  const alarmsDoc = JSON.parse(readFileSync(join(dir, ALARMS), 'utf8')) as {MetricAlarms: Json[]}
+  const filtersDoc = JSON.parse(readFileSync(join(dir, FILTERS), 'utf8')) as {metricFilters: Json[]}
+  change({alarms: alarmsDoc.MetricAlarms.filter((alarm) => alarm.AlarmName === 'root_usage_alarm'), filters: filtersDoc.metricFilters.filter((filter) => filter.filterName === 'root_usage_metric')})
+  writeFileSync(join(dir, ALARMS), JSON.stringify(alarmsDoc, null, 2))
+  writeFileSync(join(dir, FILTERS), JSON.stringify(filtersDoc, null, 2))
+  const run = trailgate(['check', dir, '--account', ACCOUNT, '--format', 'json'])
+  const report = JSON.parse(run.stdout) as Report
+  const result = report.results.find((entry) => entry.policy === 'cis-monitoring-root-usage')
+  if (!result) throw new Error('no result of cis-monitoring-root-usage')
+  return result
+}
+
+const transformationOf = (filter: Json): Json => (filter.metricTransformations as Json[])[0]!
+
+describe('trailgate check: the alarm must watch the very metric the filter publishes (built CLI)', () => {
+  it('an alarm with a dimension the filter does not publish watches another metric: fail', () => {
+    const result = rootUsageAfter(({alarms}) => {
+      alarms[0]!.Dimensions = [{Name: 'Environment', Value: 'prod'}]
+    })
+    expect(result.status).toBe('fail')
+    expect(result.message).toContain('no alarm watches metric CISBenchmark/root_usage_metric')
+  })
+
+  it('a filter publishing a dimension watched by an alarm without it: fail', () => {
+    const result = rootUsageAfter(({filters}) => {
+      transformationOf(filters[0]!).dimensions = {Caller: '$.userIdentity.arn'}
+    })
+    expect(result.status).toBe('fail')
+    expect(result.message).toContain('no alarm watches metric CISBenchmark/root_usage_metric')
+  })
+
+  it('the same dimension names on both sides: pass', () => {
+    const result = rootUsageAfter(({filters, alarms}) => {
+      transformationOf(filters[0]!).dimensions = {Caller: '$.userIdentity.arn'}
+      alarms[0]!.Dimensions = [{Name: 'Caller', Value: 'arn:aws:iam::111122223333:root'}]
+    })
+    expect(result.status).toBe('pass')
+  })
+
+  it('a filter that publishes 0 for each match never raises its alarm: fail, saying so', () => {
+    const result = rootUsageAfter(({filters}) => {
+      transformationOf(filters[0]!).metricValue = '0'
+    })
+    expect(result.status).toBe('fail')
+    expect(result.message).toContain('metricValue 0')
+  })
+})
