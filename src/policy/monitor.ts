@@ -128,6 +128,10 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
   const entries: FilterEntry[] = []
   const unknownPatterns: {name: string; reason: string}[] = []
   const unparsedFilters: {name: string; reason: string}[] = []
+  const everything: FilterEntry[] = []
+  // Filters CloudWatch Logs accepts that are not judged here, as sentences: they make a result unknown, never a pass.
+  const notJudged: string[] = []
+  const termFilters: {name: string; reason: string}[] = []
   filters.forEach((filter, index) => {
     const at = `${path}.MetricFilters.${index}`
     const name = nameOf(filter.FilterName, `#${index + 1}`)
@@ -136,10 +140,17 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
       return
     }
     const pattern = filter.FilterPattern ?? ''
+    // CloudWatch Logs counts every event for an empty pattern.
+    if (pattern.trim() === '') {
+      everything.push({name, pattern, chain: chainOf(filter, at), path: at})
+      return
+    }
     try {
       compileFilterPattern(pattern)
     } catch (error) {
-      unparsedFilters.push({name, reason: (error as Error).message})
+      // A term or space-delimited pattern is valid in CloudWatch Logs, only not evaluated here: not known, not absent.
+      if (!pattern.trimStart().startsWith('{')) termFilters.push({name, reason: 'term and space-delimited patterns are not judged'})
+      else unparsedFilters.push({name, reason: (error as Error).message})
       return
     }
     entries.push({name, pattern, chain: chainOf(filter, at), path: at})
@@ -150,6 +161,13 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
     (name, reason) => `filter ${quote(name)} does not count: its pattern does not parse (${reason})`,
     (count, names, reason) => `${count} metric filters (${names}) do not count: their patterns do not parse (${reason})`,
   )
+  notJudged.push(
+    ...byReason(
+      termFilters,
+      (name, reason) => `filter ${quote(name)} is not judged: its pattern is not a JSON pattern (${reason})`,
+      (count, names, reason) => `${count} metric filters (${names}) are not judged: their patterns are not JSON patterns (${reason})`,
+    ),
+  )
   const alerting = entries.filter((entry) => entry.chain.state === 'ok')
   const best = covering(reference, alerting)
   if (best && covers(best.verdict)) {
@@ -157,9 +175,16 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
     const relation = best.verdict.relation === 'equivalent' ? 'matching what the reference matches' : `broader than the reference: ${noisier(best.verdict, [reference, ...best.used.map((entry) => entry.pattern)])}`
     return {status: 'pass', reasons: [`covered ${where} by ${by}, ${relation}`], paths: best.used.map((entry) => entry.path)}
   }
+  const catchAll = everything.find((entry) => entry.chain.state === 'ok')
+  if (catchAll) return {status: 'pass', reasons: [`covered ${where} by filter ${quote(catchAll.name)} (${catchAll.chain.text}): its empty pattern matches every event, broader than the reference (its alarm counts every event of the log group)`], paths: [catchAll.path]}
+  for (const entry of everything) {
+    const open = `filter ${quote(entry.name)} has an empty pattern, which matches every event, but ${entry.chain.text}`
+    if (entry.chain.state === 'unknown') notJudged.push(open)
+    else unparsed.push(open)
+  }
   const undecidedChains = entries.filter((entry) => entry.chain.state === 'unknown')
   const withUndecided = covering(reference, [...alerting, ...undecidedChains])
-  if (unknownPatterns.length > 0 || (withUndecided && covers(withUndecided.verdict) && undecidedChains.length > 0)) {
+  if (unknownPatterns.length > 0 || notJudged.length > 0 || (withUndecided && covers(withUndecided.verdict) && undecidedChains.length > 0)) {
     const openEntries = withUndecided && covers(withUndecided.verdict) ? withUndecided.used.filter((entry) => entry.chain.state === 'unknown') : []
     const open = byReason(
       openEntries.map((entry) => ({name: entry.name, reason: entry.chain.text})),
@@ -171,12 +196,12 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
       (name, reason) => `the pattern of filter ${quote(name)} is not known (${reason})`,
       (count, names, reason) => `the patterns of ${count} metric filters (${names}) are not known (${reason})`,
     )
-    return {status: 'unknown', reasons: [`${where}: ${[...open, ...patterns].join('; ')}`, ...unparsed], paths: [...openEntries.length > 0 && withUndecided ? withUndecided.used.map((entry) => entry.path) : []]}
+    return {status: 'unknown', reasons: [`${where}: ${[...open, ...patterns, ...notJudged].join('; ')}`, ...unparsed], paths: [...openEntries.length > 0 && withUndecided ? withUndecided.used.map((entry) => entry.path) : []]}
   }
-  const all = covering(reference, entries)
-  if (all && covers(all.verdict)) {
+  const union = covering(reference, entries)
+  if (union && covers(union.verdict)) {
     // The filters would cover it, but some link between them and a person is missing.
-    const broken = all.used.filter((entry) => entry.chain.state === 'fail')
+    const broken = union.used.filter((entry) => entry.chain.state === 'fail')
     const told = byReason(
       broken.map((entry) => ({name: entry.name, reason: entry.chain.text})),
       (name, reason) => `filter ${quote(name)} matches it, but ${reason}`,
@@ -184,7 +209,7 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
     )
     return {status: 'fail', reasons: [`${where}: ${told.join('; ')}`, ...unparsed], paths: broken.map((entry) => entry.chain.path)}
   }
-  const partial = best ?? all
+  const partial = best ?? union
   if (!partial) return {status: 'fail', reasons: [`no metric filter ${where} matches what the reference matches`, ...unparsed], paths: entries.map((entry) => entry.path).slice(0, 1)}
   const by = someNames(partial.used.map((entry) => entry.name))
   if (partial.verdict.matchesNothing) {

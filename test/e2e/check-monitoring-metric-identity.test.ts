@@ -63,3 +63,31 @@ describe('trailgate check: the alarm must watch the very metric the filter publi
     expect(result.message).toContain('metricValue 0')
   })
 })
+
+describe('trailgate check: patterns CloudWatch accepts that are not JSON selectors (built CLI)', () => {
+  it('an empty pattern matches every event of the log group: it covers, noted as such', () => {
+    const result = rootUsageAfter(({filters}) => {
+      filters[0]!.filterPattern = ''
+    })
+    expect(result.status).toBe('pass')
+    expect(result.message).toContain('its empty pattern matches every event')
+    expect(result.message).not.toContain('does not parse')
+  })
+
+  it('a term pattern is not judged: unknown, saying why, not failed as if it were not there', () => {
+    const result = rootUsageAfter(({filters}) => {
+      filters[0]!.filterPattern = '"Root"'
+    })
+    expect(result.status).toBe('unknown')
+    expect(result.message).toContain(`filter 'root_usage_metric'`)
+    expect(result.message).toContain('term and space-delimited patterns are not judged')
+  })
+
+  it('a JSON pattern that does not parse still does not count: fail, saying where', () => {
+    const result = rootUsageAfter(({filters}) => {
+      filters[0]!.filterPattern = '{ $.userIdentity.type = Root &&'
+    })
+    expect(result.status).toBe('fail')
+    expect(result.message).toContain('does not parse')
+  })
+})
