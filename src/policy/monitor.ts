@@ -271,15 +271,18 @@ function covering(reference: string, entries: readonly FilterEntry[]): {verdict:
   const fields = new Set(compileFilterPattern(reference).selectors)
   const shared = (entry: FilterEntry): number => compileFilterPattern(entry.pattern).selectors.filter((selector) => fields.has(selector)).length
   const ordered = entries.map((entry) => ({entry, shared: shared(entry)})).sort((a, b) => b.shared - a.shared)
-  const singles: {entry: FilterEntry; verdict: CoverageVerdict}[] = []
-  for (const {entry} of ordered) {
+  const singles: {entry: FilterEntry; verdict: CoverageVerdict; shared: number}[] = []
+  for (const {entry, shared: count} of ordered) {
     const verdict = compare(reference, [entry.pattern])
     if (verdict.relation === 'equivalent' && !verdict.matchesNothing) return {verdict, used: [entry]}
-    singles.push({entry, verdict})
+    singles.push({entry, verdict, shared: count})
   }
   const whole = singles.filter(({verdict}) => covers(verdict)).sort((a, b) => a.verdict.extra.count - b.verdict.extra.count)[0]
   if (whole) return {verdict: whole.verdict, used: [whole.entry]}
-  const contributing = singles.filter(({verdict}) => !verdict.matchesNothing && verdict.missed.count < verdict.referenceMatches).sort((x, y) => missedShare(x.verdict) - missedShare(y.verdict))
+  // Each single verdict counts on its own corpus (built from the reference and that filter), so shares
+  // are compared only between filters reading as many of the reference's fields; a filter on other
+  // fields that happens to share some records is not the one a narrower result should name.
+  const contributing = singles.filter(({verdict}) => !verdict.matchesNothing && verdict.missed.count < verdict.referenceMatches).sort((x, y) => y.shared - x.shared || missedShare(x.verdict) - missedShare(y.verdict))
   const best = contributing[0] ?? singles[0]!
   if (contributing.length <= 1) return {verdict: best.verdict, used: [best.entry]}
   // Grow a union from the best filter, adding the one that leaves the least missed, until it covers.

@@ -13,7 +13,7 @@ const FILTERS = 'describe-metric-filters.us-east-1.json'
 type Json = Record<string, unknown> & {[key: string]: unknown}
 
 /** The CIS AWS CLI evidence with one change, judged through the built CLI: the root usage result. */
-function rootUsageAfter(change: (files: {alarms: Json[]; filters: Json[]}) => void) {
+function judgeRootUsage(change: (files: {alarms: Json[]; filters: Json[]}) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'trailgate-metric-identity-'))
   cpSync('fixtures/iac/monitoring/aws-cli', dir, {recursive: true})
   const alarmsDoc = JSON.parse(readFileSync(join(dir, ALARMS), 'utf8')) as {MetricAlarms: Json[]}
@@ -25,8 +25,10 @@ function rootUsageAfter(change: (files: {alarms: Json[]; filters: Json[]}) => vo
   const report = JSON.parse(run.stdout) as Report
   const result = report.results.find((entry) => entry.policy === 'cis-monitoring-root-usage')
   if (!result) throw new Error('no result of cis-monitoring-root-usage')
-  return result
+  return {result, dir}
 }
+
+const rootUsageAfter = (change: (files: {alarms: Json[]; filters: Json[]}) => void) => judgeRootUsage(change).result
 
 const transformationOf = (filter: Json): Json => (filter.metricTransformations as Json[])[0]!
 
@@ -89,5 +91,21 @@ describe('trailgate check: patterns CloudWatch accepts that are not JSON selecto
     })
     expect(result.status).toBe('fail')
     expect(result.message).toContain('does not parse')
+  })
+})
+
+describe('trailgate check: a narrower filter is named, not another filter on the group (built CLI)', () => {
+  it('the root usage filter that leaves out console sign-ins is the one the failure names and points at', () => {
+    const {result, dir} = judgeRootUsage(({filters}) => {
+      filters[0]!.filterPattern = '{ $.userIdentity.type = Root && $.userIdentity.invokedBy NOT EXISTS && $.eventType != AwsServiceEvent && $.eventName != ConsoleLogin }'
+    })
+    expect(result.status).toBe('fail')
+    expect(result.message).toContain(`filter 'root_usage_metric' is narrower than the reference`)
+    expect(result.message).not.toContain('iam_changes_metric')
+    const written = readFileSync(join(dir, FILTERS), 'utf8').split('\n')
+    // The filter's object opens on the line before its name (1-based: the index of the name's line).
+    const line = written.findIndex((text) => text.includes('"filterName": "root_usage_metric"'))
+    expect(result.location?.file).toBe(join(dir, FILTERS))
+    expect(result.location?.line).toBe(line)
   })
 })
