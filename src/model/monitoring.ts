@@ -179,11 +179,14 @@ export interface MonitoringView {
   LogGroups: MonitoredLogGroup[]
 }
 
-/** The dimension names of an alarm's `Dimensions` (`[{Name, Value}]`), sorted; undefined when it is not such a list. */
-export function alarmDimensionNames(dimensions: unknown): string[] | undefined {
+/**
+ * The dimension names of a `Dimensions` list (`[{Name, Value}]`; CloudFormation's metric filter
+ * writes `[{Key, Value}]`), sorted; undefined when it is not such a list.
+ */
+export function alarmDimensionNames(dimensions: unknown, nameKey: 'Name' | 'Key' = 'Name'): string[] | undefined {
   if (dimensions === undefined) return []
   if (!Array.isArray(dimensions)) return undefined
-  const names = dimensions.map((entry) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).Name : undefined))
+  const names = dimensions.map((entry) => (typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[nameKey] : undefined))
   return names.every((name): name is string => typeof name === 'string') ? names.sort() : undefined
 }
 

@@ -109,3 +109,29 @@ describe('trailgate check: a narrower filter is named, not another filter on the
     expect(result.location?.line).toBe(line)
   })
 })
+
+describe('trailgate check: CloudFormation alarms and filters carry their dimensions (built CLI)', () => {
+  function rootUsageOfTemplate(edit: (text: string) => string) {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-metric-identity-cfn-'))
+    const template = join(dir, 'template.yaml')
+    writeFileSync(template, edit(readFileSync('fixtures/iac/monitoring/cloudformation/template.yaml', 'utf8')))
+    const report = JSON.parse(trailgate(['check', template, '--format', 'json']).stdout) as Report
+    return report.results.find((entry) => entry.policy === 'cis-monitoring-root-usage')
+  }
+  const alarmLine = '      AlarmName: root_usage_alarm\n'
+
+  it('an alarm with a dimension the filter does not publish: fail', () => {
+    const result = rootUsageOfTemplate((text) => text.replace(alarmLine, `${alarmLine}      Dimensions:\n        - Name: Environment\n          Value: prod\n`))
+    expect(result?.status).toBe('fail')
+    expect(result?.message).toContain('no alarm watches metric CISBenchmark/root_usage_metric')
+  })
+
+  it('a filter dimension (Key) matched by the alarm dimension (Name) of the same name: pass', () => {
+    const result = rootUsageOfTemplate((text) =>
+      text
+        .replace(alarmLine, `${alarmLine}      Dimensions:\n        - Name: Caller\n          Value: root\n`)
+        .replace('        - MetricName: root_usage_metric\n', '        - MetricName: root_usage_metric\n          Dimensions:\n            - Key: Caller\n              Value: $.userIdentity.type\n'),
+    )
+    expect(result?.status).toBe('pass')
+  })
+})

@@ -1,4 +1,4 @@
-import {emptyMonitoringEvidence, type AlarmEvidence, type MetricFilterEvidence, type MetricTransformation, type MonitoringEvidence, type MonitoringKey, type SubscriptionEvidence, type TopicEvidence} from '../../model/monitoring.js'
+import {alarmDimensionNames, emptyMonitoringEvidence, type AlarmEvidence, type MetricFilterEvidence, type MetricTransformation, type MonitoringEvidence, type MonitoringKey, type SubscriptionEvidence, type TopicEvidence} from '../../model/monitoring.js'
 import {isUnknown, unknown, type InputKind, type Location, type Provenance, type UnknownValue} from '../../model/types.js'
 import {intrinsicName, render, toLongForm} from './intrinsics.js'
 import {child, entry, type PNode, type SourceIndex} from './nodes.js'
@@ -168,7 +168,7 @@ export function readTemplateMonitoring(context: MonitoringContext): TemplateMoni
     else alarmActions = unknown(render(rawActions))
     const record: AlarmEvidence = {
       AlarmName: asText(property(alarm.node, 'AlarmName')) ?? unknown('a name CloudFormation generates'),
-      Metrics: alarmMetrics(property(alarm.node, 'MetricName'), property(alarm.node, 'Namespace'), property(alarm.node, 'Metrics')),
+      Metrics: alarmMetrics(property(alarm.node, 'MetricName'), property(alarm.node, 'Namespace'), property(alarm.node, 'Metrics'), property(alarm.node, 'Dimensions')),
       ActionsEnabled: asBoolean(property(alarm.node, 'ActionsEnabled')) ?? true,
       AlarmActions: alarmActions,
       ...where,
@@ -216,18 +216,20 @@ function transformations(value: unknown, raw: unknown): Maybe<MetricTransformati
     const record = typeof item === 'object' && item !== null && !isUnknown(item) ? (item as Record<string, unknown>) : {}
     const opaque = isUnknown(item) ? item : undefined
     const metricValue = asText(record.MetricValue)
+    const dimensions = opaque ? undefined : alarmDimensionNames(record.Dimensions, 'Key')
     return {
       metricName: opaque ?? asText(record.MetricName) ?? unknown('no MetricName'),
       metricNamespace: opaque ?? asText(record.MetricNamespace) ?? unknown('no MetricNamespace'),
       ...(metricValue !== undefined ? {metricValue} : {}),
+      ...(dimensions !== undefined ? {dimensions} : {}),
     }
   })
 }
 
 /** `MetricName`/`Namespace`, or each `Metrics[].MetricStat.Metric` of a metric-math alarm. */
-function alarmMetrics(name: unknown, namespace: unknown, metrics: unknown): AlarmEvidence['Metrics'] {
+function alarmMetrics(name: unknown, namespace: unknown, metrics: unknown, dimensions: unknown): AlarmEvidence['Metrics'] {
   if (name !== undefined || namespace !== undefined) {
-    return [{MetricName: asText(name) ?? unknown('no MetricName'), Namespace: asText(namespace) ?? unknown('no Namespace')}]
+    return [{MetricName: asText(name) ?? unknown('no MetricName'), Namespace: asText(namespace) ?? unknown('no Namespace'), ...namedDimensions(alarmDimensionNames(dimensions))}]
   }
   if (isUnknown(metrics)) return [{MetricName: metrics, Namespace: metrics}]
   if (!Array.isArray(metrics)) return []
@@ -235,8 +237,13 @@ function alarmMetrics(name: unknown, namespace: unknown, metrics: unknown): Alar
     if (isUnknown(query)) return [{MetricName: query, Namespace: query}]
     const metric = (query as {MetricStat?: {Metric?: Record<string, unknown>}} | null)?.MetricStat?.Metric
     if (metric === undefined) return []
-    return [{MetricName: asText(metric.MetricName) ?? unknown('no MetricName'), Namespace: asText(metric.Namespace) ?? unknown('no Namespace')}]
+    return [{MetricName: asText(metric.MetricName) ?? unknown('no MetricName'), Namespace: asText(metric.Namespace) ?? unknown('no Namespace'), ...namedDimensions(alarmDimensionNames(metric.Dimensions))}]
   })
+}
+
+/** Dimension names the template states outright; a name known only after deploy is not compared. */
+function namedDimensions(names: string[] | undefined): {Dimensions?: string[]} {
+  return names === undefined ? {} : {Dimensions: names}
 }
 
 /**
