@@ -135,3 +135,24 @@ describe('trailgate check: CloudFormation alarms and filters carry their dimensi
     expect(result?.status).toBe('pass')
   })
 })
+
+describe('trailgate check: Terraform alarms carry their dimensions (built CLI)', () => {
+  it('an alarm with a dimension the filter does not publish: fail', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-metric-identity-tf-'))
+    const plan = JSON.parse(readFileSync('fixtures/iac/monitoring/terraform/plan.json', 'utf8')) as unknown
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit)
+      else if (typeof node === 'object' && node !== null) {
+        const record = node as Json
+        if (record.alarm_name === 'root_usage_alarm') record.dimensions = {Environment: 'prod'}
+        Object.values(record).forEach(visit)
+      }
+    }
+    visit(plan)
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan))
+    const report = JSON.parse(trailgate(['check', join(dir, 'plan.json'), '--format', 'json']).stdout) as Report
+    const result = report.results.find((entry) => entry.policy === 'cis-monitoring-root-usage')
+    expect(result?.status).toBe('fail')
+    expect(result?.message).toContain('no alarm watches metric CISBenchmark/root_usage_metric')
+  })
+})

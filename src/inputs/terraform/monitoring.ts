@@ -1,4 +1,4 @@
-import {emptyMonitoringEvidence, type AlarmEvidence, type MetricTransformation, type MonitoringEvidence, type MonitoringKey, type SubscriptionEvidence, type TopicEvidence} from '../../model/monitoring.js'
+import {emptyMonitoringEvidence, filterDimensionNames, type AlarmEvidence, type MetricTransformation, type MonitoringEvidence, type MonitoringKey, type SubscriptionEvidence, type TopicEvidence} from '../../model/monitoring.js'
 import {isUnknown, unknown, type Location, type Provenance, type UnknownValue} from '../../model/types.js'
 import {entry, plain, type PNode, type SourceIndex} from '../cloudformation/nodes.js'
 import {partitionOf} from '../cloudformation/resolve.js'
@@ -210,8 +210,16 @@ function transformations(value: unknown, address: string): Maybe<MetricTransform
       metricName: asText(record.name) ?? unknown(`${address}.metric_transformation.name`),
       metricNamespace: asText(record.namespace) ?? unknown(`${address}.metric_transformation.namespace`),
       ...(metricValue !== undefined ? {metricValue} : {}),
+      ...dimensionsOf(record.dimensions, 'dimensions'),
     }
   })
+}
+
+/** The names of a `dimensions` map (null: none); a map known only after apply is not compared. */
+function dimensionsOf<K extends 'Dimensions' | 'dimensions'>(value: unknown, key: K): Partial<Record<K, string[]>> {
+  if (isUnknown(value)) return {}
+  const names = filterDimensionNames(value ?? undefined)
+  return names === undefined ? {} : ({[key]: names} as Record<K, string[]>)
 }
 
 /** `metric_name`/`namespace`, or the `metric` of each `metric_query` of a metric-math alarm. */
@@ -219,7 +227,7 @@ function alarmMetrics(attributes: Attributes): AlarmEvidence['Metrics'] {
   const name = attributes.metric_name
   const namespace = attributes.namespace
   if ((name !== undefined && name !== null && name !== '') || (namespace !== undefined && namespace !== null && namespace !== '')) {
-    return [{MetricName: asText(name) ?? unknown('no metric_name'), Namespace: asText(namespace) ?? unknown('no namespace')}]
+    return [{MetricName: asText(name) ?? unknown('no metric_name'), Namespace: asText(namespace) ?? unknown('no namespace'), ...dimensionsOf(attributes.dimensions, 'Dimensions')}]
   }
   const queries = attributes.metric_query
   if (isUnknown(queries)) return [{MetricName: queries, Namespace: queries}]
@@ -230,7 +238,7 @@ function alarmMetrics(attributes: Attributes): AlarmEvidence['Metrics'] {
     if (!Array.isArray(metrics)) return []
     return metrics.map((metric) => {
       const record = typeof metric === 'object' && metric !== null ? (metric as Record<string, unknown>) : {}
-      return {MetricName: asText(record.metric_name) ?? unknown('no metric_name'), Namespace: asText(record.namespace) ?? unknown('no namespace')}
+      return {MetricName: asText(record.metric_name) ?? unknown('no metric_name'), Namespace: asText(record.namespace) ?? unknown('no namespace'), ...dimensionsOf(record.dimensions, 'Dimensions')}
     })
   })
 }
