@@ -87,12 +87,12 @@ describe('the monitoring section of a version 2 snapshot', () => {
     expect(monitoring?.alarms).toEqual([
       expect.objectContaining({
         AlarmName: 'root-usage',
-        Metrics: [{MetricName: 'RootAccountUsage', Namespace: 'CIS'}],
+        Metrics: [{MetricName: 'RootAccountUsage', Namespace: 'CIS', Dimensions: []}],
         ActionsEnabled: true,
         AlarmActions: [TOPIC],
         provenance: expect.objectContaining({location: expect.objectContaining({line: 27})}),
       }),
-      expect.objectContaining({AlarmName: 'changes-math', Metrics: [{MetricName: 'CloudTrailChanges', Namespace: 'CIS'}], ActionsEnabled: false, AlarmActions: []}),
+      expect.objectContaining({AlarmName: 'changes-math', Metrics: [{MetricName: 'CloudTrailChanges', Namespace: 'CIS', Dimensions: []}], ActionsEnabled: false, AlarmActions: []}),
     ])
     expect(monitoring?.topics[0]).toMatchObject({topicKey: TOPIC, Subscriptions: [{SubscriptionArn: `${TOPIC}:abc`}, {SubscriptionArn: 'PendingConfirmation'}]})
     expect(monitoring?.scopes).toEqual([

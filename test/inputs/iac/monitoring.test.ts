@@ -57,7 +57,7 @@ describe('CloudFormation monitoring evidence', () => {
     const evidence = monitoringOf(await read(cloudFormationReader, TEMPLATE))
     const root = filterNamed(evidence, 'root_usage_metric')
     expect(root.filterPattern).toBe('{ $.userIdentity.type = Root && $.userIdentity.invokedBy NOT EXISTS && $.eventType != AwsServiceEvent }')
-    expect(root.metricTransformations).toEqual([{metricName: 'root_usage_metric', metricNamespace: 'CISBenchmark', metricValue: '1'}])
+    expect(root.metricTransformations).toEqual([{metricName: 'root_usage_metric', metricNamespace: 'CISBenchmark', metricValue: '1', dimensions: []}])
     expect(root.provenance).toMatchObject({kind: 'cloudformation', logicalId: 'RootUsageFilter', location: {file: TEMPLATE, line: 86}, fields: {FilterPattern: {line: 91}}})
     expect(alarmNamed(evidence, 'root_usage_alarm').provenance.location).toMatchObject({line: 96})
   })
@@ -129,7 +129,7 @@ describe('CloudFormation monitoring evidence', () => {
   it('reads the mistakes as written: a filter short of an event name, an alarm on another metric, a filter without alarm, actions off, a topic nobody subscribes to', async () => {
     const evidence = monitoringOf(await read(cloudFormationReader, MISTAKES))
     expect(filterNamed(evidence, 'security_group_changes_metric').filterPattern).not.toContain('ModifySecurityGroupRules')
-    expect(alarmNamed(evidence, 'root_usage_alarm').Metrics).toEqual([{MetricName: 'root_account_usage_metric', Namespace: 'CISBenchmark'}])
+    expect(alarmNamed(evidence, 'root_usage_alarm').Metrics).toEqual([{MetricName: 'root_account_usage_metric', Namespace: 'CISBenchmark', Dimensions: []}])
     expect(evidence.alarms.some((alarm) => alarm.AlarmName === 'nacl_changes_alarm')).toBe(false)
     expect(alarmNamed(evidence, 'console_signin_failure_alarm').ActionsEnabled).toBe(false)
     const unwatched = `${MISTAKES}#UnwatchedAlerts`
