@@ -161,13 +161,12 @@ function decideGroup(group: MonitoredLogGroup, path: string, reference: string):
     (name, reason) => `filter ${quote(name)} does not count: its pattern does not parse (${reason})`,
     (count, names, reason) => `${count} metric filters (${names}) do not count: their patterns do not parse (${reason})`,
   )
-  notJudged.push(
-    ...byReason(
-      termFilters,
-      (name, reason) => `filter ${quote(name)} is not judged: its pattern is not a JSON pattern (${reason})`,
-      (count, names, reason) => `${count} metric filters (${names}) are not judged: their patterns are not JSON patterns (${reason})`,
-    ),
+  const terms = byReason(
+    termFilters,
+    (name, reason) => `filter ${quote(name)} is not judged: its pattern is not a JSON pattern (${reason})`,
+    (count, names, reason) => `${count} metric filters (${names}) are not judged: their patterns are not JSON patterns (${reason})`,
   )
+  for (const sentence of terms) notJudged.push(sentence)
   const alerting = entries.filter((entry) => entry.chain.state === 'ok')
   const best = covering(reference, alerting)
   if (best && covers(best.verdict)) {
