@@ -19,7 +19,7 @@ import type {
   MonitoringView,
   TopicEvidence,
 } from './monitoring.js'
-import {keyLabel, logGroupLabel, logGroupOfArn, sameDimensions} from './monitoring.js'
+import {conditionOf, keyLabel, logGroupLabel, logGroupOfArn, sameDimensions} from './monitoring.js'
 import {isUnknown, unknown, type Location, type TrailDocument, type UnknownValue} from './types.js'
 
 type Maybe<T> = T | UnknownValue
@@ -135,7 +135,7 @@ function alarmsOf(filter: MetricFilterEvidence, groupAccount: string | undefined
   return onMetric.map((alarm, index) => {
     const at = `${path}.Alarms.${index}`
     if (alarm.provenance.location) fields[at] = alarm.provenance.location
-    return {AlarmName: alarm.AlarmName, ActionsEnabled: alarm.ActionsEnabled, Topics: topicsOf(alarm, evidence, at, fields)}
+    return {AlarmName: alarm.AlarmName, ActionsEnabled: alarm.ActionsEnabled, ...conditionOf(alarm), Topics: topicsOf(alarm, evidence, at, fields)}
   })
 }
 

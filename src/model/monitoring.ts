@@ -65,7 +65,7 @@ export interface MetricFilterEvidence {
 }
 
 /** One `DescribeAlarms` metric alarm, as one input saw it. */
-export interface AlarmEvidence {
+export interface AlarmEvidence extends AlarmCondition {
   AlarmName: Maybe<string>
   AlarmArn?: Maybe<string>
   /** The metric it watches: `MetricName`/`Namespace`, or each `Metrics[].MetricStat.Metric` of a metric-math alarm. */
@@ -76,6 +76,26 @@ export interface AlarmEvidence {
   account?: string
   region?: string
   provenance: Provenance
+}
+
+/**
+ * When an alarm goes off: `Statistic` `ComparisonOperator` `Threshold`. AWS requires them of a
+ * metric alarm, so absent means the input did not carry them (a metric-math alarm has no
+ * `Statistic`): then the condition is not judged.
+ */
+export interface AlarmCondition {
+  Statistic?: Maybe<string>
+  ComparisonOperator?: Maybe<string>
+  Threshold?: Maybe<number>
+}
+
+/** The condition fields of an alarm that has them, to spread into evidence or a view. */
+export function conditionOf(alarm: AlarmCondition): AlarmCondition {
+  return {
+    ...(alarm.Statistic !== undefined ? {Statistic: alarm.Statistic} : {}),
+    ...(alarm.ComparisonOperator !== undefined ? {ComparisonOperator: alarm.ComparisonOperator} : {}),
+    ...(alarm.Threshold !== undefined ? {Threshold: alarm.Threshold} : {}),
+  }
 }
 
 /**
@@ -144,7 +164,7 @@ export interface MonitoredTopic {
   Subscriptions: Maybe<SubscriptionEvidence[]>
 }
 
-export interface MonitoredAlarm {
+export interface MonitoredAlarm extends AlarmCondition {
   AlarmName: Maybe<string>
   ActionsEnabled: Maybe<boolean>
   /** The SNS topics among the alarm's actions; other actions (Auto Scaling, SSM) are left out. */

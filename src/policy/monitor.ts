@@ -314,7 +314,8 @@ function chainOf(filter: MonitoredFilter, path: string): Chain {
   const alarms = filter.Alarms
   if (isUnknown(alarms)) return {state: 'unknown', text: `whether an alarm watches ${metrics} is not known (${why(alarms)})`, path}
   if (alarms.length === 0) return {state: 'fail', text: `no alarm watches metric ${metrics}`, path}
-  const chains = alarms.map((alarm, index) => alarmChain(alarm, `${path}.Alarms.${index}`))
+  const oneEvent = oneEventValue(filter)
+  const chains = alarms.map((alarm, index) => alarmChain(alarm, oneEvent, `${path}.Alarms.${index}`))
   return chains.find((c) => c.state === 'ok') ?? chains.find((c) => c.state === 'unknown') ?? (chains[0] as Chain)
 }
 
@@ -327,10 +328,45 @@ function silentValue(filter: MonitoredFilter): string | undefined {
   return silent ? values[0] : undefined
 }
 
-function alarmChain(alarm: MonitoredAlarm, path: string): Chain {
+/** What one matching event adds to the filter's metric: its largest literal metricValue, else 1 (CIS writes 1; a `$.field` value counts as 1). */
+function oneEventValue(filter: MonitoredFilter): number {
+  const transformations = isUnknown(filter.MetricTransformations) ? [] : filter.MetricTransformations
+  const values = transformations.map((t) => (typeof t.metricValue === 'string' && t.metricValue.trim() !== '' ? Number(t.metricValue) : Number.NaN)).filter(Number.isFinite)
+  return values.length > 0 ? values.reduce((most, value) => Math.max(most, value)) : 1
+}
+
+const OPERATOR_SIGNS: Record<string, string> = {GreaterThanOrEqualToThreshold: '>=', GreaterThanThreshold: '>', LessThanThreshold: '<', LessThanOrEqualToThreshold: '<='}
+
+/**
+ * Whether the alarm goes off on one matching event (CIS: Sum >= 1 with metricValue 1). Only a
+ * condition the input gives is judged: a statistic other than Sum, Maximum and SampleCount (an
+ * average, a percentile) or a field the input did not carry is not held against the alarm.
+ */
+function conditionChain(alarm: MonitoredAlarm, oneEvent: number, name: string, path: string): Chain | undefined {
+  const {Statistic: statistic, ComparisonOperator: operator, Threshold: threshold} = alarm
+  const notKnown = (field: string, value: UnknownValue): Chain => ({state: 'unknown', text: `whether alarm ${name} fires on one matching event is not known: its ${field} is not known (${why(value)})`, path})
+  if (operator === undefined) return undefined
+  if (isUnknown(operator)) return notKnown('ComparisonOperator', operator)
+  const judged = statistic === 'Sum' || statistic === 'Maximum' || statistic === 'SampleCount'
+  // SampleCount counts datapoints: one event is one, whatever value it publishes.
+  const adds = statistic === 'SampleCount' ? 1 : oneEvent
+  const sign = OPERATOR_SIGNS[operator]
+  const when = `${typeof statistic === 'string' ? statistic : 'the statistic'} ${sign ?? `is outside its band (${operator})`}${sign !== undefined && typeof threshold === 'number' ? ` ${threshold}` : ''}`
+  const fails: Chain = {state: 'fail', text: `alarm ${name} fires when ${when}; one matching event adds ${adds}: set Threshold to ${adds} with GreaterThanOrEqualToThreshold`, path}
+  if (operator !== 'GreaterThanOrEqualToThreshold' && operator !== 'GreaterThanThreshold') return fails
+  if (isUnknown(statistic)) return notKnown('Statistic', statistic)
+  if (!judged || threshold === undefined) return undefined
+  if (isUnknown(threshold)) return notKnown('Threshold', threshold)
+  const fires = operator === 'GreaterThanOrEqualToThreshold' ? threshold <= adds : threshold < adds
+  return fires ? undefined : fails
+}
+
+function alarmChain(alarm: MonitoredAlarm, oneEvent: number, path: string): Chain {
   const name = quote(nameOf(alarm.AlarmName, '(name not known)'))
   if (isUnknown(alarm.ActionsEnabled)) return {state: 'unknown', text: `whether alarm ${name} has its actions enabled is not known (${why(alarm.ActionsEnabled)})`, path}
   if (alarm.ActionsEnabled === false) return {state: 'fail', text: `alarm ${name} has its actions disabled`, path}
+  const condition = conditionChain(alarm, oneEvent, name, path)
+  if (condition !== undefined) return condition
   const topics = alarm.Topics
   if (isUnknown(topics)) return {state: 'unknown', text: `the actions of alarm ${name} are not known (${why(topics)})`, path}
   if (topics.length === 0) return {state: 'fail', text: `alarm ${name} notifies no SNS topic`, path}

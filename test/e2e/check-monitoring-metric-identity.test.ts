@@ -156,3 +156,101 @@ describe('trailgate check: Terraform alarms carry their dimensions (built CLI)',
     expect(result?.message).toContain('no alarm watches metric CISBenchmark/root_usage_metric')
   })
 })
+
+/** Alarm conditions and whether each goes off on one matching event of a filter publishing 1. */
+const CONDITIONS: {title: string; operator: string; threshold: number; status: 'pass' | 'fail'; says?: string}[] = [
+  {title: 'LessThanThreshold 0 never fires on an event', operator: 'LessThanThreshold', threshold: 0, status: 'fail', says: `alarm 'root_usage_alarm' fires when Sum < 0; one matching event adds 1: set Threshold to 1 with GreaterThanOrEqualToThreshold`},
+  {title: 'GreaterThanOrEqualToThreshold 1000 needs a thousand events', operator: 'GreaterThanOrEqualToThreshold', threshold: 1000, status: 'fail', says: `alarm 'root_usage_alarm' fires when Sum >= 1000; one matching event adds 1: set Threshold to 1 with GreaterThanOrEqualToThreshold`},
+  {title: 'an anomaly band is not a count of events', operator: 'LessThanLowerOrGreaterThanUpperThreshold', threshold: 0, status: 'fail', says: `alarm 'root_usage_alarm' fires when Sum is outside its band (LessThanLowerOrGreaterThanUpperThreshold)`},
+  {title: 'GreaterThanThreshold 0 fires on one event', operator: 'GreaterThanThreshold', threshold: 0, status: 'pass'},
+  {title: 'the CIS condition (Sum >= 1) fires on one event', operator: 'GreaterThanOrEqualToThreshold', threshold: 1, status: 'pass'},
+]
+
+describe('trailgate check: an alarm counts only if one matching event fires it (built CLI)', () => {
+  describe('AWS CLI describe-alarms', () => {
+    for (const condition of CONDITIONS) {
+      it(`${condition.title}: ${condition.status}`, () => {
+        const result = rootUsageAfter(({alarms}) => {
+          alarms[0]!.ComparisonOperator = condition.operator
+          alarms[0]!.Threshold = condition.threshold
+        })
+        expect(result.status).toBe(condition.status)
+        if (condition.says) expect(result.message).toContain(condition.says)
+      })
+    }
+
+    it('a filter publishing 5 a match fires Sum >= 5 on one event: pass', () => {
+      const result = rootUsageAfter(({alarms, filters}) => {
+        transformationOf(filters[0]!).metricValue = '5'
+        alarms[0]!.Threshold = 5
+      })
+      expect(result.status).toBe('pass')
+    })
+
+    it('SampleCount counts one datapoint per event whatever the value: SampleCount >= 5 fails', () => {
+      const result = rootUsageAfter(({alarms, filters}) => {
+        transformationOf(filters[0]!).metricValue = '5'
+        alarms[0]!.Statistic = 'SampleCount'
+        alarms[0]!.Threshold = 5
+      })
+      expect(result.status).toBe('fail')
+      expect(result.message).toContain('fires when SampleCount >= 5; one matching event adds 1')
+    })
+
+    it('an alarm whose output leaves out its condition is not judged on it: pass', () => {
+      const result = rootUsageAfter(({alarms}) => {
+        delete alarms[0]!.ComparisonOperator
+        delete alarms[0]!.Threshold
+      })
+      expect(result.status).toBe('pass')
+    })
+  })
+
+  describe('CloudFormation template', () => {
+    function rootUsageOfTemplate(operator: string, threshold: string) {
+      const dir = mkdtempSync(join(tmpdir(), 'trailgate-alarm-condition-cfn-'))
+      const template = join(dir, 'template.yaml')
+      const text = readFileSync('fixtures/iac/monitoring/cloudformation/template.yaml', 'utf8')
+      const alarm = '      AlarmName: root_usage_alarm\n      MetricName: root_usage_metric\n      Namespace: CISBenchmark\n      Statistic: Sum\n      Period: 300\n      EvaluationPeriods: 1\n      Threshold: 1\n      ComparisonOperator: GreaterThanOrEqualToThreshold\n'
+      expect(text).toContain(alarm)
+      writeFileSync(template, text.replace(alarm, alarm.replace('Threshold: 1\n', `Threshold: ${threshold}\n`).replace('ComparisonOperator: GreaterThanOrEqualToThreshold', `ComparisonOperator: ${operator}`)))
+      const report = JSON.parse(trailgate(['check', template, '--format', 'json']).stdout) as Report
+      return report.results.find((entry) => entry.policy === 'cis-monitoring-root-usage')
+    }
+
+    for (const condition of CONDITIONS) {
+      it(`${condition.title}: ${condition.status}`, () => {
+        const result = rootUsageOfTemplate(condition.operator, String(condition.threshold))
+        expect(result?.status).toBe(condition.status)
+        if (condition.says) expect(result?.message).toContain(condition.says)
+      })
+    }
+  })
+
+  describe('Terraform plan', () => {
+    function rootUsageOfPlan(operator: string, threshold: number) {
+      const dir = mkdtempSync(join(tmpdir(), 'trailgate-alarm-condition-tf-'))
+      const plan = JSON.parse(readFileSync('fixtures/iac/monitoring/terraform/plan.json', 'utf8')) as unknown
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(visit)
+        else if (typeof node === 'object' && node !== null) {
+          const record = node as Json
+          if (record.alarm_name === 'root_usage_alarm') Object.assign(record, {comparison_operator: operator, threshold})
+          Object.values(record).forEach(visit)
+        }
+      }
+      visit(plan)
+      writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan))
+      const report = JSON.parse(trailgate(['check', join(dir, 'plan.json'), '--format', 'json']).stdout) as Report
+      return report.results.find((entry) => entry.policy === 'cis-monitoring-root-usage')
+    }
+
+    for (const condition of CONDITIONS) {
+      it(`${condition.title}: ${condition.status}`, () => {
+        const result = rootUsageOfPlan(condition.operator, condition.threshold)
+        expect(result?.status).toBe(condition.status)
+        if (condition.says) expect(result?.message).toContain(condition.says)
+      })
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import type {AlarmEvidence} from '../../model/monitoring.js'
+import type {AlarmCondition, AlarmEvidence} from '../../model/monitoring.js'
 import {alarmDimensionNames} from '../../model/monitoring.js'
 import {unknown} from '../../model/types.js'
 import {diagnosticAt, describeValue, isRecord} from '../locations.js'
@@ -44,6 +44,7 @@ export const describeAlarmsReader: Reader = {
         Metrics: metricsOf(raw, path, label, fields),
         ActionsEnabled: fields.boolean(raw, path, 'ActionsEnabled', label),
         AlarmActions: fields.strings(raw, path, 'AlarmActions', label),
+        ...conditionFields(raw, path, label, fields),
         ...place,
         provenance: {kind: KIND, location: doc.locate(path), fields: {AlarmActions: doc.locate([...path, 'AlarmActions']), ActionsEnabled: doc.locate([...path, 'ActionsEnabled'])}},
       }
@@ -83,6 +84,15 @@ function metricsOf(raw: Record<string, unknown>, path: (string | number)[], labe
       ...dimensionsOf(metric.Dimensions),
     }]
   })
+}
+
+/** `Statistic`, `ComparisonOperator`, `Threshold` where the output has them (a metric-math alarm has no `Statistic`). */
+function conditionFields(raw: Record<string, unknown>, path: (string | number)[], label: string, fields: FieldReader): AlarmCondition {
+  return {
+    ...(raw.Statistic !== undefined ? {Statistic: fields.text(raw, path, 'Statistic', label)} : {}),
+    ...(raw.ComparisonOperator !== undefined ? {ComparisonOperator: fields.text(raw, path, 'ComparisonOperator', label)} : {}),
+    ...(raw.Threshold !== undefined ? {Threshold: typeof raw.Threshold === 'number' ? raw.Threshold : fields.wrong(path, 'Threshold', label, raw.Threshold, 'a number')} : {}),
+  }
 }
 
 function dimensionsOf(dimensions: unknown): {Dimensions?: string[]} {

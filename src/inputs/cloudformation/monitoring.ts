@@ -4,7 +4,7 @@ import {intrinsicName, render, toLongForm} from './intrinsics.js'
 import {child, entry, type PNode, type SourceIndex} from './nodes.js'
 import {NO_VALUE, partitionOf, type Resolver} from './resolve.js'
 import type {ResourceSource} from './source.js'
-import {asBoolean, asText, topicArn} from './values.js'
+import {alarmCondition, asBoolean, asText, topicArn} from './values.js'
 import {logGroupArn, logGroupOfArn} from '../monitoring-keys.js'
 
 const LOG_GROUP = 'AWS::Logs::LogGroup'
@@ -171,6 +171,7 @@ export function readTemplateMonitoring(context: MonitoringContext): TemplateMoni
       Metrics: alarmMetrics(property(alarm.node, 'MetricName'), property(alarm.node, 'Namespace'), property(alarm.node, 'Metrics'), property(alarm.node, 'Dimensions')),
       ActionsEnabled: asBoolean(property(alarm.node, 'ActionsEnabled')) ?? true,
       AlarmActions: alarmActions,
+      ...alarmCondition(property(alarm.node, 'Statistic'), property(alarm.node, 'ComparisonOperator'), property(alarm.node, 'Threshold')),
       ...where,
       provenance: located(alarm, ['MetricName', 'Namespace', 'Metrics', 'ActionsEnabled', 'AlarmActions', 'AlarmName']),
     }

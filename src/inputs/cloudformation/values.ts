@@ -1,4 +1,5 @@
 import {isUnknown, unknown, type UnknownValue} from '../../model/types.js'
+import type {AlarmCondition} from '../../model/monitoring.js'
 
 /** Shared by the CloudFormation and Terraform readers: coercions to the types DescribeTrails uses. */
 
@@ -40,4 +41,20 @@ export function topicArn(topic: Known<string>, region: string | undefined, accou
 /** What GetEventSelectors returns for a trail that never had custom selectors: all management events. */
 export function defaultEventSelectors(): {ReadWriteType: 'All'; IncludeManagementEvents: true; DataResources: []; ExcludeManagementEventSources: []}[] {
   return [{ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: []}]
+}
+
+export function asNumber(value: unknown): Known<number> | undefined {
+  if (typeof value === 'number' || isUnknown(value)) return value
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value)
+  return undefined
+}
+
+/** An alarm's `Statistic`, `ComparisonOperator`, `Threshold` as a template writes them: absent stays absent, a value of the wrong kind is unknown. */
+export function alarmCondition(statistic: unknown, operator: unknown, threshold: unknown): AlarmCondition {
+  const known = <T>(value: unknown, coerce: (value: unknown) => Known<T> | undefined, field: string): Known<T> | undefined =>
+    value === undefined ? undefined : (coerce(value) ?? unknown(`${field} is not ${field === 'Threshold' ? 'a number' : 'a string'}`))
+  const stat = known(statistic, asText, 'Statistic')
+  const op = known(operator, asText, 'ComparisonOperator')
+  const limit = known(threshold, asNumber, 'Threshold')
+  return {...(stat !== undefined ? {Statistic: stat} : {}), ...(op !== undefined ? {ComparisonOperator: op} : {}), ...(limit !== undefined ? {Threshold: limit} : {})}
 }

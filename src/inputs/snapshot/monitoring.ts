@@ -168,6 +168,10 @@ function alarmOf(context: Context, entry: Record<string, unknown>, path: PathSeg
     // DescribeAlarms always answers both; a snapshot without them does not say.
     ActionsEnabled: typeof entry.ActionsEnabled === 'boolean' ? entry.ActionsEnabled : {$unknown: 'the alarm does not say whether its actions are enabled'},
     AlarmActions: Array.isArray(entry.AlarmActions) ? (entry.AlarmActions as string[]) : {$unknown: 'the alarm does not list its actions'},
+    // The schema checks their types; absent (an older snapshot, a metric-math alarm's Statistic) is not judged.
+    ...(typeof entry.Statistic === 'string' ? {Statistic: entry.Statistic} : {}),
+    ...(typeof entry.ComparisonOperator === 'string' ? {ComparisonOperator: entry.ComparisonOperator} : {}),
+    ...(typeof entry.Threshold === 'number' ? {Threshold: entry.Threshold} : {}),
     account: context.account,
     region: entry.region as string,
     provenance: provenance(context, path, entry),

@@ -2,7 +2,7 @@ import {emptyMonitoringEvidence, filterDimensionNames, type AlarmEvidence, type 
 import {isUnknown, unknown, type Location, type Provenance, type UnknownValue} from '../../model/types.js'
 import {entry, plain, type PNode, type SourceIndex} from '../cloudformation/nodes.js'
 import {partitionOf} from '../cloudformation/resolve.js'
-import {asBoolean, asText, topicArn} from '../cloudformation/values.js'
+import {alarmCondition, asBoolean, asText, topicArn} from '../cloudformation/values.js'
 import {logGroupArn, logGroupOfArn} from '../monitoring-keys.js'
 import type {TfBlock} from './tf-source.js'
 import {collectInstances, expressionReferences, referencesOf, stripIndexes, withUnknowns, type Instance} from './plan-instances.js'
@@ -171,6 +171,8 @@ export function readPlanMonitoring(root: PNode, context: PlanContext): PlanMonit
       Metrics: alarmMetrics(attributes),
       ActionsEnabled: asBoolean(attributes.actions_enabled) ?? true,
       AlarmActions: alarmActions(attributes.alarm_actions, (value) => topicKeyOf(value, resource, 'alarm_actions'), referenced(resource, 'alarm_actions', TOPIC, topicKeys)),
+      // A plan writes null for an argument not set (a metric-math alarm's statistic): absent.
+      ...alarmCondition(attributes.statistic ?? undefined, attributes.comparison_operator ?? undefined, attributes.threshold ?? undefined),
       ...where,
       provenance: provenance(resource, {MetricName: 'metric_name', Namespace: 'namespace', Metrics: 'metric_query', ActionsEnabled: 'actions_enabled', AlarmActions: 'alarm_actions', AlarmName: 'alarm_name'}),
     })
