@@ -41,6 +41,9 @@ const MONITORING = `    monitoring:
           AlarmArn: arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:root-usage
           MetricName: RootAccountUsage
           Namespace: CIS
+          Statistic: Sum
+          ComparisonOperator: LessThanThreshold
+          Threshold: 0
           ActionsEnabled: true
           AlarmActions: ["${TOPIC}"]
           region: us-east-1
@@ -90,10 +93,15 @@ describe('the monitoring section of a version 2 snapshot', () => {
         Metrics: [{MetricName: 'RootAccountUsage', Namespace: 'CIS', Dimensions: []}],
         ActionsEnabled: true,
         AlarmActions: [TOPIC],
+        Statistic: 'Sum',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 0,
         provenance: expect.objectContaining({location: expect.objectContaining({line: 27})}),
       }),
       expect.objectContaining({AlarmName: 'changes-math', Metrics: [{MetricName: 'CloudTrailChanges', Namespace: 'CIS', Dimensions: []}], ActionsEnabled: false, AlarmActions: []}),
     ])
+    // A metric-math alarm has no Statistic: absent, so not judged.
+    expect(monitoring?.alarms[1]).not.toHaveProperty('Statistic')
     expect(monitoring?.topics[0]).toMatchObject({topicKey: TOPIC, Subscriptions: [{SubscriptionArn: `${TOPIC}:abc`}, {SubscriptionArn: 'PendingConfirmation'}]})
     expect(monitoring?.scopes).toEqual([
       {what: 'metric-filters', logGroupKey: LOG_GROUP, account: ACCOUNT, region: 'us-east-1'},
