@@ -11,6 +11,7 @@
  * ⌈alarms / 100⌉ `DescribeAlarms` calls (one for up to 100 alarms); and `DescribeAlarmsForMetric`
  * does not return metric-math alarms, which `DescribeAlarms` does.
  */
+import {readAllPages} from './pages.js'
 import {loadCloudWatch, loadCloudWatchLogs, loadSns} from './aws-clients.js'
 import {recordFailure, type AccountTarget, type CollectionContext} from './account.js'
 import {CallFailure} from './call.js'
@@ -102,15 +103,13 @@ export async function collectMonitoring(
       const client = await context.clients.cloudWatchLogs(accountId, group.region, target.credentials)
       const filters: Record<string, unknown>[] = []
       try {
-        let nextToken: string | undefined
-        do {
-          const token = nextToken
+        const listed = await readAllPages(async (token) => {
           const page = await run('DescribeMetricFilters', group.region, (abortSignal) =>
             client.send(new logsSdk.DescribeMetricFiltersCommand({logGroupName: group.name, ...(token === undefined ? {} : {nextToken: token})}), {abortSignal}),
           )
-          for (const filter of page.metricFilters ?? []) filters.push({...toPlainRecord(filter), region: group.region})
-          nextToken = page.nextToken
-        } while (nextToken !== undefined && nextToken !== '')
+          return {items: page.metricFilters, next: page.nextToken}
+        })
+        for (const filter of listed) filters.push({...toPlainRecord(filter), region: group.region})
       } catch (error) {
         // A log group that does not exist has no metric filter: its listing is complete, and empty.
         if (isNotFound(error)) {
@@ -143,22 +142,20 @@ export async function collectMonitoring(
       const client = await context.clients.cloudWatch(accountId, region, target.credentials)
       const alarms: Record<string, unknown>[] = []
       try {
-        let nextToken: string | undefined
-        do {
-          const token = nextToken
+        const listed = await readAllPages(async (token) => {
           const page = await run('DescribeAlarms', region, (abortSignal) =>
             client.send(
               new cloudWatchSdk.DescribeAlarmsCommand({AlarmTypes: ['MetricAlarm'], MaxRecords: ALARMS_PER_PAGE, ...(token === undefined ? {} : {NextToken: token})}),
               {abortSignal},
             ),
           )
-          for (const alarm of page.MetricAlarms ?? []) {
-            const plain = toPlainRecord(alarm)
-            // Alarms on other metrics cannot monitor a trail's log group: the snapshot keeps the rest.
-            if (alarmMetrics(plain).some((metric) => metrics.has(metric))) alarms.push({...plain, region})
-          }
-          nextToken = page.NextToken
-        } while (nextToken !== undefined && nextToken !== '')
+          return {items: page.MetricAlarms, next: page.NextToken}
+        })
+        for (const alarm of listed) {
+          const plain = toPlainRecord(alarm)
+          // Alarms on other metrics cannot monitor a trail's log group: the snapshot keeps the rest.
+          if (alarmMetrics(plain).some((metric) => metrics.has(metric))) alarms.push({...plain, region})
+        }
       } catch (error) {
         fail(error, `the metric alarms of ${region}`)
         gap({what: 'alarms', region, why: whyNotRead(error)})
@@ -193,15 +190,13 @@ export async function collectMonitoring(
       const client = await context.clients.sns(accountId, topic.region, target.credentials)
       const subscriptions: Record<string, unknown>[] = []
       try {
-        let nextToken: string | undefined
-        do {
-          const token = nextToken
+        const listed = await readAllPages(async (token) => {
           const page = await run('ListSubscriptionsByTopic', topic.region, (abortSignal) =>
             client.send(new snsSdk.ListSubscriptionsByTopicCommand({TopicArn: topicArn, ...(token === undefined ? {} : {NextToken: token})}), {abortSignal}),
           )
-          for (const subscription of page.Subscriptions ?? []) subscriptions.push(toPlainRecord(subscription))
-          nextToken = page.NextToken
-        } while (nextToken !== undefined && nextToken !== '')
+          return {items: page.Subscriptions, next: page.NextToken}
+        })
+        for (const subscription of listed) subscriptions.push(toPlainRecord(subscription))
       } catch (error) {
         // An alarm can name a topic that was deleted since: it has no subscriber.
         if (isNotFound(error)) {
