@@ -11,6 +11,7 @@ const LAYERS = [
   ['policy'],
   ['events'],
   ['inputs', 'live'],
+  ['archive', 'sql'],
   ['engine'],
   ['report'],
   ['cli'],
