@@ -4,7 +4,7 @@ import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'
 import {estimateLeft, ProgressLine, wantsProgress} from '../cli/progress.js'
 import {outputRequest, reportOutputFailures, standardOutputConflict, writeOutputs, writeToStandardOutput} from '../cli/output.js'
-import {runCheck} from '../engine/run.js'
+import {EVENT_ENGINES, runCheck, type EventEngine} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
 import {parseDepth, parseSize, type Limits} from '../model/limits.js'
@@ -42,6 +42,7 @@ Exit codes:
     {description: 'Check a Terraform plan against the account as it is today', command: '<%= config.bin %> <%= command.id %> plan.json --baseline snapshot.json'},
     {description: 'Only the quota policies, failing only on high or critical', command: '<%= config.bin %> <%= command.id %> ./evidence --only "*-limit" --fail-on high'},
     {description: 'Lower a parameter for one run', command: '<%= config.bin %> <%= command.id %> ./evidence --param trails-per-region-limit.max=4'},
+    {description: 'Judge CloudTrail log files with DuckDB instead of the native scanner', command: '<%= config.bin %> <%= command.id %> ./AWSLogs --engine duckdb --format json'},
   ]
 
   static override strict = false
@@ -58,6 +59,7 @@ Exit codes:
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
+    engine: Flags.string({summary: 'Who judges CloudTrail log files: native (default) or duckdb (the event policies as SQL; see docs/events.md).', options: [...EVENT_ENGINES], default: 'native', helpGroup: 'INPUT'}),
     'max-input-size': Flags.string({summary: 'Largest input file once inflated, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
     'max-record-size': Flags.string({summary: 'Largest CloudTrail record in a streamed log, e.g. 64MiB (default 16MiB).', helpGroup: 'LIMITS'}),
     'max-member-size': Flags.string({summary: 'Largest gzip member once inflated; each member of a multi-member file counts alone, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
@@ -104,6 +106,7 @@ Exit codes:
       ...(Object.keys(cfnParams).length > 0 ? {cfnParams} : {}),
       tfDir: flags['tf-dir'],
       baseline: flags.baseline,
+      engine: flags.engine as EventEngine,
       ...(wantsProgress(flags.progress) ? {onEventProgress: eventProgress(progressLine)} : {}),
     }).catch((error: unknown) => {
       process.stderr.write(crashLine('trailgate check failed', error))

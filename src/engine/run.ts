@@ -44,7 +44,12 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   onEventProgress?: (progress: ScanProgress) => void
   /** `--max-input-size`, `--max-record-size`: over the config file's `limits`, over the defaults. */
   limits?: Partial<Limits>
+  /** `--engine`: who judges the CloudTrail log files (default: the native scanner). */
+  engine?: EventEngine
 }
+
+export type EventEngine = 'native' | 'duckdb'
+export const EVENT_ENGINES: readonly EventEngine[] = ['native', 'duckdb']
 
 export interface PreparedPolicies {
   config: TrailgateConfig
@@ -197,7 +202,8 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 }
 
 async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<EventScanResult> {
-  const {scanEvents} = await import('../events/scan.js')
+  // Loaded only when asked for: DuckDB ships a native engine that a plain check never needs.
+  const {scanEvents} = options.engine === 'duckdb' ? {scanEvents: (await import('../sql/duckdb-engine.js')).scanEventsWithDuckDB} : await import('../events/scan.js')
   return scanEvents(files, {
     limits,
     policies: prepared.policies.filter((policy) => policy.subject === 'event'),

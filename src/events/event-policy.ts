@@ -105,7 +105,8 @@ export function quickVerdict(compiled: EventPolicy, record: Record<string, unkno
   }
   const eventName = record.eventName
   for (const clause of compiled.forbid) {
-    if (clause.eventNames && !(typeof eventName === 'string' && clause.eventNames.has(eventName))) continue
+    // An array of names matches when any element does (EventBridge's arrays): only a single name can rule a clause out.
+    if (clause.eventNames && !Array.isArray(eventName) && !(typeof eventName === 'string' && clause.eventNames.has(eventName))) continue
     const value = clause.test(record)
     if (value === true) violated = true
     else if (value === 'unknown') undecided = true
@@ -126,6 +127,8 @@ export interface PolicyPlan {
   byEventName: Map<string, number[]>
   /** Indices of the policies to try on a record whose event name is not in `byEventName`. */
   otherwise: number[]
+  /** Every index: a record whose eventName is an array may match any policy through any element. */
+  all: number[]
 }
 
 /** The event names outside which the policy passes every record untested; undefined when there are none. */
@@ -155,13 +158,14 @@ export function planPolicies(policies: EventPolicy[]): PolicyPlan {
       byEventName.set(name, indices.sort((a, b) => a - b))
     }
   }
-  return {policies, byEventName, otherwise}
+  return {policies, byEventName, otherwise, all: policies.map((_, index) => index)}
 }
 
 /** The indices of the policies a record must be tried against; every other policy passes it. */
 export function policiesFor(plan: PolicyPlan, record: Record<string, unknown>): number[] {
   const name = record.eventName
-  return typeof name === 'string' ? (plan.byEventName.get(name) ?? plan.otherwise) : plan.otherwise
+  if (typeof name === 'string') return plan.byEventName.get(name) ?? plan.otherwise
+  return Array.isArray(name) ? plan.all : plan.otherwise
 }
 
 /** The engine's judgement, with the failing or matching leaves, for a record whose quick verdict was not a pass. */

@@ -79,7 +79,8 @@ export function callerOf(record: Record<string, unknown>): string {
   return text(identity.arn, text(identity.invokedBy, text(identity.type, 'an unknown caller')))
 }
 
-function finding(compiled: EventPolicy, record: Record<string, unknown>, index: number, location: Location, fallbackAccount: string): Result | undefined {
+/** The finding a record that does not pass makes; undefined when the engine's judgement passes it or it does not apply. */
+export function finding(compiled: EventPolicy, record: Record<string, unknown>, index: number, location: Location, fallbackAccount: string): Result | undefined {
   const identity = (record.userIdentity ?? {}) as Record<string, unknown>
   const account = text(record.recipientAccountId, text(identity.accountId, fallbackAccount))
   // People count records from 1; `index` counts from 0, as the decoder does.

@@ -31,6 +31,13 @@ function sourceFor(functions: JsonFunctions, policy: string): RecordSource {
  * unknown values in a log record, the three-valued verdict is two-valued and `fail` is exactly this.
  */
 export function failCondition(policy: Policy, params: Record<string, unknown> | undefined, dialect: DialectName): string {
+  const {applies, violated} = policyConditions(policy, params, dialect)
+  if (violated === 'FALSE') return 'FALSE'
+  return applies === 'TRUE' ? violated : `${applies}\n  AND ${violated}`
+}
+
+/** `applies`: every `when` matches and no `unless` does; `violated`: some `require` does not match or some `forbid` does. */
+export function policyConditions(policy: Policy, params: Record<string, unknown> | undefined, dialect: DialectName): {applies: string; violated: string} {
   if (policy.subject !== 'event') throw new SqlCompileError(`subject ${policy.subject}`, policy.id, 'only event policies have a SQL form')
   const functions = functionsFor(dialect)
   const values = paramsFor(policy, params)
@@ -47,12 +54,13 @@ export function failCondition(policy: Policy, params: Record<string, unknown> | 
     }
     return `coalesce(${patternSql(sqlTree(pattern, policy.id), source.record, context)}, FALSE)`
   }
-  const parts: string[] = [...policy.when.map(clause)]
-  for (const item of policy.unless) parts.push(`NOT ${clause(item)}`)
+  const applies: string[] = [...policy.when.map(clause)]
+  for (const item of policy.unless) applies.push(`NOT ${clause(item)}`)
   const violations = [...policy.require.map((item) => `NOT ${clause(item)}`), ...policy.forbid.map(clause)]
-  if (violations.length === 0) return 'FALSE'
-  parts.push(violations.length === 1 ? violations[0]! : `(${violations.join('\n    OR ')})`)
-  return parts.join('\n  AND ')
+  return {
+    applies: applies.length === 0 ? 'TRUE' : applies.join('\n  AND '),
+    violated: violations.length === 0 ? 'FALSE' : violations.length === 1 ? violations[0]! : `(${violations.join('\n    OR ')})`,
+  }
 }
 
 /** The SELECT list naming the failing record as trailgate's findings do. */

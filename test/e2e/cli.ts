@@ -19,12 +19,13 @@ export interface CliRun {
 }
 
 /** Runs the built CLI as a user would, in a child process. */
-export function trailgate(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): CliRun {
+export function trailgate(args: string[], options: {cwd?: string; env?: Record<string, string>; maxBuffer?: number} = {}): CliRun {
   const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     env: userEnv(options.env),
     timeout: 120_000,
+    ...(options.maxBuffer ? {maxBuffer: options.maxBuffer} : {}),
   })
   return {status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr}
 }
