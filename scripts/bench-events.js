@@ -4,7 +4,7 @@
 // floor (gunzip + JSON.parse of the same files in Node, one thread), trailgate's scan with the whole
 // built-in event pack (from dist/) on worker threads and on one thread, and jq selecting on one field.
 //
-//   npm run build && node scripts/bench-events.js [--size-mb 1024] [--records-per-file 10000] [--workers 2] [--runs 3] [--seed 20240501]
+//   npm run build && node scripts/bench-events.js [--size-mb 1024] [--records-per-file 10000] [--workers 2] [--runs 3] [--seed 20240501] [--generate-only]
 
 import {execFileSync, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
@@ -220,6 +220,11 @@ function cachedArchive() {
 }
 
 const archive = cachedArchive()
+// --generate-only: other benchmarks (bench-duckdb.js) reuse the same cached archive.
+if (process.argv.includes('--generate-only')) {
+  process.stdout.write(`${JSON.stringify({folder: join(archive.folder, 'AWSLogs'), bytes: archive.bytes})}\n`)
+  process.exit(0)
+}
 const {files} = archive
 const gzBytes = files.reduce((sum, file) => sum + statSync(file).size, 0)
 const mb = archive.bytes / 1048576

@@ -82,21 +82,32 @@ export async function scanEventsWithDuckDB(files: string[], options: EventScanOp
         inputs.push({path: displayPath(file, cwd), kind: 'cloudtrail/log', fate: 'read', detail: `${count} CloudTrail record${count === 1 ? '' : 's'} checked by DuckDB`})
       }
       const found: {file: string; index: number; order: number; result: Result}[] = []
-      for (const [order, entry] of compiled.entries()) {
-        const id = entry.policy.id
-        const summary = (await connection.runAndReadAll(`SELECT count_if(NOT (${entry.applies})) AS na, count_if((${entry.applies}) AND (${entry.violated})) AS fails FROM records WHERE ${RECORD_COLUMN} IS NOT NULL`)).getRowObjectsJS()[0]!
-        notApplicable[id] = Number(summary.na)
-        passes[id] = records - Number(summary.na) - Number(summary.fails)
+      if (compiled.length > 0) {
+        // One pass computes every policy's two conditions per record; counts and failing rows read the result.
+        const columns = compiled.map((entry, order) => `(${entry.applies}) AS a${order}, (${entry.violated}) AS v${order}`).join(',\n  ')
+        await connection.run(`CREATE TEMP TABLE verdicts AS SELECT filename, record_index, ${columns} FROM records WHERE ${RECORD_COLUMN} IS NOT NULL`)
+        const sums = compiled.map((_, order) => `count_if(NOT a${order}) AS na${order}, count_if(a${order} AND v${order}) AS f${order}`).join(', ')
+        const summary = (await connection.runAndReadAll(`SELECT ${sums} FROM verdicts`)).getRowObjectsJS()[0]!
+        for (const [order, entry] of compiled.entries()) {
+          const id = entry.policy.id
+          notApplicable[id] = Number(summary[`na${order}`])
+          passes[id] = records - Number(summary[`na${order}`]) - Number(summary[`f${order}`])
+        }
+        const any = compiled.map((_, order) => `(a${order} AND v${order})`).join(' OR ')
+        const flags = compiled.map((_, order) => `(a${order} AND v${order}) AS f${order}`).join(', ')
         const failing = await connection.runAndReadAll(
-          `SELECT filename, record_index, CAST(${RECORD_COLUMN} AS VARCHAR) AS text FROM records WHERE (${entry.applies}) AND (${entry.violated}) ORDER BY filename, record_index`,
+          `SELECT v.filename, v.record_index, CAST(r.${RECORD_COLUMN} AS VARCHAR) AS text, ${flags} FROM verdicts v JOIN records r USING (filename, record_index) WHERE ${any}`,
         )
         for (const row of failing.getRowObjectsJS()) {
           const file = String(row.filename)
           const index = Number(row.record_index)
           const record = JSON.parse(String(row.text)) as Record<string, unknown>
           const location = {file: displayPath(file, cwd), line: 1, column: 1}
-          const result = finding(entry.native, record, index, location, parseLogKey(file)?.account ?? 'unknown')
-          found.push({file, index, order, result: result ?? disagreement(entry.policy, location.file, index)})
+          for (const [order, entry] of compiled.entries()) {
+            if (row[`f${order}`] !== true) continue
+            const result = finding(entry.native, record, index, location, parseLogKey(file)?.account ?? 'unknown')
+            found.push({file, index, order, result: result ?? disagreement(entry.policy, location.file, index)})
+          }
         }
       }
       found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index || a.order - b.order))
