@@ -107,7 +107,7 @@ describe('shell completion', () => {
     }
     expect(complete(['trailgate', 'ch'])).toEqual(['check'])
     expect(complete(['trailgate', 'in'])).toEqual(['init'])
-    expect(complete(['trailgate', 'policies', ''])).toEqual(['list', 'show', 'test', 'validate'])
+    expect(complete(['trailgate', 'policies', ''])).toEqual(['list', 'show', 'sql', 'test', 'validate'])
     expect(complete(['trailgate', 'check', '--fail-o'])).toEqual(['--fail-on', '--fail-on-unknown'])
     expect(complete(['trailgate', 'init', '--wo'])).toEqual(['--workflow'])
   })
