@@ -12,6 +12,12 @@ import {displayPath} from '../util/paths.js'
 import {sqlString} from './dialect.js'
 import {policyConditions, RECORD_COLUMN} from './policy-sql.js'
 
+/**
+ * Largest log file DuckDB reads (it buffers a whole JSON document, twice this size at worst); a larger
+ * file is a failed input naming DuckDB's error. CloudTrail delivers files far smaller.
+ */
+const MAX_DUCKDB_FILE_BYTES = 256 * 1024 * 1024
+
 /** Files read by one INSERT; a batch that fails is read again file by file to name the bad one. */
 const BATCH_FILES = 256
 
@@ -63,6 +69,7 @@ export async function scanEventsWithDuckDB(files: string[], options: EventScanOp
   let records = 0
   if (mine.length > 0) {
     const {DuckDBInstance} = await import('@duckdb/node-api')
+    // DuckDB's own memory policy (80% of RAM); a tighter limit made the verdict pass run out of memory on a 256 MB archive.
     const instance = await DuckDBInstance.create(':memory:')
     const connection = await instance.connect()
     try {
@@ -142,7 +149,7 @@ async function loadFiles(connection: DuckDBConnection, files: string[], maxBytes
   const insert = (batch: string[]): Promise<unknown> =>
     connection.run(
       `INSERT INTO records SELECT filename, unnest(range(len(Records))) AS record_index, unnest(Records) AS ${RECORD_COLUMN} ` +
-        `FROM read_json([${batch.map(sqlString).join(', ')}], columns = {Records: 'JSON[]'}, format = 'auto', filename = true, maximum_object_size = ${maxBytes ?? 1073741824})`,
+        `FROM read_json([${batch.map(sqlString).join(', ')}], columns = {Records: 'JSON[]'}, format = 'auto', filename = true, maximum_object_size = ${Math.min(maxBytes ?? MAX_DUCKDB_FILE_BYTES, MAX_DUCKDB_FILE_BYTES)})`,
     )
   for (let start = 0; start < files.length; start += BATCH_FILES) {
     const batch = files.slice(start, start + BATCH_FILES)
