@@ -6,6 +6,7 @@ import {checkIntegrity} from '../../src/archive/integrity/check.js'
 import {PublicKeys} from '../../src/archive/integrity/signature.js'
 import type {ObjectVerdict} from '../../src/archive/integrity/verdicts.js'
 import {MemoryStore} from './memory-store.js'
+import {tamperCases} from './tamper-cases.js'
 import {buildArchive, logFile, logKey, signDigest, signingKey, type ArchiveObject, type BuiltArchive} from './signed-archive.js'
 
 const KEY = signingKey()
@@ -155,3 +156,17 @@ describe('log file integrity from the digest chain', () => {
 })
 
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
+
+describe('trailgate and aws cloudtrail validate-logs agree (objects read with their S3 metadata)', () => {
+  for (const testCase of tamperCases(KEY)) {
+    it(`${testCase.name}: the CLI's INVALID objects fail, plus ${testCase.extras.length} only trailgate finds`, async () => {
+      const verdicts = await judge(testCase.objects)
+      const failing = notValid(verdicts).map((v) => v.key).sort()
+      expect(failing).toEqual([...testCase.cli.map((line) => line.key), ...testCase.extras.map((item) => item.key)].sort())
+      for (const line of testCase.cli) {
+        const cliProblem = line.line.slice(line.line.indexOf(' INVALID: ') + ' INVALID: '.length)
+        expect(byKey(verdicts, line.key)!.problems.join(' | ')).toContain(cliProblem)
+      }
+    })
+  }
+})
