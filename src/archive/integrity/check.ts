@@ -86,9 +86,14 @@ export async function checkIntegrity(store: ArchiveStore, options: IntegrityOpti
   for (const log of logs) {
     if (listed.has(log.key)) continue
     const {prefix, account, region, time} = log.parsed
-    const window = windows.get(`${prefix}|${account}|${region}`) ?? windows.get(`${prefix}|${account}`) ?? windows.get('')
-    if (window === undefined) continue
     const base = {object: 'log' as const, key: log.key, account, region, trails: []}
+    const window = windows.get(`${prefix}|${account}|${region}`)
+    if (window === undefined) {
+      // Digests elsewhere in the archive, none for this region: the trail that delivers it may not validate its files.
+      const elsewhere = windows.get(`${prefix}|${account}`) ?? windows.get('')
+      if (elsewhere !== undefined && time >= elsewhere.start && time <= elsewhere.end) result.objects.push({...base, verdict: {unknown: `no digest of ${account}/${region} is in the archive: the trail that delivered it may not validate log files, or its digests were not copied`}, problems: []})
+      continue
+    }
     if (time > window.end) result.objects.push({...base, verdict: {unknown: `delivered after the newest digest (${iso(window.end)}): no digest covers it yet`}, problems: []})
     else if (time < window.start) result.objects.push({...base, verdict: {unknown: `delivered before the oldest digest (${iso(window.start)}): log file validation may not have been on`}, problems: []})
     else result.objects.push({...base, verdict: 'not-covered', problems: ['not covered: listed in no digest file']})
