@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes the JSON Schemas of the documents policies judge, and the policy schema built from them:
-//   schemas/subjects/{trail,region,account,event}.schema.json
+//   schemas/subjects/{trail,region,account,event,archive}.schema.json
 //   schemas/policy.schema.json
 // The trail document takes AWS's own field names from the CloudTrail client's API shapes (Trail,
 // GetTrailStatusResponse, EventSelector, AdvancedEventSelector, InsightSelector), and Tags, Facts and
@@ -143,7 +143,7 @@ function readSource(name) {
 
 // ---- The policy schema: the policy file, and for each subject kind the patterns of its document.
 
-const SUBJECTS = ['trail', 'region', 'account', 'event']
+const SUBJECTS = ['trail', 'region', 'account', 'event', 'archive']
 
 /**
  * The pattern of one document node, placed at `pointer` in the policy schema (`$or` and dotted keys
@@ -303,6 +303,7 @@ function schemas() {
     region: withId('subjects/region.schema.json', viewSchema('RegionDocument', 'Region view (region subject)', 'One account and region, with every trail that logs there.', trail)),
     account: withId('subjects/account.schema.json', viewSchema('AccountDocument', 'Account view (account subject)', 'One account, with each of its trails once.', trail)),
     event: withId('subjects/event.schema.json', readSource('event.schema.json')),
+    archive: withId('subjects/archive.schema.json', {title: 'Archive object (archive subject)', description: 'One object of a CloudTrail archive, a log file or a digest, as log file integrity found it.', ...model('ArchiveDocument')}),
   }
   const files = Object.fromEntries(Object.entries(subjects).map(([subject, schema]) => [`schemas/subjects/${subject}.schema.json`, schema]))
   files['schemas/policy.schema.json'] = policySchema(subjects)

@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs'
+
 import {Args, Flags} from '@oclif/core'
 
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
@@ -9,6 +11,21 @@ import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
 import {parseDepth, parseSize, type Limits} from '../model/limits.js'
 import type {ScanProgress} from '../events/scan.js'
+import {publicKeysFromJson, type PublicKey} from '../archive/integrity/signature.js'
+
+function readPublicKeys(file: string): PublicKey[] | {problem: string} {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    return {problem: `cannot read: ${(error as Error).message}`}
+  }
+  try {
+    return publicKeysFromJson(JSON.parse(text))
+  } catch (error) {
+    return {problem: `not JSON: ${(error as Error).message}`}
+  }
+}
 
 /** `reading CloudTrail logs: 3/40 files, 12,345 records, 18.2 MB · ETA 9s`, redrawn at most five times a second. */
 function eventProgress(line: ProgressLine): (p: ScanProgress) => void {
@@ -41,6 +58,7 @@ Exit codes:
     {description: 'Gate a pull request on a CDK app, writing SARIF for code scanning', command: '<%= config.bin %> <%= command.id %> cdk.out --sarif trailgate.sarif'},
     {description: 'Check a Terraform plan against the account as it is today', command: '<%= config.bin %> <%= command.id %> plan.json --baseline snapshot.json'},
     {description: 'Only the quota policies, failing only on high or critical', command: '<%= config.bin %> <%= command.id %> ./evidence --only "*-limit" --fail-on high'},
+    {description: 'Check the log file integrity of a local copy of the trail bucket, signatures included', command: 'aws cloudtrail list-public-keys --start-time 2025-05-01 > keys.json && <%= config.bin %> <%= command.id %> ./bucket-copy --public-keys keys.json'},
     {description: 'Lower a parameter for one run', command: '<%= config.bin %> <%= command.id %> ./evidence --param trails-per-region-limit.max=4'},
     {description: 'Judge CloudTrail log files with DuckDB instead of the native scanner', command: '<%= config.bin %> <%= command.id %> ./AWSLogs --engine duckdb --format json'},
   ]
@@ -58,6 +76,7 @@ Exit codes:
     regions: Flags.string({summary: 'Regions to judge besides the trails\' home regions; comma-separated.', delimiter: ',', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
+    'public-keys': Flags.string({summary: 'CloudTrail public keys that digest signatures are checked with: the output of `aws cloudtrail list-public-keys` (JSON).', helpGroup: 'INPUT'}),
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
     engine: Flags.string({summary: 'Who judges CloudTrail log files: native (default) or duckdb (the event policies as SQL; see docs/events.md).', options: [...EVENT_ENGINES], default: 'native', helpGroup: 'INPUT'}),
     'max-input-size': Flags.string({summary: 'Largest input file once inflated, e.g. 2GiB (default 1GiB).', helpGroup: 'LIMITS'}),
@@ -80,6 +99,8 @@ Exit codes:
       const problem = regionNameProblem(region)
       if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
     }
+    const publicKeys = flags['public-keys'] === undefined ? undefined : readPublicKeys(flags['public-keys'])
+    if (publicKeys !== undefined && 'problem' in publicKeys) this.error(`--public-keys ${flags['public-keys']}: ${publicKeys.problem}`, {exit: 2})
     const startedAt = new Date()
     const progressLine = new ProgressLine(200)
     const limits: Partial<Limits> = {}
@@ -107,6 +128,7 @@ Exit codes:
       tfDir: flags['tf-dir'],
       baseline: flags.baseline,
       engine: flags.engine as EventEngine,
+      ...(publicKeys !== undefined ? {publicKeys} : {}),
       ...(wantsProgress(flags.progress) ? {onEventProgress: eventProgress(progressLine)} : {}),
     }).catch((error: unknown) => {
       process.stderr.write(crashLine('trailgate check failed', error))

@@ -35,6 +35,8 @@ export function subjectsOf(inventory: Inventory, type: SubjectType): Subject<obj
       return inventory.regions
     case 'account':
       return inventory.accounts
+    case 'archive':
+      return inventory.archives
     case 'event':
       // Records are judged by the event scan as they stream by, never held as subjects.
       return []

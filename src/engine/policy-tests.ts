@@ -3,7 +3,7 @@ import {RecordJudge} from '../events/judge-record.js'
 import {assemble} from '../inputs/index.js'
 import {emptyReaderOutput, type ReadOptions, type ReaderOutput, type TrailEvidence} from '../inputs/types.js'
 import type {AlarmEvidence, MetricFilterEvidence, MonitoringEvidence, MonitoringGap, MonitoringScope, TopicEvidence} from '../model/monitoring.js'
-import type {Diagnostic, Inventory, Result, Subject, TrailDocument} from '../model/types.js'
+import {emptyInventory, type ArchiveDocument, type ArchiveSubject, type Diagnostic, type Inventory, type Result, type Subject, type TrailDocument} from '../model/types.js'
 import {resolveParams} from '../policy/resolve-params.js'
 import {loadPolicyTests, testsFileFor} from '../policy/tests-file.js'
 import type {Policy, PolicyTestCase} from '../policy/types.js'
@@ -92,11 +92,22 @@ function judgeRecordCase(policy: Policy, params: Record<string, unknown>, testCa
 }
 
 function judgeConfigurationCase(policy: Policy, params: Record<string, unknown>, testCase: PolicyTestCase): Verdict {
+  if (policy.subject === 'archive') return judgeArchiveCase(policy, params, testCase)
   const {output, options, pick} = evidenceOf(policy.subject as 'trail' | 'region' | 'account', testCase)
   const inventory = assemble([{file: testCase.location.file, output}], options)
   const subject = pick(inventory)
   if (!subject) return {actual: 'error', problem: `the subject did not make a ${policy.subject} subject when assembled`}
   const evaluation = evaluate({...inventory, trails: policy.subject === 'trail' ? [subject as Inventory['trails'][number]] : inventory.trails}, [policy], {params: {[policy.id]: params}, waivers: [], now: new Date()})
+  const result = evaluation.results.find((r) => r.subject.id === subject.id)
+  return result ? verdictOf(result) : {actual: 'not-applicable'}
+}
+
+/** An archive object is what log file integrity found of it: the case gives that document as it is. */
+function judgeArchiveCase(policy: Policy, params: Record<string, unknown>, testCase: PolicyTestCase): Verdict {
+  const document = testCase.subject as ArchiveDocument
+  const key = typeof document.Key === 'string' ? document.Key : testCase.name
+  const subject: ArchiveSubject = {type: 'archive', id: key, label: key, document, provenance: {kind: document.Object === 'digest' ? 'cloudtrail/digest' : 'cloudtrail/log', location: testCase.location}}
+  const evaluation = evaluate({...emptyInventory(), archives: [subject]}, [policy], {params: {[policy.id]: params}, waivers: [], now: new Date()})
   const result = evaluation.results.find((r) => r.subject.id === subject.id)
   return result ? verdictOf(result) : {actual: 'not-applicable'}
 }

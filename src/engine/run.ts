@@ -20,6 +20,7 @@ import {selectPolicies} from './select.js'
 import {dict, own} from '../util/dict.js'
 import {waiveUnlisted} from './waivers.js'
 import {appendAll} from '../util/arrays.js'
+import type {ArchiveJudgement, PublicKey} from '../archive/integrity/index.js'
 
 export interface PolicyOptions {
   cwd: string
@@ -42,6 +43,8 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   failOnUnknown?: boolean
   now?: Date
   onEventProgress?: (progress: ScanProgress) => void
+  /** CloudTrail public keys (ListPublicKeys) that digest signatures are checked with. */
+  publicKeys?: PublicKey[]
   /** `--max-input-size`, `--max-record-size`: over the config file's `limits`, over the defaults. */
   limits?: Partial<Limits>
   /** `--engine`: who judges the CloudTrail log files (default: the native scanner). */
@@ -194,11 +197,30 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
   const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits) : undefined
+  const archives = await judgeArchives(inventory.eventFiles, prepared, options, limits)
+  if (archives) joinArchives(inventory, archives, events)
   const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
   return reportRun(
     {inventory, prepared, now, ...(events ? {events} : {})},
     {command: 'check', category: 'trailgate/check/', cwd: options.cwd, failOn: options.failOn, failOnUnknown: options.failOnUnknown, startedAt, ...(extraDiagnostics.length > 0 ? {extraDiagnostics} : {})},
   )
+}
+
+/** Log file integrity of the local bucket copies among the inputs, when an archive policy is to run and a digest is there. */
+async function judgeArchives(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
+  if (!prepared.policies.some((policy) => policy.subject === 'archive')) return undefined
+  const {judgeLocalArchives, localArchiveRoots} = await import('../archive/integrity/index.js')
+  if (localArchiveRoots(files).length === 0) return undefined
+  return judgeLocalArchives(files, {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes})
+}
+
+/** The digests judged are inputs read, not the "skipped" the event scan calls them. */
+function joinArchives(inventory: Inventory, archives: ArchiveJudgement, events: EventScanResult | undefined): void {
+  appendAll(inventory.archives, archives.subjects)
+  appendAll(inventory.notes, archives.notes)
+  appendAll(inventory.diagnostics, archives.diagnostics)
+  const judged = new Map(archives.inputs.map((input) => [input.path, input]))
+  if (events) events.inputs = events.inputs.map((input) => judged.get(input.path) ?? input)
 }
 
 async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<EventScanResult> {

@@ -5,8 +5,8 @@
 
 import type {MonitoringView} from './monitoring.js'
 
-export type SubjectType = 'trail' | 'region' | 'account' | 'event'
-export const SUBJECT_TYPES: readonly SubjectType[] = ['trail', 'region', 'account', 'event']
+export type SubjectType = 'trail' | 'region' | 'account' | 'event' | 'archive'
+export const SUBJECT_TYPES: readonly SubjectType[] = ['trail', 'region', 'account', 'event', 'archive']
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 /** Most severe first; the order of `--fail-on` thresholds and of report sorting. */
@@ -229,16 +229,39 @@ export interface AccountDocument {
   [key: string]: unknown
 }
 
+/** What log file integrity found of one object of a CloudTrail archive: a log file, or a digest (present or named and absent). */
+export interface ArchiveDocument {
+  Object: 'log' | 'digest'
+  /** `s3://bucket/key`, or the local path as shown in reports. */
+  Key: string
+  AccountId: string
+  Region: string
+  /** Digests: the trail named in the digest's key. Log files: the trails whose digests list it. */
+  Trails: string[]
+  /** `valid`, or the first thing wrong with the object; unknown when nothing can say (a log file no digest covers yet). */
+  Verdict: 'valid' | 'modified' | 'deleted' | 'not-covered' | 'invalid-format' | 'unreadable' | 'moved' | 'missing' | 'reordered' | UnknownValue
+  /** Every problem found, as the AWS CLI words them where it has words (`hash value doesn't match`). */
+  Problems: string[]
+  /** Digests: the RSA signature over the digest; unknown when it could not be checked (and why). */
+  Signature?: 'valid' | 'invalid' | UnknownValue
+  /** Digests that start a chain after an earlier one: the span with no digest (logging or validation was off). */
+  Gap?: string
+  [key: string]: unknown
+}
+
 export type TrailSubject = Subject<TrailDocument>
 export type RegionSubject = Subject<RegionDocument>
 export type AccountSubject = Subject<AccountDocument>
 export type EventSubject = Subject<Record<string, unknown>>
+export type ArchiveSubject = Subject<ArchiveDocument>
 
 /** Everything the readers learned, ready for evaluation. */
 export interface Inventory {
   trails: TrailSubject[]
   regions: RegionSubject[]
   accounts: AccountSubject[]
+  /** Objects of CloudTrail archives judged for log file integrity (empty when no digest was among the inputs). */
+  archives: ArchiveSubject[]
   inputs: InputRecord[]
   diagnostics: Diagnostic[]
   /** Statements about how the evidence was read, shown in reports, e.g.
@@ -249,7 +272,7 @@ export interface Inventory {
 }
 
 export function emptyInventory(): Inventory {
-  return {trails: [], regions: [], accounts: [], inputs: [], diagnostics: [], notes: [], eventFiles: []}
+  return {trails: [], regions: [], accounts: [], archives: [], inputs: [], diagnostics: [], notes: [], eventFiles: []}
 }
 
 /** Why a `require` failed or what a `forbid` matched, per leaf. */

@@ -129,6 +129,6 @@ export function templateDocument(subject: Subject<object>): object {
 const withoutFinalStop = (text: string): string => text.trim().replace(/\.$/, '')
 
 export function subjectNoun(type: SubjectType): string {
-  return {trail: 'Trail', region: 'Region', account: 'Account', event: 'Event'}[type]
+  return {trail: 'Trail', region: 'Region', account: 'Account', event: 'Event', archive: 'Object'}[type]
 }
 

@@ -316,7 +316,7 @@ function checkClauses(document: PositionedDocument, raw: Record<string, unknown>
     for (const {clause, path} of items) {
       if (typeof clause === 'string') {
         if (subject !== 'event') {
-          if (subject === 'trail' || subject === 'region' || subject === 'account') {
+          if (subject === 'trail' || subject === 'region' || subject === 'account' || subject === 'archive') {
             diagnostics.push(at(document, path, `${displayFieldPath(path)}: a clause written as a string (a CloudWatch Logs filter pattern) is only allowed in event policies; write an EventBridge pattern`, SCHEMA_CODE))
           }
           continue

@@ -92,7 +92,7 @@ function policyBlock(policy: PolicySummary, results: Result[], idWidth: number, 
     const mark = {fail: c.red('✗'), error: c.red('!'), unknown: c.yellow('?'), suppressed: c.cyan('~'), pass: c.green('✓')}[result.status]
     lines.push(`    ${mark} ${result.message}`)
     const where = accountAndRegion(result)
-    if (where && result.status !== 'pass' && (result.subject.type === 'trail' || result.subject.type === 'event')) lines.push(c.dim(`      ${where}`))
+    if (where && result.status !== 'pass' && (result.subject.type === 'trail' || result.subject.type === 'event' || result.subject.type === 'archive')) lines.push(c.dim(`      ${where}`))
     if (result.location) lines.push(c.dim(`      at ${formatLocation(result.location)}`))
     if (result.logical?.constructPath) lines.push(c.dim(`      construct ${result.logical.constructPath}`))
     else if (result.logical?.address) lines.push(c.dim(`      resource ${result.logical.address}`))
@@ -128,6 +128,7 @@ const NOTHING_TO_JUDGE: Record<string, string> = {
   region: 'no region among the inputs',
   account: 'no account among the inputs',
   event: 'no CloudTrail records among the inputs',
+  archive: 'no CloudTrail-Digest files among the inputs',
 }
 
 /** Policies that had no subject of their kind: one line per kind, not one per policy. */

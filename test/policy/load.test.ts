@@ -87,7 +87,7 @@ describe('loadPolicyFile: schema errors at file:line:column', () => {
       expect.arrayContaining([
         {severity: 'error', message: "unknown property 'severty' (did you mean 'severity'?)", line: 3, column: 1},
         {severity: 'error', message: "missing required property 'severity'", line: 1, column: 1},
-        {severity: 'error', message: "subject must be one of trail, region, account, event (did you mean 'trail'?)", line: 4, column: 10},
+        {severity: 'error', message: "subject must be one of trail, region, account, event, archive (did you mean 'trail'?)", line: 4, column: 10},
         {severity: 'error', message: "tags must be a list, found 'security'", line: 7, column: 7},
       ]),
     )

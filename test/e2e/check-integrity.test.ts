@@ -1,0 +1,84 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import type {Report} from '../../src/engine/report-types.js'
+import {listPublicKeysOutput, signingKey, writeLocalCopy} from '../archive/signed-archive.js'
+import {tamperCases, type TamperCase} from '../archive/tamper-cases.js'
+import {trailgate} from './cli.js'
+
+const KEY = signingKey()
+const INTEGRITY = ['log-file-integrity', 'digest-chain-integrity', 'digest-chain-continuity']
+
+/** A local copy of the bucket (`aws s3 sync` keeps no metadata) and the public keys file, checked by the built CLI. */
+function checkCopy(testCase: TamperCase, extra: string[] = []): {status: number; report: Report; sarif: {runs: {results: {ruleId: string; locations?: {physicalLocation: {artifactLocation: {uri: string}}}[]}[]}[]}} {
+  const cwd = mkdtempSync(join(tmpdir(), 'trailgate-integrity-'))
+  writeLocalCopy(join(cwd, 'copy'), testCase.objects)
+  writeFileSync(join(cwd, 'keys.json'), listPublicKeysOutput([KEY]))
+  const run = trailgate(['check', 'copy', '--public-keys', 'keys.json', '--only', INTEGRITY.join(','), '--format', 'json', '--sarif', 'out.sarif', ...extra], {cwd})
+  expect(run.stderr).toBe('')
+  return {status: run.status, report: JSON.parse(run.stdout) as Report, sarif: JSON.parse(readFileSync(join(cwd, 'out.sarif'), 'utf8'))}
+}
+
+const failed = (report: Report) => report.results.filter((r) => r.status === 'fail').map((r) => ({key: r.subject.id.replace(/^copy\//, ''), policy: r.policy})).sort((a, b) => (a.key < b.key ? -1 : 1))
+const sorted = (items: {key: string; policy: string}[]) => [...items].sort((a, b) => (a.key < b.key ? -1 : 1))
+
+describe('log file integrity of a local bucket copy (built CLI)', () => {
+  const cases = tamperCases(KEY)
+
+  for (const testCase of cases) {
+    it(`${testCase.name}: trailgate fails what aws cloudtrail validate-logs prints INVALID, and finds ${testCase.extras.length} more`, () => {
+      const {status, report, sarif} = checkCopy(testCase)
+      // What the CLI would print INVALID, trailgate fails, object for object.
+      expect(testCase.cli.map((line) => line.key).sort()).toEqual(testCase.agreed.map((item) => item.key).sort())
+      const expected = sorted([...testCase.agreed.filter((item) => !testCase.unknownOffline.includes(item.key)), ...testCase.extras])
+      expect(failed(report)).toEqual(expected)
+      const unknown = report.results.filter((r) => r.status === 'unknown').map((r) => r.subject.id.replace(/^copy\//, ''))
+      for (const key of testCase.unknownOffline) expect(unknown).toContain(key)
+      // The text of each failure names the object as the CLI would.
+      for (const line of testCase.cli.filter((item) => !testCase.unknownOffline.includes(item.key))) {
+        const result = report.results.find((r) => r.status === 'fail' && r.subject.id === `copy/${line.key}`)
+        const cliProblem = line.line.slice(line.line.indexOf(' INVALID: ') + ' INVALID: '.length)
+        expect(result?.message).toContain(`INVALID: ${cliProblem}`)
+      }
+      // SARIF points each failure at the object's own path.
+      const uris = sarif.runs[0]!.results.map((r) => r.locations?.[0]?.physicalLocation.artifactLocation.uri).sort()
+      expect(uris).toEqual(expected.map((item) => `copy/${item.key}`).sort())
+      expect(status).toBe(1)
+    })
+  }
+
+  it('an untouched copy: every log file and digest passes but the newest digest, whose signature only S3 metadata holds (unknown, said why)', () => {
+    const untouched = tamperCases(KEY)[2]!
+    const {status, report} = checkCopy({...untouched, objects: untouched.objects.filter((o) => !o.key.includes('Inserted'))})
+    expect(report.results.filter((r) => r.status === 'fail')).toEqual([])
+    const unknown = report.results.filter((r) => r.status === 'unknown')
+    expect(unknown.map((r) => r.policy)).toEqual(['digest-chain-integrity'])
+    expect(unknown[0]!.message).toContain('S3 object metadata')
+    expect(report.results.filter((r) => r.policy === 'log-file-integrity' && r.status === 'pass')).toHaveLength(12)
+    expect(report.inputs.filter((input) => input.kind === 'cloudtrail/digest').map((input) => input.fate)).toEqual(['read', 'read', 'read', 'read'])
+    expect(status).toBe(0)
+  })
+
+  it('without --public-keys no signature is checked: unknown, never a pass', () => {
+    const untouched = tamperCases(KEY)[0]!
+    const cwd = mkdtempSync(join(tmpdir(), 'trailgate-integrity-'))
+    writeLocalCopy(join(cwd, 'copy'), untouched.objects)
+    const run = trailgate(['check', 'copy', '--only', 'digest-chain-integrity', '--format', 'json'], {cwd})
+    const report = JSON.parse(run.stdout) as Report
+    expect(report.results.map((r) => r.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown'])
+    expect(report.results.some((r) => r.message.includes('no CloudTrail public keys were given'))).toBe(true)
+  })
+
+  it('text output reads like the AWS CLI', () => {
+    const deleted = tamperCases(KEY)[1]!
+    const cwd = mkdtempSync(join(tmpdir(), 'trailgate-integrity-'))
+    writeLocalCopy(join(cwd, 'copy'), deleted.objects)
+    writeFileSync(join(cwd, 'keys.json'), listPublicKeysOutput([KEY]))
+    const run = trailgate(['check', 'copy', '--public-keys', 'keys.json', '--only', INTEGRITY.join(',')], {cwd})
+    expect(run.stdout).toContain(`Log file copy/${deleted.cli[0]!.key} INVALID: not found`)
+    expect(run.stdout).toMatch(/note: log file integrity of trail main \(111122223333\/us-east-1\) in copy: 4\/4 digests and 11\/12 log files valid/)
+    expect(run.status).toBe(1)
+  })
+})
