@@ -21,6 +21,9 @@ const TRAIL_POLICIES = [
   'data-resources-limit',
   'advanced-selector-values-limit',
   's3-data-events',
+  'log-file-integrity',
+  'digest-chain-integrity',
+  'digest-chain-continuity',
   ...['unauthorized-api-calls', 'console-login-without-mfa', 'root-usage', 'iam-policy-changes', 'trail-changes', 'console-login-failures', 'kms-key-disable-or-deletion', 's3-bucket-policy-changes', 'config-changes', 'security-group-changes', 'network-acl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes', 'organizations-changes'].map((topic) => `cis-monitoring-${topic}`),
 ]
 
