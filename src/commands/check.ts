@@ -59,6 +59,7 @@ Exit codes:
     {description: 'Check a Terraform plan against the account as it is today', command: '<%= config.bin %> <%= command.id %> plan.json --baseline snapshot.json'},
     {description: 'Only the quota policies, failing only on high or critical', command: '<%= config.bin %> <%= command.id %> ./evidence --only "*-limit" --fail-on high'},
     {description: 'Check the log file integrity of a local copy of the trail bucket, signatures included', command: 'aws cloudtrail list-public-keys --start-time 2025-05-01 > keys.json && <%= config.bin %> <%= command.id %> ./bucket-copy --public-keys keys.json'},
+    {description: 'Judge a day of a trail bucket\'s logs in one region, read straight from S3', command: '<%= config.bin %> <%= command.id %> s3://trail-bucket/AWSLogs/111122223333/CloudTrail/eu-west-1/2025/05/01/ --profile audit'},
     {description: 'Lower a parameter for one run', command: '<%= config.bin %> <%= command.id %> ./evidence --param trails-per-region-limit.max=4'},
     {description: 'Judge CloudTrail log files with DuckDB instead of the native scanner', command: '<%= config.bin %> <%= command.id %> ./AWSLogs --engine duckdb --format json'},
   ]
@@ -66,7 +67,7 @@ Exit codes:
   static override strict = false
 
   static override args = {
-    paths: Args.string({description: 'Files or folders to check (folders are read recursively).', required: true}),
+    paths: Args.string({description: 'Files or folders to check (folders are read recursively), or s3://bucket/prefix of CloudTrail log objects.', required: true}),
   }
 
   static override flags = {
@@ -76,6 +77,9 @@ Exit codes:
     regions: Flags.string({summary: 'Regions to judge besides the trails\' home regions; comma-separated.', delimiter: ',', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
+    profile: Flags.string({summary: 'AWS profile that s3:// paths are read with, exactly as AWS_PROFILE (default: the standard credential chain).', helpGroup: 'S3'}),
+    region: Flags.string({summary: 'The AWS region S3 is asked in, as the AWS CLI\'s --region (default: AWS_REGION, the profile\'s, else us-east-1).', helpGroup: 'S3'}),
+    'endpoint-url': Flags.string({summary: 'Read s3:// paths from this S3-compatible endpoint, with path-style addressing.', helpGroup: 'S3'}),
     'public-keys': Flags.string({summary: 'CloudTrail public keys that digest signatures are checked with: the output of `aws cloudtrail list-public-keys` (JSON).', helpGroup: 'INPUT'}),
     'tf-dir': Flags.string({summary: 'Terraform configuration folder, so results point at the .tf source.', helpGroup: 'INPUT'}),
     engine: Flags.string({summary: 'Who judges CloudTrail log files: native (default) or duckdb (the event policies as SQL; see docs/events.md).', options: [...EVENT_ENGINES], default: 'native', helpGroup: 'INPUT'}),
@@ -128,6 +132,7 @@ Exit codes:
       tfDir: flags['tf-dir'],
       baseline: flags.baseline,
       engine: flags.engine as EventEngine,
+      ...(flags.profile || flags.region || flags['endpoint-url'] ? {s3: {...(flags.profile ? {profile: flags.profile} : {}), ...(flags.region ? {region: flags.region} : {}), ...(flags['endpoint-url'] ? {endpointUrl: flags['endpoint-url']} : {})}} : {}),
       ...(publicKeys !== undefined ? {publicKeys} : {}),
       ...(wantsProgress(flags.progress) ? {onEventProgress: eventProgress(progressLine)} : {}),
     }).catch((error: unknown) => {

@@ -21,6 +21,7 @@ import {dict, own} from '../util/dict.js'
 import {waiveUnlisted} from './waivers.js'
 import {appendAll} from '../util/arrays.js'
 import type {ArchiveJudgement, PublicKey} from '../archive/integrity/index.js'
+import type {S3EventSource} from '../archive/s3-events.js'
 
 export interface PolicyOptions {
   cwd: string
@@ -49,6 +50,8 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   limits?: Partial<Limits>
   /** `--engine`: who judges the CloudTrail log files (default: the native scanner). */
   engine?: EventEngine
+  /** How `s3://` paths are read: `--region`, `--endpoint-url`, `--profile`. */
+  s3?: {region?: string; endpointUrl?: string; profile?: string}
 }
 
 export type EventEngine = 'native' | 'duckdb'
@@ -187,7 +190,10 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   const now = options.now ?? startedAt
   const prepared = preparePolicies(options)
   const limits: Limits = {...DEFAULT_LIMITS, ...prepared.config.limits, ...options.limits}
-  const inventory = await readInputs(options.paths, {
+  const s3Paths = options.paths.filter((path) => path.startsWith('s3://'))
+  const localPaths = options.paths.filter((path) => !path.startsWith('s3://'))
+  const s3 = s3Paths.length > 0 ? await listS3(s3Paths, options, limits) : undefined
+  const inventory = await readInputs(localPaths, {
     limits,
     cwd: options.cwd,
     ...(options.account ? {account: options.account} : {}),
@@ -196,7 +202,12 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.tfDir ? {tfDir: options.tfDir} : {}),
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
-  const events = inventory.eventFiles.length > 0 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits) : undefined
+  const events = inventory.eventFiles.length > 0 || s3 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits, s3).finally(() => s3?.close()) : undefined
+  if (s3 && events) {
+    appendAll(events.inputs, s3.settled)
+    appendAll(events.diagnostics, s3.diagnostics)
+    appendAll(inventory.notes, s3.notes)
+  }
   const archives = await judgeArchives(inventory.eventFiles, prepared, options, limits)
   if (archives) joinArchives(inventory, archives, events)
   const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
@@ -223,7 +234,20 @@ function joinArchives(inventory: Inventory, archives: ArchiveJudgement, events: 
   if (events) events.inputs = events.inputs.map((input) => judged.get(input.path) ?? input)
 }
 
-async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<EventScanResult> {
+/** The CloudTrail objects under each `s3://` path given, listed before anything is fetched. */
+async function listS3(paths: string[], options: CheckOptions, limits: Limits): Promise<S3EventSource> {
+  const {listS3Events} = await import('../archive/s3-events.js')
+  return listS3Events(paths, {
+    maxObjectBytes: limits.maxInputBytes,
+    ...(options.s3?.region ? {region: options.s3.region} : {}),
+    ...(options.s3?.endpointUrl ? {endpointUrl: options.s3.endpointUrl} : {}),
+    ...(options.s3?.profile ? {profile: options.s3.profile} : {}),
+    ...(options.regions ? {regions: options.regions} : {}),
+  })
+}
+
+async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits, s3?: S3EventSource): Promise<EventScanResult> {
+  if (s3 && options.engine === 'duckdb') throw new Error('--engine duckdb reads local files only; check s3:// paths with the native engine')
   // Loaded only when asked for: DuckDB ships a native engine that a plain check never needs.
   const {scanEvents} = options.engine === 'duckdb' ? {scanEvents: (await import('../sql/duckdb-engine.js')).scanEventsWithDuckDB} : await import('../events/scan.js')
   return scanEvents(files, {
@@ -232,5 +256,6 @@ async function scanEventFiles(files: string[], prepared: PreparedPolicies, optio
     params: prepared.params,
     cwd: options.cwd,
     ...(options.onEventProgress ? {onProgress: options.onEventProgress} : {}),
+    ...(s3 ? {remote: {files: s3.files, fetch: s3.fetch}} : {}),
   })
 }

@@ -32,9 +32,11 @@ export interface ScanFileOptions {
 }
 
 export interface EventFile {
-  /** As printed in reports. */
+  /** As printed in reports (`s3://bucket/key` for an object). */
   path: string
   absolutePath: string
+  /** The file's bytes as stored, when they were fetched already (an S3 object): the file system is not read. */
+  bytes?: Uint8Array
 }
 
 /** Reads one event file and judges each of its records against every policy. Never throws. */
@@ -46,7 +48,7 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   const fallbackAccount = key?.account ?? 'unknown'
   let read: {bytes: Buffer; headOnly: boolean}
   try {
-    read = await readEventFile(file.absolutePath, Math.min(options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE_BYTES, (options.limits ?? DEFAULT_LIMITS).maxInputBytes))
+    read = file.bytes !== undefined ? {bytes: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), headOnly: false} : await readEventFile(file.absolutePath, Math.min(options.maxWholeFileBytes ?? DEFAULT_MAX_WHOLE_FILE_BYTES, (options.limits ?? DEFAULT_LIMITS).maxInputBytes))
   } catch (error) {
     const message = `cannot read the file: ${(error as Error).message}`
     return {

@@ -36,6 +36,11 @@ export interface EventScanOptions {
   maxWholeFileBytes?: number
   /** Input and record size limits; the defaults when not given. */
   limits?: Limits
+  /**
+   * Objects read from elsewhere than the file system (S3), fetched by `fetch` on this thread just
+   * before a worker needs them, so only a few are in memory whatever the archive's size.
+   */
+  remote?: {files: EventFile[]; fetch: (file: EventFile) => Promise<Uint8Array>}
 }
 
 export interface EventScanResult {
@@ -73,7 +78,18 @@ export type WorkerReply = {index: number; outcome: FileOutcome} | {index: number
 export async function scanEvents(files: string[], options: EventScanOptions): Promise<EventScanResult> {
   const started = performance.now()
   const cwd = options.cwd ?? process.cwd()
-  const {files: eventFiles, settled, diagnostics: walkProblems} = expand(files, cwd)
+  const {files: localFiles, settled, diagnostics: walkProblems} = expand(files, cwd)
+  const eventFiles = [...localFiles, ...(options.remote?.files ?? [])]
+  const fetch = options.remote?.fetch
+  // A fetched object carries its bytes; one that cannot be fetched is scanned as unreadable, naming why.
+  const prepare = async (file: EventFile): Promise<EventFile | {failed: FileOutcome}> => {
+    if (fetch === undefined || file.absolutePath !== '') return file
+    try {
+      return {...file, bytes: await fetch(file)}
+    } catch (error) {
+      return {failed: crashedOutcome(file, (error as Error).message, 'cannot read the object')}
+    }
+  }
   const {compiled, failures} = compileAll(options.policies, options.params)
   const requested = options.workers ?? Math.min(2, availableParallelism())
   const workers = Math.max(0, Math.min(requested, eventFiles.length))
@@ -88,9 +104,12 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
   }
   const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {}), ...(options.limits ? {limits: options.limits} : {})}
   if (workers <= 1) {
-    for (const [index, file] of eventFiles.entries()) done(index, await scanFile(file, compiled, setup))
+    for (const [index, file] of eventFiles.entries()) {
+      const ready = await prepare(file)
+      done(index, 'failed' in ready ? ready.failed : await scanFile(ready, compiled, setup))
+    }
   } else {
-    await runPool(eventFiles, workers, setup, done)
+    await runPool(eventFiles, workers, setup, done, prepare)
   }
   const merged = merge(outcomes, compiled, failures, performance.now() - started)
   for (const record of settled) merged.inputs.push(record)
@@ -253,7 +272,7 @@ function startWorker(setup: WorkerSetup): Worker {
  */
 const FILES_QUEUED_PER_WORKER = 2
 
-async function runPool(files: EventFile[], size: number, setup: WorkerSetup, done: (index: number, outcome: FileOutcome) => void): Promise<void> {
+async function runPool(files: EventFile[], size: number, setup: WorkerSetup, done: (index: number, outcome: FileOutcome) => void, prepare: (file: EventFile) => Promise<EventFile | {failed: FileOutcome}>): Promise<void> {
   let next = 0
   const runWorker = (): Promise<void> =>
     new Promise((resolvePool, rejectPool) => {
@@ -263,7 +282,16 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
         while (inFlight.size < FILES_QUEUED_PER_WORKER && next < files.length) {
           const index = next++
           inFlight.add(index)
-          worker.postMessage({index, file: files[index]!} satisfies WorkerRequest)
+          void prepare(files[index]!).then((ready) => {
+            if ('failed' in ready) {
+              inFlight.delete(index)
+              done(index, ready.failed)
+              feed()
+              return
+            }
+            // Copied, not transferred: a small Buffer's memory is Node's shared pool, which must not be detached.
+            worker.postMessage({index, file: ready} satisfies WorkerRequest)
+          })
         }
         if (inFlight.size === 0) void worker.terminate().then(() => resolvePool())
       }
@@ -282,7 +310,7 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
   await Promise.all(Array.from({length: size}, () => runWorker()))
 }
 
-function crashedOutcome(file: EventFile, message: string): FileOutcome {
-  const text = `could not be scanned: ${message}`
-  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], unlisted: {}, passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: 'scan', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
+function crashedOutcome(file: EventFile, message: string, what = 'could not be scanned'): FileOutcome {
+  const text = `${what}: ${message}`
+  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], unlisted: {}, passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: what === 'could not be scanned' ? 'scan' : 'read', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
 }

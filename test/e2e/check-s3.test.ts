@@ -1,0 +1,114 @@
+import {spawn, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import http from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {S3Store} from '../../src/archive/s3-store.js'
+import {ROOT, trailgate, trailgateAsync} from './cli.js'
+
+const BUCKET = 'trail-bucket'
+const LOG_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0830Z_Ex4mpleRootTerm.json.gz'
+const CORRUPT_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0900Z_Corrupt.json.gz'
+const OTHER_REGION_KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2016/05/20/123456789012_CloudTrail_us-east-1_20160520T0830Z_OtherRegion.json.gz'
+const CREDENTIALS = {AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1'}
+
+interface Report {
+  inputs: {path: string; fate: string; detail: string}[]
+  results: {policy: string; status: string; subject: {id: string}; message: string}[]
+}
+
+/**
+ * A real S3-compatible server (s3rver), behind a proxy that logs every request and answers AWS's own
+ * AccessDenied error for one prefix, as a bucket policy denying it would.
+ */
+let server: ChildProcess
+let proxy: http.Server
+let endpoint = ''
+const requests: string[] = []
+let directory = ''
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'trailgate-s3-'))
+  server = spawn(process.execPath, ['--openssl-legacy-provider', join(import.meta.dirname, 's3rver-process.mjs'), directory, BUCKET], {stdio: ['ignore', 'pipe', 'inherit']})
+  const port = await new Promise<number>((resolve) => server.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))
+  proxy = http.createServer((request, response) => {
+    const url = decodeURIComponent(request.url ?? '')
+    requests.push(`${request.method} ${url}`)
+    if (url.includes('denied/')) {
+      response.writeHead(403, {'content-type': 'application/xml'})
+      response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>')
+      return
+    }
+    const upstream = http.request({host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers}, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(response)
+    })
+    request.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  const client = new S3Client({endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'}})
+  const log = readFileSync(join(ROOT, 'fixtures/events', LOG_KEY))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: LOG_KEY, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_REGION_KEY, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: CORRUPT_KEY, Body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])}))
+  for (let index = 0; index < 1005; index++) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `many/${String(index).padStart(4, '0')}.txt`, Body: 'x'}))
+  client.destroy()
+}, 120_000)
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => proxy.close(() => resolve()))
+  server.kill('SIGTERM')
+  rmSync(directory, {recursive: true, force: true})
+})
+
+const check = (args: string[]) => trailgateAsync(['check', ...args, '--endpoint-url', endpoint, '--format', 'json'], {env: CREDENTIALS})
+
+describe('check s3://bucket/prefix against a real S3-compatible server', () => {
+  it('lists past the first page of 1,000 keys', async () => {
+    const client = new S3Client({endpoint, region: 'us-east-1', forcePathStyle: true, credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'}})
+    const store = new S3Store(client, BUCKET)
+    const keys: string[] = []
+    for await (const entry of store.list('many/')) keys.push(entry.key)
+    store.close()
+    expect(keys).toHaveLength(1005)
+    expect(keys.at(-1)).toBe('many/1004.txt')
+    expect(requests.filter((request) => request.includes('prefix=many/') && request.includes('continuation-token')).length).toBeGreaterThan(0)
+  })
+
+  it('judges the objects as the same files on disk are judged, and a corrupt object is a failed input while the rest go on', async () => {
+    const run = await check([`s3://${BUCKET}/AWSLogs/`, '--regions', 'us-west-2'])
+    const report = JSON.parse(run.stdout) as Report
+    expect(run.status, run.stderr).toBe(2)
+    const local = JSON.parse(trailgate(['check', join('fixtures/events', LOG_KEY), '--format', 'json', '--regions', 'us-west-2']).stdout) as Report
+    // The same finding, but for where it was read from.
+    const findings = (r: Report) => r.results.filter((result) => result.status === 'fail').map((result) => `${result.policy} ${result.subject.id} ${result.message.replace(`s3://${BUCKET}/`, 'fixtures/events/')}`).sort()
+    expect(findings(local).length).toBeGreaterThan(0)
+    expect(findings(report)).toEqual(findings(local))
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/${LOG_KEY}`)).toMatchObject({fate: 'read'})
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/${CORRUPT_KEY}`)).toMatchObject({fate: 'failed'})
+  })
+
+  it('never fetches an object of a region outside --regions', async () => {
+    requests.length = 0
+    await check([`s3://${BUCKET}/AWSLogs/`, '--regions', 'us-west-2'])
+    expect(requests.some((request) => request.startsWith('GET') && request.includes(LOG_KEY))).toBe(true)
+    expect(requests.some((request) => request.includes('OtherRegion'))).toBe(false)
+  })
+
+  it('fails a prefix that lists nothing, and one the bucket denies, with exit 2', async () => {
+    const empty = await check([`s3://${BUCKET}/AWSLogs/999999999999/`])
+    expect(empty.status).toBe(2)
+    expect((JSON.parse(empty.stdout) as Report).inputs).toEqual([expect.objectContaining({path: `s3://${BUCKET}/AWSLogs/999999999999/`, fate: 'failed', detail: expect.stringContaining('no JSON')})])
+    const denied = await check([`s3://${BUCKET}/denied/`, join(ROOT, 'fixtures/events', LOG_KEY)])
+    const report = JSON.parse(denied.stdout) as Report
+    expect(denied.status).toBe(2)
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/denied/`)).toMatchObject({fate: 'failed', detail: expect.stringContaining('AccessDenied')})
+    expect(report.results.some((result) => result.status === 'fail')).toBe(true)
+  })
+})
