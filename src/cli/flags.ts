@@ -17,6 +17,9 @@ export const policyFlags = {
   'fail-on-unknown': Flags.boolean({summary: 'Exit 2 when a result at or above --fail-on is unknown (default: the config\'s failOnUnknown, else unknowns never change the exit code).', allowNo: true, helpGroup: 'POLICY'}),
 }
 
+/** Where policies come from, for the `policies` commands that load them without running a check. */
+export const policySourceFlags = {config: policyFlags.config, policies: policyFlags.policies, builtin: policyFlags.builtin}
+
 /** Flags about what is written where; shared by `check` and `audit`. */
 export const outputFlags = {
   format: Flags.option({char: 'f', aliases: ['output'], summary: 'Format written to standard output (--output, as the AWS CLI names it, is the same flag).', options: ['text', 'json', 'sarif', 'junit', 'markdown'] as const, default: 'text' as const, helpGroup: 'OUTPUT'})(),

@@ -132,7 +132,7 @@ Exit codes:
       tfDir: flags['tf-dir'],
       baseline: flags.baseline,
       engine: flags.engine as EventEngine,
-      ...(flags.profile || flags.region || flags['endpoint-url'] ? {s3: {...(flags.profile ? {profile: flags.profile} : {}), ...(flags.region ? {region: flags.region} : {}), ...(flags['endpoint-url'] ? {endpointUrl: flags['endpoint-url']} : {})}} : {}),
+      s3: {profile: flags.profile, region: flags.region, endpointUrl: flags['endpoint-url']},
       ...(publicKeys !== undefined ? {publicKeys} : {}),
       ...(wantsProgress(flags.progress) ? {onEventProgress: eventProgress(progressLine)} : {}),
     }).catch((error: unknown) => {

@@ -51,7 +51,7 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   /** `--engine`: who judges the CloudTrail log files (default: the native scanner). */
   engine?: EventEngine
   /** How `s3://` paths are read: `--region`, `--endpoint-url`, `--profile`. */
-  s3?: {region?: string; endpointUrl?: string; profile?: string}
+  s3?: {region?: string | undefined; endpointUrl?: string | undefined; profile?: string | undefined}
 }
 
 export type EventEngine = 'native' | 'duckdb'
@@ -237,13 +237,7 @@ function joinArchives(inventory: Inventory, archives: ArchiveJudgement, events: 
 /** The CloudTrail objects under each `s3://` path given, listed before anything is fetched. */
 async function listS3(paths: string[], options: CheckOptions, limits: Limits): Promise<S3EventSource> {
   const {listS3Events} = await import('../archive/s3-events.js')
-  return listS3Events(paths, {
-    maxObjectBytes: limits.maxInputBytes,
-    ...(options.s3?.region ? {region: options.s3.region} : {}),
-    ...(options.s3?.endpointUrl ? {endpointUrl: options.s3.endpointUrl} : {}),
-    ...(options.s3?.profile ? {profile: options.s3.profile} : {}),
-    ...(options.regions ? {regions: options.regions} : {}),
-  })
+  return listS3Events(paths, {...options.s3, maxObjectBytes: limits.maxInputBytes, regions: options.regions})
 }
 
 async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits, s3?: S3EventSource): Promise<EventScanResult> {

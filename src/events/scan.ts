@@ -80,12 +80,13 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
   const cwd = options.cwd ?? process.cwd()
   const {files: localFiles, settled, diagnostics: walkProblems} = expand(files, cwd)
   const eventFiles = [...localFiles, ...(options.remote?.files ?? [])]
-  const fetch = options.remote?.fetch
+  const remote = options.remote
+  const remoteFiles = new Set(remote?.files)
   // A fetched object carries its bytes; one that cannot be fetched is scanned as unreadable, naming why.
   const prepare = async (file: EventFile): Promise<EventFile | {failed: FileOutcome}> => {
-    if (fetch === undefined || file.absolutePath !== '') return file
+    if (remote === undefined || !remoteFiles.has(file)) return file
     try {
-      return {...file, bytes: await fetch(file)}
+      return {...file, bytes: await remote.fetch(file)}
     } catch (error) {
       return {failed: crashedOutcome(file, (error as Error).message, 'cannot read the object')}
     }

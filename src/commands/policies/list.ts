@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {TrailgateCommand} from '../../cli/crash.js'
-import {policyFlags} from '../../cli/flags.js'
+import {policyFlags, policySourceFlags} from '../../cli/flags.js'
 import {wantsColor} from '../../cli/output.js'
 import {preparePolicies} from '../../engine/run.js'
 import {printDiagnostics} from '../../cli/diagnostics.js'
@@ -14,9 +14,7 @@ your CIDRs). Enable one with --only ID on check and audit, or policies.only in .
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --policies ./my-policies --json', '<%= config.bin %> <%= command.id %> --only tag:quota']
 
   static override flags = {
-    config: policyFlags.config,
-    policies: policyFlags.policies,
-    builtin: policyFlags.builtin,
+    ...policySourceFlags,
     only: policyFlags.only,
     skip: policyFlags.skip,
     json: Flags.boolean({summary: 'Print JSON.'}),

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {TrailgateCommand} from '../../cli/crash.js'
-import {policyFlags} from '../../cli/flags.js'
+import {policyFlags, policySourceFlags} from '../../cli/flags.js'
 import {preparePolicies} from '../../engine/run.js'
 import {appendAll} from '../../util/arrays.js'
 
@@ -12,9 +12,7 @@ export default class PoliciesShow extends TrailgateCommand {
   static override args = {id: Args.string({description: 'Policy id.', required: true})}
 
   static override flags = {
-    config: policyFlags.config,
-    policies: policyFlags.policies,
-    builtin: policyFlags.builtin,
+    ...policySourceFlags,
     param: policyFlags.param,
     json: Flags.boolean({summary: 'Print the policy as JSON.'}),
   }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {TrailgateCommand} from '../../cli/crash.js'
 import {printDiagnostics} from '../../cli/diagnostics.js'
-import {policyFlags, policyOptionsFrom} from '../../cli/flags.js'
+import {policyFlags, policySourceFlags, policyOptionsFrom} from '../../cli/flags.js'
 import {preparePolicies} from '../../engine/run.js'
 import {athenaTableDdl} from '../../sql/athena-ddl.js'
 import {DIALECTS, SqlCompileError, type DialectName} from '../../sql/dialect.js'
@@ -21,9 +21,7 @@ naming the policy and the construct, never a looser query. See docs/events.md.`
   ]
 
   static override flags = {
-    config: policyFlags.config,
-    policies: policyFlags.policies,
-    builtin: policyFlags.builtin,
+    ...policySourceFlags,
     only: policyFlags.only,
     skip: policyFlags.skip,
     param: policyFlags.param,
