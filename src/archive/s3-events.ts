@@ -1,11 +1,9 @@
 import type {EventFile} from '../events/scan-file.js'
-import {parseLogKey} from '../events/log-layout.js'
 import type {Diagnostic, InputRecord} from '../model/types.js'
+import {excludedBy, windowPrefixes, type Exclusion, type LogWindow} from './log-window.js'
 import {createS3Client, parseS3Url, S3Store, type S3ConnectionOptions} from './s3-store.js'
 
-export interface S3EventOptions extends S3ConnectionOptions {
-  /** `--regions`: objects whose key names another region are not fetched. */
-  regions?: string[]
+export interface S3EventOptions extends S3ConnectionOptions, LogWindow {
   /** Objects larger than this as stored are refused unread (`--max-input-size`). */
   maxObjectBytes: number
 }
@@ -21,6 +19,8 @@ export interface S3EventSource {
 }
 
 const OBJECT_NAME = /\.json(?:\.gz)?$/i
+
+const windowed = (window: LogWindow): boolean => window.since !== undefined || window.until !== undefined || (window.accounts ?? []).length > 0 || (window.regions ?? []).length > 0
 
 /**
  * Lists every `s3://bucket/prefix` given. An object is scanned when its name is a JSON (or gzipped
@@ -50,26 +50,32 @@ export async function listS3Events(urls: string[], options: S3EventOptions): Pro
       stores.set(location.bucket, store)
     }
     let listed = 0
-    let otherRegions = 0
+    const left: Record<Exclusion, number> = {account: 0, region: 0, time: 0}
     try {
-      for await (const entry of store.list(location.prefix)) {
-        if (!OBJECT_NAME.test(entry.key)) continue
-        listed++
-        const region = parseLogKey(entry.key)?.region
-        if (options.regions && options.regions.length > 0 && region !== undefined && !options.regions.includes(region)) {
-          otherRegions++
-          continue
+      const prefixes = windowed(options) ? await windowPrefixes(store, location.prefix, options, new Date()) : [location.prefix]
+      for (const prefix of prefixes) {
+        for await (const entry of store.list(prefix)) {
+          if (!OBJECT_NAME.test(entry.key)) continue
+          const exclusion = excludedBy(entry.key, options)
+          if (exclusion !== undefined) {
+            left[exclusion]++
+            continue
+          }
+          listed++
+          const path = store.display(entry.key)
+          if (entry.size > options.maxObjectBytes) fail(path, `${entry.size} bytes, larger than --max-input-size (${options.maxObjectBytes} bytes); not read`, 'input-too-large')
+          else files.push({path, absolutePath: ''})
         }
-        const path = store.display(entry.key)
-        if (entry.size > options.maxObjectBytes) fail(path, `${entry.size} bytes, larger than --max-input-size (${options.maxObjectBytes} bytes); not read`, 'input-too-large')
-        else files.push({path, absolutePath: ''})
       }
     } catch (error) {
       fail(url, (error as Error).message, 'input-unreadable')
       continue
     }
-    if (listed === 0) fail(url, 'no JSON or .json.gz object under this prefix', 'input-missing')
-    if (otherRegions > 0) notes.push(`${url}: ${otherRegions} object${otherRegions === 1 ? '' : 's'} of regions outside --regions not read`)
+    const outside = left.account + left.region + left.time
+    if (listed === 0) fail(url, outside > 0 || windowed(options) ? 'no JSON or .json.gz object under this prefix within --since/--until, --accounts and --regions' : 'no JSON or .json.gz object under this prefix', 'input-missing')
+    for (const [exclusion, flag] of [['region', '--regions'], ['account', '--accounts'], ['time', '--since/--until']] as const) {
+      if (left[exclusion] > 0) notes.push(`${url}: ${left[exclusion]} object${left[exclusion] === 1 ? '' : 's'} outside ${flag} not read`)
+    }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   const fetch = async (file: EventFile): Promise<Uint8Array> => {

@@ -9,6 +9,7 @@ import {outputRequest, reportOutputFailures, standardOutputConflict, writeOutput
 import {EVENT_ENGINES, runCheck, type EventEngine} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
+import {parseSince, parseTime} from '../util/time.js'
 import {parseDepth, parseSize, type Limits} from '../model/limits.js'
 import type {ScanProgress} from '../events/scan.js'
 import {publicKeysFromJson, type PublicKey} from '../archive/integrity/signature.js'
@@ -60,6 +61,7 @@ Exit codes:
     {description: 'Only the quota policies, failing only on high or critical', command: '<%= config.bin %> <%= command.id %> ./evidence --only "*-limit" --fail-on high'},
     {description: 'Check the log file integrity of a local copy of the trail bucket, signatures included', command: 'aws cloudtrail list-public-keys --start-time 2025-05-01 > keys.json && <%= config.bin %> <%= command.id %> ./bucket-copy --public-keys keys.json'},
     {description: 'Judge a day of a trail bucket\'s logs in one region, read straight from S3', command: '<%= config.bin %> <%= command.id %> s3://trail-bucket/AWSLogs/111122223333/CloudTrail/eu-west-1/2025/05/01/ --profile audit'},
+    {description: 'Judge the last week of two accounts\' logs in an organization trail\'s bucket; nothing outside is listed or fetched', command: '<%= config.bin %> <%= command.id %> s3://org-trail-bucket/ --since 7d --accounts 111122223333,444455556666'},
     {description: 'Lower a parameter for one run', command: '<%= config.bin %> <%= command.id %> ./evidence --param trails-per-region-limit.max=4'},
     {description: 'Judge CloudTrail log files with DuckDB instead of the native scanner', command: '<%= config.bin %> <%= command.id %> ./AWSLogs --engine duckdb --format json'},
   ]
@@ -75,6 +77,9 @@ Exit codes:
     ...outputFlags,
     account: Flags.string({summary: 'The account whose evidence this is (default: from a snapshot, or inferred from the trails\' ARNs).', helpGroup: 'INPUT'}),
     regions: Flags.string({summary: 'Regions to judge besides the trails\' home regions; comma-separated.', delimiter: ',', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
+    since: Flags.string({summary: 'Only log files that may hold records from this time: a duration such as 24h, 7d, 90m, or an ISO time. Prunes S3 listings by key and local files in the CloudTrail layout by path.', helpGroup: 'INPUT'}),
+    until: Flags.string({summary: 'Only log files that may hold records until this ISO time (default: now).', helpGroup: 'INPUT'}),
+    accounts: Flags.string({summary: 'Only log files of these account ids (from their key in the CloudTrail layout); comma-separated.', delimiter: ',', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     'cfn-param': Flags.string({summary: 'CloudFormation parameter value: Name=Value. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     baseline: Flags.string({summary: 'The account as it is today (a snapshot or AWS CLI evidence): merged with planned trails for region and account policies. Repeatable.', multiple: true, multipleNonGreedy: true, helpGroup: 'INPUT'}),
     profile: Flags.string({summary: 'AWS profile that s3:// paths are read with, exactly as AWS_PROFILE (default: the standard credential chain).', helpGroup: 'S3'}),
@@ -102,6 +107,14 @@ Exit codes:
     for (const region of flags.regions ?? []) {
       const problem = regionNameProblem(region)
       if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
+    }
+    const since = flags.since === undefined ? undefined : parseSince(flags.since)
+    if (since === null) this.error(`--since ${flags.since}: expected a duration such as 24h, 7d, 90m, or an ISO time`, {exit: 2})
+    const until = flags.until === undefined ? undefined : parseTime(flags.until)
+    if (until === null) this.error(`--until ${flags.until}: expected an ISO time such as 2025-05-01T12:00:00Z`, {exit: 2})
+    if (since && until && since.getTime() > until.getTime()) this.error(`--since ${flags.since} is after --until ${flags.until}`, {exit: 2})
+    for (const account of flags.accounts ?? []) {
+      if (!/^\d{12}$/.test(account)) this.error(`--accounts ${account}: expected a 12-digit account id`, {exit: 2})
     }
     const publicKeys = flags['public-keys'] === undefined ? undefined : readPublicKeys(flags['public-keys'])
     if (publicKeys !== undefined && 'problem' in publicKeys) this.error(`--public-keys ${flags['public-keys']}: ${publicKeys.problem}`, {exit: 2})
@@ -133,6 +146,7 @@ Exit codes:
       baseline: flags.baseline,
       engine: flags.engine as EventEngine,
       s3: {profile: flags.profile, region: flags.region, endpointUrl: flags['endpoint-url']},
+      ...(since || until || flags.accounts ? {window: {since, until, accounts: flags.accounts}} : {}),
       ...(publicKeys !== undefined ? {publicKeys} : {}),
       ...(wantsProgress(flags.progress) ? {onEventProgress: eventProgress(progressLine)} : {}),
     }).catch((error: unknown) => {

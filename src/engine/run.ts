@@ -22,6 +22,7 @@ import {waiveUnlisted} from './waivers.js'
 import {appendAll} from '../util/arrays.js'
 import type {ArchiveJudgement, PublicKey} from '../archive/integrity/index.js'
 import type {S3EventSource} from '../archive/s3-events.js'
+import type {LogWindow} from '../archive/log-window.js'
 
 export interface PolicyOptions {
   cwd: string
@@ -52,6 +53,8 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   engine?: EventEngine
   /** How `s3://` paths are read: `--region`, `--endpoint-url`, `--profile`. */
   s3?: {region?: string | undefined; endpointUrl?: string | undefined; profile?: string | undefined}
+  /** `--since`, `--until`, `--accounts`: log files whose key (or path in the CloudTrail layout) lies outside are not read. */
+  window?: {since?: Date | undefined; until?: Date | undefined; accounts?: string[] | undefined}
 }
 
 export type EventEngine = 'native' | 'duckdb'
@@ -202,6 +205,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ...(options.tfDir ? {tfDir: options.tfDir} : {}),
     ...(options.baseline ? {baseline: options.baseline} : {}),
   })
+  if (options.window) await leaveOutsideWindow(inventory, options)
   const events = inventory.eventFiles.length > 0 || s3 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits, s3).finally(() => s3?.close()) : undefined
   if (s3 && events) {
     appendAll(events.inputs, s3.settled)
@@ -237,7 +241,32 @@ function joinArchives(inventory: Inventory, archives: ArchiveJudgement, events: 
 /** The CloudTrail objects under each `s3://` path given, listed before anything is fetched. */
 async function listS3(paths: string[], options: CheckOptions, limits: Limits): Promise<S3EventSource> {
   const {listS3Events} = await import('../archive/s3-events.js')
-  return listS3Events(paths, {...options.s3, maxObjectBytes: limits.maxInputBytes, regions: options.regions})
+  return listS3Events(paths, {...options.s3, ...logWindow(options), maxObjectBytes: limits.maxInputBytes})
+}
+
+function logWindow(options: CheckOptions): LogWindow {
+  const {since, until, accounts} = options.window ?? {}
+  return {...(since ? {since} : {}), ...(until ? {until} : {}), ...(accounts ? {accounts} : {}), ...(options.regions ? {regions: options.regions} : {})}
+}
+
+/** Local log files in the CloudTrail layout are pruned by the same rule as S3 keys: skipped, with why. */
+async function leaveOutsideWindow(inventory: Inventory, options: CheckOptions): Promise<void> {
+  const {excludedBy} = await import('../archive/log-window.js')
+  const window = logWindow(options)
+  const flag = {account: '--accounts', region: '--regions', time: '--since/--until'} as const
+  const kept: string[] = []
+  for (const file of inventory.eventFiles) {
+    const exclusion = excludedBy(file, window)
+    if (exclusion === undefined || exclusion === 'region') {
+      // --regions already has its meaning for local files (regions judged besides the home regions).
+      kept.push(file)
+      continue
+    }
+    inventory.inputs.push({path: displayPath(file, options.cwd), fate: 'skipped', detail: `CloudTrail log file outside ${flag[exclusion]}: not read`})
+  }
+  const left = inventory.eventFiles.length - kept.length
+  if (left > 0) inventory.notes.push(`${left} local log file${left === 1 ? '' : 's'} outside --since/--until or --accounts not read`)
+  inventory.eventFiles = kept
 }
 
 async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits, s3?: S3EventSource): Promise<EventScanResult> {

@@ -15,6 +15,8 @@ const BUCKET = 'trail-bucket'
 const LOG_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0830Z_Ex4mpleRootTerm.json.gz'
 const CORRUPT_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0900Z_Corrupt.json.gz'
 const OTHER_REGION_KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2016/05/20/123456789012_CloudTrail_us-east-1_20160520T0830Z_OtherRegion.json.gz'
+const OLD_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/10/123456789012_CloudTrail_us-west-2_20160510T0830Z_OldDay.json.gz'
+const OTHER_ACCOUNT_KEY = 'AWSLogs/210987654321/CloudTrail/us-west-2/2016/05/20/210987654321_CloudTrail_us-west-2_20160520T0830Z_OtherAccount.json.gz'
 const CREDENTIALS = {AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1'}
 
 interface Report {
@@ -56,6 +58,8 @@ beforeAll(async () => {
   const log = readFileSync(join(ROOT, 'fixtures/events', LOG_KEY))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: LOG_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_REGION_KEY, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OLD_KEY, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_ACCOUNT_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: CORRUPT_KEY, Body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])}))
   for (let index = 0; index < 1005; index++) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `many/${String(index).padStart(4, '0')}.txt`, Body: 'x'}))
   client.destroy()
@@ -82,7 +86,7 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
   })
 
   it('judges the objects as the same files on disk are judged, and a corrupt object is a failed input while the rest go on', async () => {
-    const run = await check([`s3://${BUCKET}/AWSLogs/`, '--regions', 'us-west-2'])
+    const run = await check([`s3://${BUCKET}/AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/`])
     const report = JSON.parse(run.stdout) as Report
     expect(run.status, run.stderr).toBe(2)
     const local = JSON.parse(trailgate(['check', join('fixtures/events', LOG_KEY), '--format', 'json', '--regions', 'us-west-2']).stdout) as Report
@@ -110,5 +114,43 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
     expect(denied.status).toBe(2)
     expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/denied/`)).toMatchObject({fate: 'failed', detail: expect.stringContaining('AccessDenied')})
     expect(report.results.some((result) => result.status === 'fail')).toBe(true)
+  })
+
+  it('walks the layout to the days of --since/--until and the accounts of --accounts: nothing outside is listed or fetched', async () => {
+    requests.length = 0
+    const run = await check([`s3://${BUCKET}/`, '--since', '2016-05-20T00:00:00Z', '--until', '2016-05-20T12:00:00Z', '--accounts', '123456789012', '--regions', 'us-west-2'])
+    const report = JSON.parse(run.stdout) as Report & {notes: string[]}
+    expect(run.status, run.stderr).toBe(2) // the corrupt object of that day is still a failed input
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/${LOG_KEY}`)).toMatchObject({fate: 'read'})
+    expect(report.results.some((result) => result.status === 'fail' && result.message.includes(LOG_KEY))).toBe(true)
+    for (const outside of ['OldDay', 'OtherAccount', 'OtherRegion', '2016/05/10', '210987654321', 'us-east-1']) expect(requests.filter((request) => request.includes(outside))).toEqual([])
+    // Listing went down folder by folder, not over the whole bucket.
+    expect(requests.some((request) => request.includes('delimiter=/'))).toBe(true)
+    expect(requests.some((request) => request.includes('prefix=AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/'))).toBe(true)
+  })
+
+  it('drops a file of a boundary day whose name says it was delivered before --since', async () => {
+    requests.length = 0
+    const run = await check([`s3://${BUCKET}/AWSLogs/123456789012/CloudTrail/us-west-2/`, '--since', '2016-05-20T08:45:00Z', '--until', '2016-05-21'])
+    const report = JSON.parse(run.stdout) as Report & {notes: string[]}
+    expect(report.inputs.some((input) => input.path.endsWith(LOG_KEY))).toBe(false)
+    expect(requests.some((request) => request.startsWith('GET') && request.includes('Ex4mpleRootTerm'))).toBe(false)
+    expect(report.inputs.find((input) => input.path.endsWith(CORRUPT_KEY))).toMatchObject({fate: 'failed'})
+    expect(report.notes.some((note) => /1 object outside --since\/--until not read/.test(note))).toBe(true)
+  })
+
+  it('fails a window that leaves nothing to read, with exit 2, locally as in S3', async () => {
+    const remote = await check([`s3://${BUCKET}/AWSLogs/`, '--since', '2020-01-01'])
+    expect(remote.status).toBe(2)
+    expect((JSON.parse(remote.stdout) as Report).inputs).toEqual([expect.objectContaining({path: `s3://${BUCKET}/AWSLogs/`, fate: 'failed', detail: expect.stringContaining('within --since/--until')})])
+    const local = trailgate(['check', join('fixtures/events', LOG_KEY), '--since', '2020-01-01', '--format', 'json'])
+    expect(local.status).toBe(2)
+    expect((JSON.parse(local.stdout) as Report).inputs).toEqual([expect.objectContaining({fate: 'skipped', detail: expect.stringContaining('outside --since/--until')})])
+  })
+
+  it('refuses a --since it cannot read, and one after --until', () => {
+    expect(trailgate(['check', 'fixtures/events', '--since', 'last week']).stderr).toContain('--since last week: expected a duration')
+    expect(trailgate(['check', 'fixtures/events', '--since', '2016-05-21', '--until', '2016-05-20']).status).toBe(2)
+    expect(trailgate(['check', 'fixtures/events', '--accounts', '12345']).stderr).toContain('12-digit')
   })
 })
