@@ -1,7 +1,7 @@
 import type {EventFile} from '../events/scan-file.js'
 import type {Diagnostic, InputRecord} from '../model/types.js'
 import {excludedBy, windowPrefixes, type Exclusion, type LogWindow} from './log-window.js'
-import {createS3Client, parseS3Url, S3Store, type S3ConnectionOptions} from './s3-store.js'
+import {createS3Client, parseS3Url, S3Store, type S3ConnectionOptions, type S3Requests} from './s3-store.js'
 
 export interface S3EventOptions extends S3ConnectionOptions, LogWindow {
   /** Objects larger than this as stored are refused unread (`--max-input-size`). */
@@ -15,6 +15,8 @@ export interface S3EventSource {
   diagnostics: Diagnostic[]
   notes: string[]
   fetch: (file: EventFile) => Promise<Uint8Array>
+  /** What was asked of S3 so far, retries included, as a note: read it once the scan is done. */
+  requestsNote: () => string
   close: () => void
 }
 
@@ -30,6 +32,7 @@ const windowed = (window: LogWindow): boolean => window.since !== undefined || w
 export async function listS3Events(urls: string[], options: S3EventOptions): Promise<S3EventSource> {
   const client = await createS3Client(options)
   const stores = new Map<string, S3Store>()
+  const counted: S3Requests = {requests: 0, retries: 0}
   const files: EventFile[] = []
   const settled: InputRecord[] = []
   const diagnostics: Diagnostic[] = []
@@ -46,7 +49,7 @@ export async function listS3Events(urls: string[], options: S3EventOptions): Pro
     }
     let store = stores.get(location.bucket)
     if (store === undefined) {
-      store = new S3Store(client, location.bucket)
+      store = new S3Store(client, location.bucket, counted)
       stores.set(location.bucket, store)
     }
     let listed = 0
@@ -83,5 +86,6 @@ export async function listS3Events(urls: string[], options: S3EventOptions): Pro
     const object = await stores.get(location.bucket)!.get(location.prefix)
     return object.bytes
   }
-  return {files, settled, diagnostics, notes, fetch, close: () => client.destroy()}
+  const requestsNote = (): string => `${counted.requests} S3 request${counted.requests === 1 ? '' : 's'}, ${counted.retries} retried after throttling (503 SlowDown) or a server error`
+  return {files, settled, diagnostics, notes, fetch, requestsNote, close: () => client.destroy()}
 }

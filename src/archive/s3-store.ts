@@ -47,6 +47,17 @@ function archiveError(error: unknown, what: string, key?: string): ArchiveError 
   return new ArchiveError(`${what}: ${name ? `${name}: ` : ''}${message}`, code, key)
 }
 
+/** What S3 was asked, as the audit counts its calls: the SDK's own retries (throttling, 5xx) included. */
+export interface S3Requests {
+  requests: number
+  retries: number
+}
+
+/** Attempts the SDK made for one call, answered or failed. */
+function attempts(outcome: unknown): number {
+  return (outcome as {$metadata?: {attempts?: number}}).$metadata?.attempts ?? 1
+}
+
 /** An S3 bucket read through the SDK: ListObjectsV2 page by page, GetObject with its user metadata. */
 export class S3Store implements ArchiveStore {
   readonly root: string
@@ -55,8 +66,15 @@ export class S3Store implements ArchiveStore {
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
+    readonly counted: S3Requests = {requests: 0, retries: 0},
   ) {
     this.root = `s3://${bucket}`
+  }
+
+  private count(outcome: unknown): void {
+    const made = attempts(outcome)
+    this.counted.requests += made
+    this.counted.retries += made - 1
   }
 
   display(key: string): string {
@@ -68,8 +86,10 @@ export class S3Store implements ArchiveStore {
     let token: string | undefined
     do {
       const page = await this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: prefix, ...(token ? {ContinuationToken: token} : {})})).catch((error: unknown) => {
+        this.count(error)
         throw archiveError(error, `cannot list ${this.display(prefix)}`)
       })
+      this.count(page)
       for (const object of page.Contents ?? []) if (object.Key !== undefined) yield {key: object.Key, size: object.Size ?? 0}
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
@@ -81,8 +101,10 @@ export class S3Store implements ArchiveStore {
     let token: string | undefined
     do {
       const page = await this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ...(token ? {ContinuationToken: token} : {})})).catch((error: unknown) => {
+        this.count(error)
         throw archiveError(error, `cannot list ${this.display(prefix)}`)
       })
+      this.count(page)
       for (const common of page.CommonPrefixes ?? []) if (common.Prefix !== undefined) found.push(common.Prefix)
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
@@ -92,7 +114,11 @@ export class S3Store implements ArchiveStore {
   async get(key: string): Promise<FetchedObject> {
     const {GetObjectCommand} = await import('@aws-sdk/client-s3')
     try {
-      const answer = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: key}))
+      const answer = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: key})).catch((error: unknown) => {
+        this.count(error)
+        throw error
+      })
+      this.count(answer)
       const bytes = answer.Body === undefined ? Buffer.alloc(0) : Buffer.from(await answer.Body.transformToByteArray())
       return {bytes, metadata: answer.Metadata ?? {}}
     } catch (error) {

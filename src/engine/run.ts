@@ -211,6 +211,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     appendAll(events.inputs, s3.settled)
     appendAll(events.diagnostics, s3.diagnostics)
     appendAll(inventory.notes, s3.notes)
+    inventory.notes.push(s3.requestsNote())
   }
   const archives = await judgeArchives(inventory.eventFiles, prepared, options, limits)
   if (archives) joinArchives(inventory, archives, events)

@@ -33,6 +33,7 @@ let proxy: http.Server
 let endpoint = ''
 const requests: string[] = []
 let directory = ''
+let flakyAnswers = 0
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'trailgate-s3-'))
@@ -41,6 +42,12 @@ beforeAll(async () => {
   proxy = http.createServer((request, response) => {
     const url = decodeURIComponent(request.url ?? '')
     requests.push(`${request.method} ${url}`)
+    // S3's answer when a prefix is read too fast: always for `slow/`, for the first two GETs of `flaky/`.
+    if (request.method === 'GET' && !url.includes('list-type') && (url.includes('/slow/') || (url.includes('/flaky/') && flakyAnswers++ < 2))) {
+      response.writeHead(503, {'content-type': 'application/xml'})
+      response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>2</RequestId></Error>')
+      return
+    }
     if (url.includes('denied/')) {
       response.writeHead(403, {'content-type': 'application/xml'})
       response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>')
@@ -59,6 +66,8 @@ beforeAll(async () => {
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: LOG_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_REGION_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OLD_KEY, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `flaky/${LOG_KEY}`, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `slow/${LOG_KEY}`, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_ACCOUNT_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: CORRUPT_KEY, Body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])}))
   for (let index = 0; index < 1005; index++) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `many/${String(index).padStart(4, '0')}.txt`, Body: 'x'}))
@@ -153,4 +162,18 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
     expect(trailgate(['check', 'fixtures/events', '--since', '2016-05-21', '--until', '2016-05-20']).status).toBe(2)
     expect(trailgate(['check', 'fixtures/events', '--accounts', '12345']).stderr).toContain('12-digit')
   })
+
+  it('retries 503 SlowDown with back-off and counts it; an object still throttled is a failed input and the rest go on', async () => {
+    flakyAnswers = 0
+    const run = await check([`s3://${BUCKET}/flaky/`, `s3://${BUCKET}/slow/`])
+    const report = JSON.parse(run.stdout) as Report & {notes: string[]}
+    expect(run.status, run.stderr).toBe(2)
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/flaky/${LOG_KEY}`)).toMatchObject({fate: 'read'})
+    expect(report.results.some((result) => result.status === 'fail' && result.message.includes(`flaky/${LOG_KEY}`))).toBe(true)
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/slow/${LOG_KEY}`)).toMatchObject({fate: 'failed', detail: expect.stringContaining('SlowDown')})
+    // Two throttled GETs of the flaky object, four retries of the slow one before it was given up.
+    const counted = report.notes.map((note) => /(\d+) S3 requests, (\d+) retried/.exec(note)).find((match) => match !== null)
+    expect(counted, report.notes.join('\n')).toBeDefined()
+    expect(Number(counted![2])).toBe(6)
+  }, 60_000)
 })
