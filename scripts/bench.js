@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [-- section ...]`: trailgate's speed figures, printed with their ratios.
-// Sections: startup, iac, events, duckdb, integrity, audit (default: all). Needs a build (`npm run build`).
+// Sections: startup, iac, events, duckdb, integrity, s3, audit (default: all). Needs a build (`npm run build`).
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
@@ -8,7 +8,7 @@ import {join} from 'node:path'
 const root = new URL('..', import.meta.url).pathname
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'))
-const sections = wanted.length > 0 ? wanted : ['startup', 'iac', 'events', 'duckdb', 'integrity', 'audit']
+const sections = wanted.length > 0 ? wanted : ['startup', 'iac', 'events', 'duckdb', 'integrity', 's3', 'audit']
 const env = {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1'}
 
 if (!existsSync(join(root, 'dist', 'index.js')) && !existsSync(join(root, 'dist', 'commands', 'check.js'))) {
@@ -58,6 +58,7 @@ for (const section of sections) {
   else if (section === 'events') script('Events: CloudTrail log archives', 'bench-events.js')
   else if (section === 'duckdb') script('DuckDB engine: the event pack as SQL', 'bench-duckdb.js')
   else if (section === 'integrity') script('Integrity: hashing log files as digests list them', 'bench-integrity.js')
+  else if (section === 's3') script('S3: the event pack over an archive read from S3 vs the same files on disk', 'bench-s3.js')
   else if (section === 'audit') script('Audit: a simulated organization', 'bench-audit.js')
   else console.error(`unknown section ${section} (startup, iac, events, duckdb, integrity, audit)`)
 }

@@ -13,6 +13,7 @@ import type {Report} from './report-types.js'
 import {displayPath} from '../util/paths.js'
 import {VERSION} from '../util/version.js'
 import type {EventScanResult, ScanProgress} from '../events/scan.js'
+import {isDigestPath} from '../events/log-layout.js'
 import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
 import {buildReport} from './report.js'
@@ -213,7 +214,9 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     appendAll(inventory.notes, s3.notes)
     inventory.notes.push(s3.requestsNote())
   }
-  const archives = await judgeArchives(inventory.eventFiles, prepared, options, limits)
+  // An S3 archive's integrity is judged where its listing met digests: a walk pruned to a window lists only log folders.
+  const s3Archives = s3 ? s3Paths.filter((url) => s3.files.some((file) => file.path.startsWith(url) && isDigestPath(file.path))) : []
+  const archives = await judgeArchives(inventory.eventFiles, s3Archives, prepared, options, limits)
   if (archives) joinArchives(inventory, archives, events)
   const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
   return reportRun(
@@ -222,12 +225,15 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   )
 }
 
-/** Log file integrity of the local bucket copies among the inputs, when an archive policy is to run and a digest is there. */
-async function judgeArchives(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
+/** Log file integrity of the local bucket copies and `s3://` archives among the inputs, when an archive policy is to run. */
+async function judgeArchives(files: string[], s3Paths: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
   if (!prepared.policies.some((policy) => policy.subject === 'archive')) return undefined
-  const {judgeLocalArchives, localArchiveRoots} = await import('../archive/integrity/index.js')
-  if (localArchiveRoots(files).length === 0) return undefined
-  return judgeLocalArchives(files, {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes})
+  const {judgeLocalArchives, judgeS3Archives, localArchiveRoots} = await import('../archive/integrity/index.js')
+  const judging = {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes}
+  const local = localArchiveRoots(files).length > 0 ? await judgeLocalArchives(files, judging) : undefined
+  const remote = s3Paths.length > 0 ? await judgeS3Archives(s3Paths, {...judging, ...options.s3}) : undefined
+  if (!local || !remote) return local ?? remote
+  return {subjects: local.subjects.concat(remote.subjects), inputs: local.inputs.concat(remote.inputs), notes: local.notes.concat(remote.notes), diagnostics: local.diagnostics.concat(remote.diagnostics)}
 }
 
 /** The digests judged are inputs read, not the "skipped" the event scan calls them. */

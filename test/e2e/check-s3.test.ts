@@ -1,14 +1,16 @@
 import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {gunzipSync, gzipSync} from 'node:zlib'
 
 import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {S3Store} from '../../src/archive/s3-store.js'
+import {buildArchive, listPublicKeysOutput} from '../archive/signed-archive.js'
 import {ROOT, trailgate, trailgateAsync} from './cli.js'
 
 const BUCKET = 'trail-bucket'
@@ -34,6 +36,10 @@ let endpoint = ''
 const requests: string[] = []
 let directory = ''
 let flakyAnswers = 0
+// A trail archive under `signed/`, each digest's signature in its object metadata as CloudTrail writes it.
+const SIGNED = buildArchive({bucket: BUCKET, prefix: 'signed/'})
+const TAMPERED = buildArchive({bucket: BUCKET, prefix: 'tampered/', key: SIGNED.key})
+const TAMPERED_LOG = TAMPERED.logs[4]!.key
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'trailgate-s3-'))
@@ -70,6 +76,11 @@ beforeAll(async () => {
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `slow/${LOG_KEY}`, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_ACCOUNT_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: CORRUPT_KEY, Body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])}))
+  for (const object of SIGNED.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.metadata}))
+  for (const object of TAMPERED.objects) {
+    const bytes = object.key === TAMPERED_LOG ? gzipSync(gunzipSync(object.bytes).toString().replace('us-east-1', 'us-east-2')) : object.bytes
+    await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: bytes, Metadata: object.metadata}))
+  }
   for (let index = 0; index < 1005; index++) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `many/${String(index).padStart(4, '0')}.txt`, Body: 'x'}))
   client.destroy()
 }, 120_000)
@@ -176,4 +187,22 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
     expect(counted, report.notes.join('\n')).toBeDefined()
     expect(Number(counted![2])).toBe(6)
   }, 60_000)
+
+  it('proves a live archive\'s integrity with the signatures in its digests\' S3 metadata, the newest included, and fails a changed log', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'trailgate-s3-keys-'))
+    writeFileSync(join(cwd, 'keys.json'), listPublicKeysOutput([SIGNED.key]))
+    const only = ['--only', 'log-file-integrity,digest-chain-integrity', '--public-keys', join(cwd, 'keys.json')]
+    const intact = await check([`s3://${BUCKET}/signed/`, ...only])
+    const report = JSON.parse(intact.stdout) as Report
+    expect(intact.status, intact.stderr).toBe(0)
+    const statuses = (policy: string) => report.results.filter((result) => result.policy === policy).map((result) => result.status)
+    // Unlike a local copy, no digest's signature is unknown: S3 kept them all.
+    expect(statuses('digest-chain-integrity')).toEqual(SIGNED.digests.map(() => 'pass'))
+    expect(statuses('log-file-integrity')).toEqual(SIGNED.logs.map(() => 'pass'))
+    expect(report.inputs.filter((input) => input.path.includes('CloudTrail-Digest')).map((input) => input.fate)).toEqual(SIGNED.digests.map(() => 'read'))
+    const tampered = await check([`s3://${BUCKET}/tampered/`, ...only])
+    const failedIds = (JSON.parse(tampered.stdout) as Report).results.filter((result) => result.status === 'fail').map((result) => result.subject.id)
+    expect(tampered.status).toBe(1)
+    expect(failedIds).toEqual([`s3://${BUCKET}/${TAMPERED_LOG}`])
+  })
 })

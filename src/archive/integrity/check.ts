@@ -19,6 +19,8 @@ export interface IntegrityOptions {
   bucket?: string
   /** Objects fetched and hashed at once. */
   concurrency?: number
+  /** Only digests and log files under this key prefix (an `s3://bucket/prefix` given). */
+  prefix?: string
 }
 
 interface ChainDigest {
@@ -46,7 +48,7 @@ export async function checkIntegrity(store: ArchiveStore, options: IntegrityOpti
   const chains = new Map<string, ChainDigest[]>()
   const logs: {key: string; parsed: LogFileKey}[] = []
   try {
-    for await (const entry of store.list('')) {
+    for await (const entry of store.list(options.prefix ?? '')) {
       const digest = parseDigestKey(entry.key)
       if (digest) {
         const id = [digest.prefix, digest.organizationId ?? '', digest.account, digest.region, digest.trail, digest.homeRegion].join('|')

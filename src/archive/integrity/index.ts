@@ -1,6 +1,7 @@
 import type {ArchiveSubject, Diagnostic, InputRecord} from '../../model/types.js'
 import {appendAll} from '../../util/arrays.js'
 import {LocalStore} from '../local-store.js'
+import {createS3Client, parseS3Url, S3Store, type S3ConnectionOptions} from '../s3-store.js'
 import type {ArchiveStore} from '../store.js'
 import {checkIntegrity} from './check.js'
 import {parseDigestKey} from './keys.js'
@@ -26,6 +27,8 @@ export interface JudgeArchiveOptions {
   maxBytes: number
   /** For an S3 store: its bucket, so objects named in other buckets are known as such. */
   bucket?: string
+  /** Only what lies under this key prefix. */
+  prefix?: string
 }
 
 /**
@@ -56,9 +59,28 @@ export async function judgeLocalArchives(files: string[], options: JudgeArchiveO
   return judgement
 }
 
+/**
+ * The archives under each `s3://bucket/prefix` given, read live: signatures come from each digest's
+ * S3 object metadata, as CloudTrail writes them, so every digest's signature is checked.
+ */
+export async function judgeS3Archives(urls: string[], options: JudgeArchiveOptions & S3ConnectionOptions): Promise<ArchiveJudgement> {
+  const judgement: ArchiveJudgement = {subjects: [], inputs: [], notes: [], diagnostics: []}
+  const client = await createS3Client(options)
+  try {
+    for (const url of urls) {
+      const location = parseS3Url(url)
+      if (location === undefined) continue // the event listing reports it as a failed input
+      merge(judgement, await judgeArchive(new S3Store(client, location.bucket), {...options, bucket: location.bucket, prefix: location.prefix}))
+    }
+  } finally {
+    client.destroy()
+  }
+  return judgement
+}
+
 export async function judgeArchive(store: ArchiveStore, options: JudgeArchiveOptions): Promise<ArchiveJudgement> {
   const keys = new PublicKeys(options.publicKeys)
-  const result = await checkIntegrity(store, {keys, maxBytes: options.maxBytes, ...(options.bucket !== undefined ? {bucket: options.bucket} : {})})
+  const result = await checkIntegrity(store, {keys, maxBytes: options.maxBytes, ...(options.bucket !== undefined ? {bucket: options.bucket} : {}), ...(options.prefix ? {prefix: options.prefix} : {})})
   return {
     subjects: archiveSubjects(store, result.objects),
     inputs: result.digestKeys.map((key) => ({path: store.display(key), kind: 'cloudtrail/digest', fate: 'read', detail: 'CloudTrail digest: judged for log file integrity'})),
