@@ -231,7 +231,8 @@ async function judgeArchives(files: string[], s3Paths: string[], prepared: Prepa
   const {judgeLocalArchives, judgeS3Archives, localArchiveRoots} = await import('../archive/integrity/index.js')
   const judging = {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes}
   const local = localArchiveRoots(files).length > 0 ? await judgeLocalArchives(files, judging) : undefined
-  const remote = s3Paths.length > 0 ? await judgeS3Archives(s3Paths, {...judging, ...options.s3}) : undefined
+  // Without --public-keys, an S3 archive's keys are asked of CloudTrail, as validate-logs asks.
+  const remote = s3Paths.length > 0 ? await judgeS3Archives(s3Paths, {...judging, ...options.s3, liveKeys: options.publicKeys === undefined}) : undefined
   if (!local || !remote) return local ?? remote
   return {subjects: local.subjects.concat(remote.subjects), inputs: local.inputs.concat(remote.inputs), notes: local.notes.concat(remote.notes), diagnostics: local.diagnostics.concat(remote.diagnostics)}
 }

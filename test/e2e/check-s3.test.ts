@@ -10,6 +10,7 @@ import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {S3Store} from '../../src/archive/s3-store.js'
+import {startFakeAws} from '../live/fake-aws/server.js'
 import {buildArchive, listPublicKeysOutput} from '../archive/signed-archive.js'
 import {ROOT, trailgate, trailgateAsync} from './cli.js'
 
@@ -205,4 +206,23 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
     expect(tampered.status).toBe(1)
     expect(failedIds).toEqual([`s3://${BUCKET}/${TAMPERED_LOG}`])
   })
+
+  it('without --public-keys, asks CloudTrail for them (ListPublicKeys in the trail\'s home region); keys it cannot list leave signatures unknown, said why', async () => {
+    const validity = {ValidityStartTime: '2025-01-01T00:00:00Z', ValidityEndTime: '2026-01-01T00:00:00Z'}
+    const fake = await startFakeAws({accounts: {'111122223333': {accessKeyIds: ['S3RVER'], publicKeys: {'us-east-1': [{Value: SIGNED.key.value, Fingerprint: SIGNED.key.fingerprint, ...validity}]}}}}, {rateLimits: false})
+    try {
+      const only = ['--only', 'digest-chain-integrity']
+      const live = JSON.parse((await trailgateAsync(['check', `s3://${BUCKET}/signed/`, ...only, '--endpoint-url', endpoint, '--format', 'json'], {env: {...CREDENTIALS, AWS_ENDPOINT_URL_CLOUDTRAIL: fake.url}})).stdout) as Report & {notes: string[]}
+      expect(live.results.map((result) => result.status)).toEqual(SIGNED.digests.map(() => 'pass'))
+      expect(live.notes.some((note) => note.includes('1 CloudTrail public key listed live'))).toBe(true)
+      expect(fake.requests.filter((request) => request.operation === 'ListPublicKeys').map((request) => request.region)).toEqual(['us-east-1'])
+      const refused = await trailgateAsync(['check', `s3://${BUCKET}/signed/`, ...only, '--endpoint-url', endpoint, '--format', 'json'], {env: {...CREDENTIALS, AWS_ENDPOINT_URL_CLOUDTRAIL: 'http://127.0.0.1:9'}})
+      const report = JSON.parse(refused.stdout) as Report
+      expect(report.results.every((result) => result.status === 'unknown' || result.status === 'pass')).toBe(true)
+      expect(report.results.filter((result) => result.status === 'unknown').length).toBeGreaterThan(0)
+      expect(report.results.find((result) => result.status === 'unknown')?.message).toContain('ListPublicKeys in us-east-1 failed')
+    } finally {
+      await fake.close()
+    }
+  }, 120_000)
 })

@@ -4,6 +4,7 @@ import {LocalStore} from '../local-store.js'
 import {createS3Client, parseS3Url, S3Store, type S3ConnectionOptions} from '../s3-store.js'
 import type {ArchiveStore} from '../store.js'
 import {checkIntegrity} from './check.js'
+import {livePublicKeys} from './live-keys.js'
 import {parseDigestKey} from './keys.js'
 import {PublicKeys, type PublicKey} from './signature.js'
 import {archiveSubjects} from './subjects.js'
@@ -29,6 +30,10 @@ export interface JudgeArchiveOptions {
   bucket?: string
   /** Only what lies under this key prefix. */
   prefix?: string
+  /** Why no key is known, when that is not "none given". */
+  whyNoKey?: string
+  /** With no public keys given, list them live (ListPublicKeys) for an S3 archive. */
+  liveKeys?: boolean
 }
 
 /**
@@ -70,7 +75,17 @@ export async function judgeS3Archives(urls: string[], options: JudgeArchiveOptio
     for (const url of urls) {
       const location = parseS3Url(url)
       if (location === undefined) continue // the event listing reports it as a failed input
-      merge(judgement, await judgeArchive(new S3Store(client, location.bucket), {...options, bucket: location.bucket, prefix: location.prefix}))
+      const store = new S3Store(client, location.bucket)
+      let judging: JudgeArchiveOptions = {...options, bucket: location.bucket, prefix: location.prefix}
+      if (options.publicKeys.length === 0 && options.liveKeys === true) {
+        const digestKeys: string[] = []
+        for await (const entry of store.list(location.prefix)) if (parseDigestKey(entry.key)) digestKeys.push(entry.key)
+        const live = await livePublicKeys(digestKeys, options.profile)
+        appendAll(judgement.notes, live.problems.map((problem) => `${url}: ${problem}; signatures it would have checked are unknown`))
+        judgement.notes.push(`${url}: ${live.keys.length} CloudTrail public key${live.keys.length === 1 ? '' : 's'} listed live (ListPublicKeys)`)
+        judging = {...judging, publicKeys: live.keys, ...(live.problems.length > 0 ? {whyNoKey: live.problems.join('; ')} : {})}
+      }
+      merge(judgement, await judgeArchive(store, judging))
     }
   } finally {
     client.destroy()
@@ -79,7 +94,7 @@ export async function judgeS3Archives(urls: string[], options: JudgeArchiveOptio
 }
 
 export async function judgeArchive(store: ArchiveStore, options: JudgeArchiveOptions): Promise<ArchiveJudgement> {
-  const keys = new PublicKeys(options.publicKeys)
+  const keys = new PublicKeys(options.publicKeys, options.whyNoKey)
   const result = await checkIntegrity(store, {keys, maxBytes: options.maxBytes, ...(options.bucket !== undefined ? {bucket: options.bucket} : {}), ...(options.prefix ? {prefix: options.prefix} : {})})
   return {
     subjects: archiveSubjects(store, result.objects),

@@ -24,7 +24,11 @@ export type SignatureCheck = {status: 'valid'} | {status: 'invalid'; why: string
 export class PublicKeys {
   private readonly byFingerprint = new Map<string, {key?: KeyObject; problem?: string}>()
 
-  constructor(keys: PublicKey[]) {
+  /** `whyNone`: what to say when no key is known (default: none was given). */
+  constructor(
+    keys: PublicKey[],
+    private readonly whyNone = 'no CloudTrail public keys were given (--public-keys)',
+  ) {
     for (const key of keys) {
       try {
         this.byFingerprint.set(key.fingerprint.toLowerCase(), {key: createPublicKey({key: Buffer.from(key.value, 'base64'), format: 'der', type: 'pkcs1'})})
@@ -42,7 +46,7 @@ export class PublicKeys {
   check(digest: Digest, signature: string): SignatureCheck {
     const found = this.byFingerprint.get(digest.digestPublicKeyFingerprint.toLowerCase())
     if (found === undefined) {
-      return {status: 'unchecked', why: this.size === 0 ? 'no CloudTrail public keys were given (--public-keys)' : `public key ${digest.digestPublicKeyFingerprint} is not among the ${this.size} public keys given`}
+      return {status: 'unchecked', why: this.size === 0 ? this.whyNone : `public key ${digest.digestPublicKeyFingerprint} is not among the ${this.size} public keys given`}
     }
     if (found.key === undefined) return {status: 'unchecked', why: found.problem ?? 'public key unreadable'}
     if (!/^(?:[0-9a-f]{2})+$/i.test(signature)) return {status: 'invalid', why: 'signature verification failed: the signature is not hex'}

@@ -60,6 +60,8 @@ export interface FakeAccount {
   /** SNS topics of this account: topic ARN → its subscriptions (Owner and TopicArn are filled in). */
   topics?: Record<string, {SubscriptionArn: string; Protocol: string; Endpoint: string}[]>
   faults?: FakeFaults
+  /** ListPublicKeys per region: Value is the DER public key, base64 as the API carries blobs. */
+  publicKeys?: Record<string, {Value: string; Fingerprint: string; ValidityStartTime: string; ValidityEndTime: string}[]>
 }
 
 export interface FakeMetricFilter {

@@ -308,6 +308,11 @@ export async function startFakeAws(world, options = {}) {
           }),
         }
       }
+      case 'ListPublicKeys': {
+        // The keys digests of this region are signed with, valid in any part of the window asked.
+        const keys = (account.publicKeys?.[region] ?? []).filter((key) => (input.EndTime === undefined || Date.parse(key.ValidityStartTime) <= input.EndTime * 1000) && (input.StartTime === undefined || Date.parse(key.ValidityEndTime) >= input.StartTime * 1000))
+        return {PublicKeyList: keys}
+      }
       case 'LookupEvents': {
         const events = (account.events?.[region] ?? []).filter((event) => {
           const time = Date.parse(event.eventTime)
