@@ -27,6 +27,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     {description: 'Audit the current account in every region', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Audit two regions with a named profile', command: '<%= config.bin %> <%= command.id %> --profile security --regions us-east-1,eu-west-1'},
     {description: 'Also judge the last day of management events with the event detections', command: '<%= config.bin %> <%= command.id %> --events-since 24h'},
+    {description: 'Judge the last week of every trail\'s log files, read from the trails\' own buckets', command: '<%= config.bin %> <%= command.id %> --org --events-from-bucket --events-since 7d'},
     {description: 'Audit a whole organization from the management account, keeping evidence', command: '<%= config.bin %> <%= command.id %> --org --role-name SecurityAudit --save-snapshot audit.json --junit audit.xml'},
   ]
 
@@ -47,6 +48,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     'events-since': Flags.string({summary: 'Also judge recent management events (LookupEvents, caller account): a duration such as 24h, 7d, 90m, or an ISO time.', helpGroup: 'EVENTS'}),
     'events-start': Flags.string({summary: 'Judge management events from this ISO time (with --events-end).', exclusive: ['events-since'], helpGroup: 'EVENTS'}),
     'events-end': Flags.string({summary: 'Judge management events until this ISO time (default: now).', helpGroup: 'EVENTS'}),
+    'events-from-bucket': Flags.boolean({summary: 'Judge the window\'s log files in each audited trail\'s own S3 bucket (walked down to the audited accounts, --regions and the window\'s days) instead of LookupEvents; needs --events-since or --events-start.', helpGroup: 'EVENTS'}),
     'save-snapshot': Flags.string({summary: 'Write the collected snapshot to this file (replay it with `trailgate check FILE`).', helpGroup: 'OUTPUT'}),
   }
 
@@ -57,6 +59,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     const since = flags['events-since'] ? parseSince(flags['events-since']) : flags['events-start'] ? parseTime(flags['events-start']) : undefined
     const until = flags['events-end'] ? parseTime(flags['events-end']) : undefined
     if (since === null || until === null) this.error('--events-since takes a duration (24h, 7d, 90m) or an ISO time; --events-start/--events-end take ISO times', {exit: 2})
+    if (flags['events-from-bucket'] && since === undefined) this.error('--events-from-bucket reads a window of log files: give --events-since (e.g. 24h) or --events-start', {exit: 2})
     const named: [string, string][] = [...(flags.regions ?? []).map((region): [string, string] => ['--regions', region]), ...(flags.region === undefined ? [] : [['--region', flags.region] as [string, string]])]
     for (const [flag, region] of named) {
       const problem = regionNameProblem(region)
@@ -83,6 +86,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
       callTimeoutMs: flags['call-timeout'] * 1000,
       saveSnapshot: flags['save-snapshot'],
       ...(since ? {eventsSince: since} : {}),
+      ...(flags['events-from-bucket'] ? {eventsFromBucket: true} : {}),
       ...(until ? {eventsUntil: until} : {}),
       ...(showProgress
         ? {

@@ -11,7 +11,7 @@ import type {EventScanResult, RecordBatch} from '../events/scan.js'
 import {displayPath} from '../util/paths.js'
 import type {Report} from './report-types.js'
 import type {FailOn} from './exit-code.js'
-import {preparePolicies, reportRun, type PolicyOptions, type PreparedPolicies} from './run.js'
+import {preparePolicies, reportRun, scanS3Logs, type PolicyOptions, type PreparedPolicies} from './run.js'
 import {appendAll} from '../util/arrays.js'
 
 export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credentials'> {
@@ -24,6 +24,8 @@ export interface AuditOptions extends PolicyOptions, Omit<LiveOptions, 'credenti
   /** Also judge the caller account's recent management events (LookupEvents) since this time. */
   eventsSince?: Date
   eventsUntil?: Date
+  /** `--events-from-bucket`: judge the window's log files in each audited trail's own S3 bucket instead of LookupEvents. */
+  eventsFromBucket?: boolean
   now?: Date
 }
 
@@ -64,11 +66,41 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
   appendAll(inventory.diagnostics, live.diagnostics)
   inventory.notes.push(callsNote(live.stats))
 
-  const events = options.eventsSince ? await recentEvents(options, prepared) : undefined
+  const events = options.eventsFromBucket ? await bucketEvents(live.snapshot, options, prepared, inventory.notes) : options.eventsSince ? await recentEvents(options, prepared) : undefined
 
   const scope = live.snapshot.organization?.id ?? (live.snapshot.accounts.map((a) => a.accountId).join('+') || 'none')
   const report = reportRun({inventory, prepared, now: options.now ?? startedAt, ...(events ? {events} : {})}, {command: 'audit', category: `trailgate/audit/${scope}/`, cwd: options.cwd, failOn: options.failOn, failOnUnknown: options.failOnUnknown, startedAt})
   return {report, stats: live.stats, snapshot: live.snapshot}
+}
+
+/**
+ * Each audited trail's own bucket, for the window: `s3://<S3BucketName>/<S3KeyPrefix>/AWSLogs/` walked
+ * down to the audited accounts, the regions asked for and the window's days, and judged as `check`
+ * judges it. Trails that deliver to the same place are read once.
+ */
+async function bucketEvents(snapshot: SnapshotDocument, options: AuditOptions, prepared: PreparedPolicies, notes: string[]): Promise<EventScanResult> {
+  const places = new Set<string>()
+  for (const account of snapshot.accounts) {
+    for (const trail of account.trails) {
+      if (typeof trail.S3BucketName !== 'string' || trail.S3BucketName === '') continue
+      const prefix = typeof trail.S3KeyPrefix === 'string' && trail.S3KeyPrefix !== '' ? `${trail.S3KeyPrefix.replace(/\/$/, '')}/` : ''
+      places.add(`s3://${trail.S3BucketName}/${prefix}AWSLogs/`)
+    }
+  }
+  const accounts = snapshot.accounts.map((account) => account.accountId)
+  notes.push(places.size === 0 ? 'no audited trail names an S3 bucket: no log file was read' : `log files read from ${[...places].sort().join(', ')}`)
+  return scanS3Logs(
+    [...places].sort(),
+    {
+      ...options,
+      paths: [],
+      ...(options.regions ? {regions: options.regions} : {}),
+      window: {since: options.eventsSince, until: options.eventsUntil, accounts},
+      s3: {region: options.region, endpointUrl: options.endpointUrl, profile: options.profile},
+    },
+    prepared,
+    notes,
+  )
 }
 
 /**

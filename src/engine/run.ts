@@ -246,6 +246,21 @@ function joinArchives(inventory: Inventory, archives: ArchiveJudgement, events: 
   if (events) events.inputs = events.inputs.map((input) => judged.get(input.path) ?? input)
 }
 
+/**
+ * CloudTrail log objects under `s3://` paths, listed and judged as `check s3://…` judges them: what
+ * `audit --events-from-bucket` reads from each trail's bucket. Listing notes go into `notes`.
+ */
+export async function scanS3Logs(paths: string[], options: CheckOptions, prepared: PreparedPolicies, notes: string[]): Promise<EventScanResult> {
+  const limits: Limits = {...DEFAULT_LIMITS, ...prepared.config.limits, ...options.limits}
+  const s3 = await listS3(paths, options, limits)
+  const events = await scanEventFiles([], prepared, options, limits, s3).finally(() => s3.close())
+  appendAll(events.inputs, s3.settled)
+  appendAll(events.diagnostics, s3.diagnostics)
+  appendAll(notes, s3.notes)
+  notes.push(s3.requestsNote())
+  return events
+}
+
 /** The CloudTrail objects under each `s3://` path given, listed before anything is fetched. */
 async function listS3(paths: string[], options: CheckOptions, limits: Limits): Promise<S3EventSource> {
   const {listS3Events} = await import('../archive/s3-events.js')

@@ -225,4 +225,31 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
       await fake.close()
     }
   }, 120_000)
+
+  it('audit --events-from-bucket judges each audited trail\'s own bucket for the window, and a trail whose bucket is missing is a failed input', async () => {
+    const trails = [
+      {Name: 'main', HomeRegion: 'us-west-2', S3BucketName: BUCKET, IsMultiRegionTrail: true},
+      {Name: 'gone', HomeRegion: 'us-west-2', S3BucketName: 'missing-bucket', S3KeyPrefix: 'logs'},
+    ]
+    const fake = await startFakeAws({regions: ['us-west-2'], accounts: {'123456789012': {accessKeyIds: ['S3RVER'], trails}}}, {rateLimits: false})
+    try {
+      requests.length = 0
+      const window = ['--events-start', '2016-05-20T00:00:00Z', '--events-end', '2016-05-20T12:00:00Z']
+      // One endpoint per service, as AWS's own variables name them: the fake AWS for the audit's calls, s3rver for the buckets.
+      const env = {...CREDENTIALS, AWS_ENDPOINT_URL: fake.url, AWS_ENDPOINT_URL_S3: endpoint, AWS_CONFIG_FILE: join(tmpdir(), 'trailgate-none'), AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'trailgate-none'), AWS_EC2_METADATA_DISABLED: 'true'}
+      const run = await trailgateAsync(['audit', '--regions', 'us-west-2', '--events-from-bucket', ...window, '--format', 'json'], {env})
+      const report = JSON.parse(run.stdout) as Report & {notes: string[]}
+      expect(run.status, run.stderr).toBe(2)
+      expect(report.results.some((result) => result.status === 'fail' && result.message.includes(LOG_KEY))).toBe(true)
+      expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/${LOG_KEY}`)).toMatchObject({fate: 'read'})
+      expect(report.inputs.find((input) => input.path === 's3://missing-bucket/logs/AWSLogs/')).toMatchObject({fate: 'failed'})
+      for (const outside of ['OldDay', 'OtherAccount', 'OtherRegion', 'flaky/', 'signed/']) expect(requests.filter((request) => request.includes(outside))).toEqual([])
+      expect(fake.requests.some((request) => request.operation === 'LookupEvents')).toBe(false)
+      const refused = await trailgateAsync(['audit', '--regions', 'us-west-2', '--events-from-bucket'], {env})
+      expect(refused.status).toBe(2)
+      expect(refused.stderr).toContain('--events-since')
+    } finally {
+      await fake.close()
+    }
+  }, 120_000)
 })
