@@ -15,6 +15,7 @@ import {parseArgs} from 'node:util'
 
 import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 const {values} = parseArgs({options: {'size-mb': {type: 'string', default: '128'}, runs: {type: 'string', default: '3'}}})
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const runs = Number(values.runs)
