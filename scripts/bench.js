@@ -60,5 +60,5 @@ for (const section of sections) {
   else if (section === 'integrity') script('Integrity: hashing log files as digests list them', 'bench-integrity.js')
   else if (section === 's3') script('S3: the event pack over an archive read from S3 vs the same files on disk', 'bench-s3.js')
   else if (section === 'audit') script('Audit: a simulated organization', 'bench-audit.js')
-  else console.error(`unknown section ${section} (startup, iac, events, duckdb, integrity, audit)`)
+  else console.error(`unknown section ${section} (startup, iac, events, duckdb, integrity, s3, audit)`)
 }

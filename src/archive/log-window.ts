@@ -37,9 +37,11 @@ export function excludedBy(key: string, window: LogWindow): Exclusion | undefine
     if (window.accounts && window.accounts.length > 0 && !window.accounts.includes(layout.account)) return 'account'
     if (window.regions && window.regions.length > 0 && !window.regions.includes(layout.region)) return 'region'
   }
-  const delivered = deliveryTime(key) ?? (layout ? new Date(`${layout.date}T00:00:00Z`) : undefined)
+  const stamped = deliveryTime(key)
+  // Without a stamp, the day folder says only that delivery was on that day: a day late at most.
+  const delivered = stamped ?? (layout ? new Date(`${layout.date}T00:00:00Z`) : undefined)
   if (delivered === undefined) return undefined
-  if (window.since && delivered.getTime() < window.since.getTime() - (deliveryTime(key) ? 0 : 86_400_000)) return 'time'
+  if (window.since && delivered.getTime() < window.since.getTime() - (stamped ? 0 : 86_400_000)) return 'time'
   if (window.until && delivered.getTime() > window.until.getTime() + DELIVERY_SLACK_MS) return 'time'
   return undefined
 }

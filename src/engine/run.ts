@@ -208,15 +208,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   })
   if (options.window) await leaveOutsideWindow(inventory, options)
   const events = inventory.eventFiles.length > 0 || s3 ? await scanEventFiles(inventory.eventFiles, prepared, options, limits, s3).finally(() => s3?.close()) : undefined
-  if (s3 && events) {
-    appendAll(events.inputs, s3.settled)
-    appendAll(events.diagnostics, s3.diagnostics)
-    appendAll(inventory.notes, s3.notes)
-    inventory.notes.push(s3.requestsNote())
-  }
+  if (s3 && events) joinS3Listing(events, s3, inventory.notes)
   // An S3 archive's integrity is judged where its listing met digests: a walk pruned to a window lists only log folders.
-  const s3Archives = s3 ? s3Paths.filter((url) => s3.files.some((file) => file.path.startsWith(url) && isDigestPath(file.path))) : []
-  const archives = await judgeArchives(inventory.eventFiles, s3Archives, prepared, options, limits)
+  const digestPaths = (s3?.files ?? []).map((file) => file.path).filter((path) => isDigestPath(path))
+  const s3Archives = s3Paths.filter((url) => digestPaths.some((path) => path.startsWith(url)))
+  const archives = await judgeArchives(inventory.eventFiles, {urls: s3Archives, digestPaths}, prepared, options, limits)
   if (archives) joinArchives(inventory, archives, events)
   const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
   return reportRun(
@@ -226,15 +222,16 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 }
 
 /** Log file integrity of the local bucket copies and `s3://` archives among the inputs, when an archive policy is to run. */
-async function judgeArchives(files: string[], s3Paths: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
+async function judgeArchives(files: string[], s3: {urls: string[]; digestPaths: string[]}, prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
   if (!prepared.policies.some((policy) => policy.subject === 'archive')) return undefined
-  const {judgeLocalArchives, judgeS3Archives, localArchiveRoots} = await import('../archive/integrity/index.js')
+  const {judgeLocalArchives, judgeS3Archives, localArchiveRoots, merge} = await import('../archive/integrity/index.js')
   const judging = {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes}
   const local = localArchiveRoots(files).length > 0 ? await judgeLocalArchives(files, judging) : undefined
   // Without --public-keys, an S3 archive's keys are asked of CloudTrail, as validate-logs asks.
-  const remote = s3Paths.length > 0 ? await judgeS3Archives(s3Paths, {...judging, ...options.s3, liveKeys: options.publicKeys === undefined}) : undefined
+  const remote = s3.urls.length > 0 ? await judgeS3Archives(s3.urls, {...judging, ...options.s3, digestPaths: s3.digestPaths, liveKeys: options.publicKeys === undefined}) : undefined
   if (!local || !remote) return local ?? remote
-  return {subjects: local.subjects.concat(remote.subjects), inputs: local.inputs.concat(remote.inputs), notes: local.notes.concat(remote.notes), diagnostics: local.diagnostics.concat(remote.diagnostics)}
+  merge(local, remote)
+  return local
 }
 
 /** The digests judged are inputs read, not the "skipped" the event scan calls them. */
@@ -254,11 +251,16 @@ export async function scanS3Logs(paths: string[], options: CheckOptions, prepare
   const limits: Limits = {...DEFAULT_LIMITS, ...prepared.config.limits, ...options.limits}
   const s3 = await listS3(paths, options, limits)
   const events = await scanEventFiles([], prepared, options, limits, s3).finally(() => s3.close())
+  joinS3Listing(events, s3, notes)
+  return events
+}
+
+/** What the listing settled (failed objects and prefixes, its notes, the requests made) joins the scan's results. */
+function joinS3Listing(events: EventScanResult, s3: S3EventSource, notes: string[]): void {
   appendAll(events.inputs, s3.settled)
   appendAll(events.diagnostics, s3.diagnostics)
   appendAll(notes, s3.notes)
   notes.push(s3.requestsNote())
-  return events
 }
 
 /** The CloudTrail objects under each `s3://` path given, listed before anything is fetched. */

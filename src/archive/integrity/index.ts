@@ -36,6 +36,11 @@ export interface JudgeArchiveOptions {
   liveKeys?: boolean
 }
 
+export interface S3ArchiveOptions extends JudgeArchiveOptions, S3ConnectionOptions {
+  /** The digests the event listing met (`s3://bucket/key`): the keys asked of CloudTrail are theirs, without listing again. */
+  digestPaths: string[]
+}
+
 /**
  * The local copies of buckets among the files given: each folder that holds `AWSLogs/…/CloudTrail-Digest/…`
  * digest files is judged as one archive, rooted where `AWSLogs/` starts.
@@ -68,7 +73,7 @@ export async function judgeLocalArchives(files: string[], options: JudgeArchiveO
  * The archives under each `s3://bucket/prefix` given, read live: signatures come from each digest's
  * S3 object metadata, as CloudTrail writes them, so every digest's signature is checked.
  */
-export async function judgeS3Archives(urls: string[], options: JudgeArchiveOptions & S3ConnectionOptions): Promise<ArchiveJudgement> {
+export async function judgeS3Archives(urls: string[], options: S3ArchiveOptions): Promise<ArchiveJudgement> {
   const judgement: ArchiveJudgement = {subjects: [], inputs: [], notes: [], diagnostics: []}
   const client = await createS3Client(options)
   try {
@@ -78,8 +83,8 @@ export async function judgeS3Archives(urls: string[], options: JudgeArchiveOptio
       const store = new S3Store(client, location.bucket)
       let judging: JudgeArchiveOptions = {...options, bucket: location.bucket, prefix: location.prefix}
       if (options.publicKeys.length === 0 && options.liveKeys === true) {
-        const digestKeys: string[] = []
-        for await (const entry of store.list(location.prefix)) if (parseDigestKey(entry.key)) digestKeys.push(entry.key)
+        const under = store.display(location.prefix)
+        const digestKeys = options.digestPaths.filter((path) => path.startsWith(under)).map((path) => path.slice(store.display('').length))
         const live = await livePublicKeys(digestKeys, options.profile)
         appendAll(judgement.notes, live.problems.map((problem) => `${url}: ${problem}; signatures it would have checked are unknown`))
         judgement.notes.push(`${url}: ${live.keys.length} CloudTrail public key${live.keys.length === 1 ? '' : 's'} listed live (ListPublicKeys)`)
@@ -104,7 +109,7 @@ export async function judgeArchive(store: ArchiveStore, options: JudgeArchiveOpt
   }
 }
 
-function merge(into: ArchiveJudgement, from: ArchiveJudgement): void {
+export function merge(into: ArchiveJudgement, from: ArchiveJudgement): void {
   appendAll(into.subjects, from.subjects)
   appendAll(into.inputs, from.inputs)
   appendAll(into.notes, from.notes)
