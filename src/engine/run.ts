@@ -13,6 +13,7 @@ import type {Report} from './report-types.js'
 import {displayPath} from '../util/paths.js'
 import {VERSION} from '../util/version.js'
 import type {EventScanResult, ScanProgress} from '../events/scan.js'
+import type {RecordWindow} from '../events/scan-file.js'
 import {isDigestPath} from '../events/log-layout.js'
 import {evaluate, type EvaluateOptions} from './evaluate.js'
 import type {FailOn} from './exit-code.js'
@@ -181,11 +182,18 @@ export function reportRun(run: EvaluatedRun, options: {command: 'check' | 'audit
     results: evaluation.results,
     inputs: [...inventory.inputs, ...(events?.inputs ?? [])],
     diagnostics: [...prepared.diagnostics, ...inventory.diagnostics, ...(events?.diagnostics ?? []), ...evaluation.diagnostics, ...(prepared.nothingToRun ? [prepared.nothingToRun] : []), ...(options.extraDiagnostics ?? [])],
-    notes: [...inventory.notes, ...(events ? [`${events.stats.records} CloudTrail records in ${events.stats.files} files judged in ${(events.stats.ms / 1000).toFixed(1)} s`] : [])],
+    notes: [...inventory.notes, ...(events ? eventNotes(events) : [])],
     // Event and subject policies have distinct ids, so their counts of unlisted results never meet.
     unlisted: {...evaluation.unlisted, ...(events ? waiveUnlisted(events.unlisted, prepared.config.waivers, now) : {})},
     ...(events ? {recordsPassed: events.passes, coverage: events.coverage} : {}),
   })
+}
+
+function eventNotes(events: EventScanResult): string[] {
+  const {records, files, ms, outsideWindow} = events.stats
+  const notes = [`${records} CloudTrail records in ${files} files judged in ${(ms / 1000).toFixed(1)} s`]
+  if (outsideWindow > 0) notes.push(`${outsideWindow} record${outsideWindow === 1 ? '' : 's'} outside --since/--until not judged`)
+  return notes
 }
 
 /** `trailgate check`: read evidence and IaC files, evaluate the policies, report. */
@@ -305,5 +313,13 @@ async function scanEventFiles(files: string[], prepared: PreparedPolicies, optio
     cwd: options.cwd,
     ...(options.onEventProgress ? {onProgress: options.onEventProgress} : {}),
     ...(s3 ? {remote: {files: s3.files, fetch: s3.fetch}} : {}),
+    ...(recordWindow(options) ? {window: recordWindow(options)} : {}),
   })
+}
+
+/** The window each record's eventTime is held to, when --since or --until was given. */
+function recordWindow(options: CheckOptions): RecordWindow | undefined {
+  const {since, until} = options.window ?? {}
+  if (!since && !until) return undefined
+  return {...(since ? {sinceMs: since.getTime()} : {}), ...(until ? {untilMs: until.getTime()} : {})}
 }

@@ -10,6 +10,7 @@ import {RecordJudge} from './judge-record.js'
 import {parseLogKey} from './log-layout.js'
 import {checkRecord} from './record-schema.js'
 import type {TextPosition} from './json-text.js'
+import {compactUtcMillis} from './utc-time.js'
 
 /** Everything one file contributed; plain data, so it crosses from a worker thread unchanged. */
 export interface FileOutcome {
@@ -23,12 +24,22 @@ export interface FileOutcome {
   diagnostics: Diagnostic[]
   coverage: CoverageEvidence[]
   records: number
+  /** Records left out because their eventTime lies outside the window. */
+  outsideWindow: number
   bytes: number
+}
+
+/** `--since`/`--until` as milliseconds since the epoch; either end may be open. */
+export interface RecordWindow {
+  sinceMs?: number
+  untilMs?: number
 }
 
 export interface ScanFileOptions {
   maxWholeFileBytes?: number
   limits?: Limits
+  /** Only records whose eventTime lies inside are judged; one whose eventTime cannot be read is judged. */
+  window?: RecordWindow
 }
 
 export interface EventFile {
@@ -60,10 +71,13 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
       diagnostics: [{severity: 'error', code: 'read', file: file.path, message}],
       coverage: [],
       records: 0,
+      outsideWindow: 0,
       bytes: 0,
     }
   }
   let unreadable = 0
+  let outsideWindow = 0
+  const window = options.window
   const judge = new RecordJudge(policies)
   const listing = new FindingListing(results)
   const onFinding = (result: Result): void => {
@@ -76,6 +90,10 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
       return
     }
     const record = slot.record
+    if (window && isOutside(record, window)) {
+      outsideWindow++
+      return
+    }
     const problems = checkRecord(record)
     for (const problem of problems) {
       diagnostics.push({severity: 'warning', code: 'record-schema', ...where(file, index, locate), message: `record ${index + 1}${idOf(record)}: ${problem.message}`})
@@ -88,12 +106,16 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
   const checked = judge.judged
   const format = decoded.format ? describeFormat(decoded.format) : 'file'
   const kind = decoded.format ? FORMAT_KIND[decoded.format] : decoded.reason?.includes('digest') ? 'cloudtrail/digest' : undefined
-  const detail =
-    decoded.status === 'read'
-      ? `${format}: ${checked} record${checked === 1 ? '' : 's'} checked${unreadable > 0 ? `, ${unreadable} unreadable` : ''}${decoded.streamed ? ' (streamed: larger than the whole-file limit)' : ''}`
+  const outside = outsideWindow > 0 ? `, ${outsideWindow} outside --since/--until` : ''
+  // A file whose every record lies outside the window was not judged at all: skipped, never read and passed.
+  const allOutside = decoded.status === 'read' && checked === 0 && unreadable === 0 && outsideWindow > 0
+  const detail = allOutside
+    ? `${format}: all ${outsideWindow} record${outsideWindow === 1 ? '' : 's'} outside --since/--until: not judged`
+    : decoded.status === 'read'
+      ? `${format}: ${checked} record${checked === 1 ? '' : 's'} checked${outside}${unreadable > 0 ? `, ${unreadable} unreadable` : ''}${decoded.streamed ? ' (streamed: larger than the whole-file limit)' : ''}`
       : (decoded.reason ?? decoded.status)
   return {
-    input: {path: file.path, ...(kind ? {kind} : {}), fate: decoded.status, detail},
+    input: {path: file.path, ...(kind ? {kind} : {}), fate: allOutside ? 'skipped' : decoded.status, detail},
     results,
     unlisted: listing.unlisted,
     passes: judge.passes(),
@@ -101,8 +123,18 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
     diagnostics,
     coverage: coverage.evidence(),
     records: checked,
+    outsideWindow,
     bytes: decoded.bytes,
   }
+}
+
+/** True when the record's eventTime is readable and lies outside the window. */
+function isOutside(record: Record<string, unknown>, window: RecordWindow): boolean {
+  const text = record.eventTime
+  if (typeof text !== 'string') return false
+  const time = compactUtcMillis(text) ?? Date.parse(text)
+  if (Number.isNaN(time)) return false
+  return (window.sinceMs !== undefined && time < window.sinceMs) || (window.untilMs !== undefined && time > window.untilMs)
 }
 
 const HEAD_BYTES = 64 * 1024

@@ -13,7 +13,7 @@ import {FindingListing, type UnlistedCounts} from './finding-listing.js'
 import {compileEventPolicy, type EventPolicy} from './event-policy.js'
 import {RecordJudge} from './judge-record.js'
 import {checkRecord} from './record-schema.js'
-import {scanFile, type EventFile, type FileOutcome} from './scan-file.js'
+import {scanFile, type EventFile, type FileOutcome, type RecordWindow} from './scan-file.js'
 import {dict} from '../util/dict.js'
 
 export interface ScanProgress {
@@ -41,6 +41,8 @@ export interface EventScanOptions {
    * before a worker needs them, so only a few are in memory whatever the archive's size.
    */
   remote?: {files: EventFile[]; fetch: (file: EventFile) => Promise<Uint8Array>}
+  /** `--since`/`--until`: records whose eventTime lies outside are counted, not judged. */
+  window?: RecordWindow
 }
 
 export interface EventScanResult {
@@ -55,8 +57,8 @@ export interface EventScanResult {
   inputs: InputRecord[]
   diagnostics: Diagnostic[]
   coverage: CoverageEvidence[]
-  /** `bytes` counts uncompressed bytes. */
-  stats: {files: number; records: number; bytes: number; ms: number}
+  /** `bytes` counts uncompressed bytes; `outsideWindow` the records left out by `window`. */
+  stats: {files: number; records: number; bytes: number; ms: number; outsideWindow: number}
 }
 
 /** What a worker is given once, at start. */
@@ -65,6 +67,7 @@ export interface WorkerSetup {
   params: Record<string, Record<string, unknown>>
   maxWholeFileBytes?: number
   limits?: Limits
+  window?: RecordWindow
 }
 
 export type WorkerRequest = {index: number; file: EventFile}
@@ -103,7 +106,7 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
     progress.bytes += outcome.bytes
     options.onProgress?.({...progress})
   }
-  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {}), ...(options.limits ? {limits: options.limits} : {})}
+  const setup: WorkerSetup = {policies: options.policies, params: options.params, ...(options.maxWholeFileBytes ? {maxWholeFileBytes: options.maxWholeFileBytes} : {}), ...(options.limits ? {limits: options.limits} : {}), ...(options.window ? {window: options.window} : {})}
   if (workers <= 1) {
     for (const [index, file] of eventFiles.entries()) {
       const ready = await prepare(file)
@@ -175,6 +178,7 @@ function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
     diagnostics,
     coverage: coverage.evidence(),
     records,
+    outsideWindow: 0,
     bytes: 0,
   }
 }
@@ -191,7 +195,7 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
   const passes = dict<number>(compiled.map((c) => [c.policy.id, 0]))
   const notApplicable = dict<number>(compiled.map((c) => [c.policy.id, 0]))
   const coverage: CoverageEvidence[] = []
-  const stats = {files: outcomes.length, records: 0, bytes: 0, ms: Math.round(ms)}
+  const stats = {files: outcomes.length, records: 0, bytes: 0, ms: Math.round(ms), outsideWindow: 0}
   for (const failure of failures) {
     diagnostics.push({severity: 'error', code: 'policy-compile', file: failure.policy.source.file, line: 1, column: 1, message: failure.message})
     results.push({
@@ -213,6 +217,7 @@ function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {poli
     for (const [id, count] of Object.entries(outcome.passes)) passes[id] = (passes[id] ?? 0) + count
     for (const [id, count] of Object.entries(outcome.notApplicable)) notApplicable[id] = (notApplicable[id] ?? 0) + count
     stats.records += outcome.records
+    stats.outsideWindow += outcome.outsideWindow
     stats.bytes += outcome.bytes
   }
   return {results, unlisted: listing.unlisted, passes, notApplicable, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
@@ -313,5 +318,5 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
 
 function crashedOutcome(file: EventFile, message: string, what = 'could not be scanned'): FileOutcome {
   const text = `${what}: ${message}`
-  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], unlisted: {}, passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: what === 'could not be scanned' ? 'scan' : 'read', file: file.path, message: text}], coverage: [], records: 0, bytes: 0}
+  return {input: {path: file.path, fate: 'failed', detail: text}, results: [], unlisted: {}, passes: {}, notApplicable: {}, diagnostics: [{severity: 'error', code: what === 'could not be scanned' ? 'scan' : 'read', file: file.path, message: text}], coverage: [], records: 0, outsideWindow: 0, bytes: 0}
 }

@@ -5,6 +5,7 @@ import {FindingListing} from '../events/finding-listing.js'
 import {finding} from '../events/judge-record.js'
 import {isDigestPath, parseLogKey} from '../events/log-layout.js'
 import {scanEvents, type EventScanOptions, type EventScanResult} from '../events/scan.js'
+import type {RecordWindow} from '../events/scan-file.js'
 import type {Diagnostic, InputRecord, Result} from '../model/types.js'
 import type {Policy} from '../policy/types.js'
 import {dict} from '../util/dict.js'
@@ -67,6 +68,7 @@ export async function scanEventsWithDuckDB(files: string[], options: EventScanOp
   const passes = dict<number>(compiled.map((entry) => [entry.policy.id, 0]))
   const notApplicable = dict<number>(compiled.map((entry) => [entry.policy.id, 0]))
   let records = 0
+  let left = 0
   if (mine.length > 0) {
     const {DuckDBInstance} = await import('@duckdb/node-api')
     // DuckDB's own memory policy (80% of RAM); a tighter limit made the verdict pass run out of memory on a 256 MB archive.
@@ -79,14 +81,18 @@ export async function scanEventsWithDuckDB(files: string[], options: EventScanOp
         inputs.push({path, kind: 'cloudtrail/log', fate: 'failed', detail: failure.message})
         diagnostics.push({severity: 'error', code: 'scan', file: path, message: `${path}: ${failure.message}`})
       }
+      const outsideWindow = options.window ? await dropOutsideWindow(connection, options.window) : new Map<string, number>()
       const counts = new Map<string, number>()
       for (const row of (await connection.runAndReadAll('SELECT filename, count(record) AS n FROM records GROUP BY filename')).getRowObjectsJS()) {
         counts.set(String(row.filename), Number(row.n))
       }
       for (const file of read.read) {
         const count = counts.get(file) ?? 0
+        const outside = outsideWindow.get(file) ?? 0
         records += count
-        inputs.push({path: displayPath(file, cwd), kind: 'cloudtrail/log', fate: 'read', detail: `${count} CloudTrail record${count === 1 ? '' : 's'} checked by DuckDB`})
+        left += outside
+        if (count === 0 && outside > 0) inputs.push({path: displayPath(file, cwd), kind: 'cloudtrail/log', fate: 'skipped', detail: `all ${outside} record${outside === 1 ? '' : 's'} outside --since/--until: not judged`})
+        else inputs.push({path: displayPath(file, cwd), kind: 'cloudtrail/log', fate: 'read', detail: `${count} CloudTrail record${count === 1 ? '' : 's'} checked by DuckDB${outside > 0 ? `, ${outside} outside --since/--until` : ''}`})
       }
       const found: {file: string; index: number; order: number; result: Result}[] = []
       if (compiled.length > 0) {
@@ -120,13 +126,13 @@ export async function scanEventsWithDuckDB(files: string[], options: EventScanOp
       found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index || a.order - b.order))
       const listing = new FindingListing(results)
       for (const item of found) listing.add(item.result)
-      return merge(native, {results, unlisted: listing.unlisted, passes, notApplicable, inputs, diagnostics, coverage: [], stats: {files: mine.length, records, bytes: 0, ms: Math.round(performance.now() - started)}})
+      return merge(native, {results, unlisted: listing.unlisted, passes, notApplicable, inputs, diagnostics, coverage: [], stats: {files: mine.length, records, bytes: 0, ms: Math.round(performance.now() - started), outsideWindow: left}})
     } finally {
       connection.closeSync()
       instance.closeSync()
     }
   }
-  return merge(native, {results, unlisted: {}, passes, notApplicable, inputs, diagnostics, coverage: [], stats: {files: 0, records: 0, bytes: 0, ms: Math.round(performance.now() - started)}})
+  return merge(native, {results, unlisted: {}, passes, notApplicable, inputs, diagnostics, coverage: [], stats: {files: 0, records: 0, bytes: 0, ms: Math.round(performance.now() - started), outsideWindow: 0}})
 }
 
 /** The SQL said fail and the native judge did not: never dropped, said as an error on the record. */
@@ -140,6 +146,22 @@ function disagreement(policy: Policy, file: string, index: number): Result {
     subject: {type: 'event', id: `${file}#${index + 1}`, label: `record ${index + 1} of ${file}`},
     location: {file, line: 1, column: 1},
   }
+}
+
+/**
+ * Deletes the records whose eventTime lies outside the window, as the native scan leaves them out:
+ * TIMESTAMPTZ reads an offset as Date.parse does, and a time it cannot read stays (it is judged).
+ * Returns how many each file lost.
+ */
+async function dropOutsideWindow(connection: DuckDBConnection, window: RecordWindow): Promise<Map<string, number>> {
+  const time = `epoch_ms(try_cast(json_extract_string(${RECORD_COLUMN}, '$.eventTime') AS TIMESTAMPTZ))`
+  const bounds = [window.sinceMs !== undefined ? `${time} < ${window.sinceMs}` : undefined, window.untilMs !== undefined ? `${time} > ${window.untilMs}` : undefined].filter((bound) => bound !== undefined)
+  const dropped = new Map<string, number>()
+  if (bounds.length === 0) return dropped
+  const outside = bounds.join(' OR ')
+  for (const row of (await connection.runAndReadAll(`SELECT filename, count(*) AS n FROM records WHERE ${outside} GROUP BY filename`)).getRowObjectsJS()) dropped.set(String(row.filename), Number(row.n))
+  await connection.run(`DELETE FROM records WHERE ${outside}`)
+  return dropped
 }
 
 async function loadFiles(connection: DuckDBConnection, files: string[], maxBytes: number | undefined): Promise<{read: string[]; failed: {file: string; message: string}[]}> {
@@ -192,6 +214,6 @@ function merge(native: EventScanResult | undefined, mine: EventScanResult): Even
     inputs: [...native.inputs, ...mine.inputs],
     diagnostics: [...native.diagnostics, ...mine.diagnostics],
     coverage: native.coverage,
-    stats: {files: native.stats.files + mine.stats.files, records: native.stats.records + mine.stats.records, bytes: native.stats.bytes, ms: native.stats.ms + mine.stats.ms},
+    stats: {files: native.stats.files + mine.stats.files, records: native.stats.records + mine.stats.records, bytes: native.stats.bytes, ms: native.stats.ms + mine.stats.ms, outsideWindow: native.stats.outsideWindow + mine.stats.outsideWindow},
   }
 }
