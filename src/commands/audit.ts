@@ -29,6 +29,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     {description: 'Also judge the last day of management events with the event detections', command: '<%= config.bin %> <%= command.id %> --events-since 24h'},
     {description: 'Judge the last week of every trail\'s log files, read from the trails\' own buckets', command: '<%= config.bin %> <%= command.id %> --org --events-from-bucket --events-since 7d'},
     {description: 'Audit a whole organization from the management account, keeping evidence', command: '<%= config.bin %> <%= command.id %> --org --role-name SecurityAudit --save-snapshot audit.json --junit audit.xml'},
+    {description: 'Later, prove a copy of the trail bucket offline with the keys the snapshot saved', command: 'aws s3 sync s3://trail-bucket ./bucket-copy && <%= config.bin %> check audit.json ./bucket-copy'},
   ]
 
   static override flags = {
@@ -49,7 +50,8 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     'events-start': Flags.string({summary: 'Judge management events from this ISO time (with --events-end).', exclusive: ['events-since'], helpGroup: 'EVENTS'}),
     'events-end': Flags.string({summary: 'Judge management events until this ISO time (default: now).', helpGroup: 'EVENTS'}),
     'events-from-bucket': Flags.boolean({summary: 'Judge the window\'s log files in each audited trail\'s own S3 bucket (walked down to the audited accounts, --regions and the window\'s days) instead of LookupEvents; needs --events-since or --events-start.', helpGroup: 'EVENTS'}),
-    'save-snapshot': Flags.string({summary: 'Write the collected snapshot to this file (replay it with `trailgate check FILE`).', helpGroup: 'OUTPUT'}),
+    'save-snapshot': Flags.string({summary: 'Write the collected snapshot to this file (replay it with `trailgate check FILE`), with the CloudTrail public keys that prove a copy of the trail bucket offline.', helpGroup: 'OUTPUT'}),
+    'public-keys-since': Flags.string({summary: 'With --save-snapshot: the public keys saved are those CloudTrail signed digests with since this time: a duration such as 90d, or an ISO time.', default: '365d', helpGroup: 'OUTPUT'}),
   }
 
   async run(): Promise<void> {
@@ -60,6 +62,9 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     const until = flags['events-end'] ? parseTime(flags['events-end']) : undefined
     if (since === null || until === null) this.error('--events-since takes a duration (24h, 7d, 90m) or an ISO time; --events-start/--events-end take ISO times', {exit: 2})
     if (flags['events-from-bucket'] && since === undefined) this.error('--events-from-bucket reads a window of log files: give --events-since (e.g. 24h) or --events-start', {exit: 2})
+    const keysSince = parseSince(flags['public-keys-since'])
+    if (keysSince === null) this.error(`--public-keys-since ${flags['public-keys-since']}: expected a duration such as 90d, or an ISO time`, {exit: 2})
+    if (!flags['save-snapshot'] && metadata.flags['public-keys-since']?.setFromDefault !== true) this.error('--public-keys-since says which keys --save-snapshot saves: give --save-snapshot too', {exit: 2})
     const named: [string, string][] = [...(flags.regions ?? []).map((region): [string, string] => ['--regions', region]), ...(flags.region === undefined ? [] : [['--region', flags.region] as [string, string]])]
     for (const [flag, region] of named) {
       const problem = regionNameProblem(region)
@@ -85,6 +90,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
       concurrency: flags.concurrency,
       callTimeoutMs: flags['call-timeout'] * 1000,
       saveSnapshot: flags['save-snapshot'],
+      ...(flags['save-snapshot'] ? {publicKeySpan: {since: keysSince, until: startedAt}} : {}),
       ...(since ? {eventsSince: since} : {}),
       ...(flags['events-from-bucket'] ? {eventsFromBucket: true} : {}),
       ...(until ? {eventsUntil: until} : {}),

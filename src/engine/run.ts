@@ -49,6 +49,8 @@ export interface CheckOptions extends PolicyOptions, Omit<ReadOptions, 'cwd'> {
   onEventProgress?: (progress: ScanProgress) => void
   /** CloudTrail public keys (ListPublicKeys) that digest signatures are checked with. */
   publicKeys?: PublicKey[]
+  /** Why some keys may be missing from `publicKeys` (a region whose keys could not be saved). */
+  whyNoKey?: string
   /** `--max-input-size`, `--max-record-size`: over the config file's `limits`, over the defaults. */
   limits?: Partial<Limits>
   /** `--engine`: who judges the CloudTrail log files (default: the native scanner). */
@@ -220,7 +222,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // An S3 archive's integrity is judged where its listing met digests: a walk pruned to a window lists only log folders.
   const digestPaths = (s3?.files ?? []).map((file) => file.path).filter((path) => isDigestPath(path))
   const s3Archives = s3Paths.filter((url) => digestPaths.some((path) => path.startsWith(url)))
-  const archives = await judgeArchives(inventory.eventFiles, {urls: s3Archives, digestPaths}, prepared, options, limits)
+  const archives = await judgeArchives(inventory.eventFiles, {urls: s3Archives, digestPaths}, prepared, {...options, ...savedKeys(options, inventory)}, limits)
   if (archives) joinArchives(inventory, archives, events)
   const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
   return reportRun(
@@ -229,11 +231,22 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   )
 }
 
+/**
+ * Without --public-keys, the keys a snapshot among the inputs saved (`audit --save-snapshot`) prove
+ * the digests' signatures offline; what could not be saved is the why of each signature left unknown.
+ */
+function savedKeys(options: CheckOptions, inventory: Inventory): Pick<CheckOptions, 'publicKeys' | 'whyNoKey'> {
+  const saved = inventory.publicKeys
+  if (options.publicKeys !== undefined || saved === undefined) return {}
+  inventory.notes.push(`${saved.keys.length} CloudTrail public key${saved.keys.length === 1 ? '' : 's'} from the snapshot, listed for ${saved.since} to ${saved.until}`)
+  return {publicKeys: saved.keys, ...(saved.problems.length > 0 ? {whyNoKey: saved.problems.join('; ')} : {})}
+}
+
 /** Log file integrity of the local bucket copies and `s3://` archives among the inputs, when an archive policy is to run. */
 async function judgeArchives(files: string[], s3: {urls: string[]; digestPaths: string[]}, prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
   if (!prepared.policies.some((policy) => policy.subject === 'archive')) return undefined
   const {judgeLocalArchives, judgeS3Archives, localArchiveRoots, merge} = await import('../archive/integrity/index.js')
-  const judging = {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes}
+  const judging = {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes, ...(options.whyNoKey ? {whyNoKey: options.whyNoKey} : {})}
   const local = localArchiveRoots(files).length > 0 ? await judgeLocalArchives(files, judging) : undefined
   // Without --public-keys, an S3 archive's keys are asked of CloudTrail, as validate-logs asks.
   const remote = s3.urls.length > 0 ? await judgeS3Archives(s3.urls, {...judging, ...options.s3, digestPaths: s3.digestPaths, liveKeys: options.publicKeys === undefined}) : undefined

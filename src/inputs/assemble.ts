@@ -7,6 +7,7 @@ import {
   type Inventory,
   type Location,
   type Provenance,
+  type SavedPublicKeys,
   type TrailDocument,
   type TrailSubject,
 } from '../model/types.js'
@@ -86,7 +87,22 @@ export function assembleEntries(entries: AssemblyEntry[], options: ReadOptions):
   inventory.accounts = views.accounts
   inventory.diagnostics = [...perEntryDiagnostics.flat(), ...account.diagnostics]
   inventory.inputs = entries.map((entry, index) => inputRecord(entry, fragmentOutcomes[index] ?? [], perEntryDiagnostics[index] ?? []))
+  const keys = savedPublicKeys(entries)
+  if (keys) inventory.publicKeys = keys
   return inventory
+}
+
+/** The public keys of every snapshot among the inputs, together. */
+function savedPublicKeys(entries: AssemblyEntry[]): SavedPublicKeys | undefined {
+  const saved = entries.flatMap((entry) => (entry.output?.publicKeys ? [entry.output.publicKeys] : []))
+  if (saved.length === 0) return undefined
+  const spans = saved.filter((keys) => keys.since !== '')
+  return {
+    keys: saved.flatMap((keys) => keys.keys),
+    problems: saved.flatMap((keys) => keys.problems),
+    since: spans.map((keys) => keys.since).sort()[0] ?? '',
+    until: spans.map((keys) => keys.until).sort().at(-1) ?? '',
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type {Limits} from '../model/limits.js'
 import type {MonitoringEvidence} from '../model/monitoring.js'
-import type {Diagnostic, InputKind, Provenance, TrailDocument} from '../model/types.js'
+import type {Diagnostic, InputKind, Provenance, SavedPublicKeys, TrailDocument} from '../model/types.js'
 
 /** Options that change how evidence is read; every field is optional. */
 export interface ReadOptions {
@@ -57,6 +57,8 @@ export interface ReaderOutput {
   removedTrails?: {name?: string; arn?: string; address?: string}[]
   /** Metric filters, alarms and topics the input holds, and what it lists completely. */
   monitoring?: MonitoringEvidence
+  /** CloudTrail public keys a snapshot carries. */
+  publicKeys?: SavedPublicKeys
 }
 
 export function emptyReaderOutput(kind: InputKind, detail = ''): ReaderOutput {

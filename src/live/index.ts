@@ -16,13 +16,14 @@ import {ProgressTracker, type LiveProgress} from './progress.js'
 import {accountOfArn, defaultRegions, isOptInRegion} from './regions.js'
 import {openSession, type SessionOptions} from './session.js'
 import {shareOrganizationTrailDetails} from './share.js'
-import {SNAPSHOT_KIND, SNAPSHOT_VERSION, type SnapshotAccount, type SnapshotDocument, type SnapshotError} from './snapshot.js'
+import {SNAPSHOT_KIND, SNAPSHOT_VERSION, type SnapshotAccount, type SnapshotDocument, type SnapshotError, type SnapshotPublicKeys} from './snapshot.js'
+import {collectPublicKeys} from './public-keys.js'
 import {VERSION} from '../util/version.js'
 import {appendAll} from '../util/arrays.js'
 
 export type {LiveProgress} from './progress.js'
 export {formatProgress} from './progress.js'
-export type {SnapshotAccount, SnapshotDocument, SnapshotError, SnapshotTrail} from './snapshot.js'
+export type {SnapshotAccount, SnapshotDocument, SnapshotError, SnapshotPublicKeys, SnapshotTrail} from './snapshot.js'
 export {SNAPSHOT_KIND, SNAPSHOT_VERSION} from './snapshot.js'
 export {lookupRecentEvents, type LookupEventsOptions, type LookupEventsResult, type LookedUpEvent} from './events.js'
 
@@ -48,6 +49,8 @@ export interface LiveOptions extends SessionOptions {
   retry?: {maxAttempts?: number; baseDelayMs?: number}
   /** Requests per second per account and region, by CloudTrail operation class (defaults 10 / 2 / 1). */
   rateLimits?: {describe?: number; lookup?: number; other?: number}
+  /** Also list the CloudTrail public keys of the audited trails' home regions over this span (ListPublicKeys). */
+  publicKeySpan?: {since: Date; until: Date}
   onProgress?: (progress: LiveProgress) => void
 }
 
@@ -97,6 +100,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
   const context: CollectionContext = {clients: session.clients, runner, progress, diagnostics}
   const accounts: SnapshotAccount[] = []
   let organization: OrganizationInfo | undefined
+  let publicKeys: SnapshotPublicKeys | undefined
   try {
     let caller: CallerIdentity | undefined
     try {
@@ -126,6 +130,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
       appendAll(accounts, outcomes)
       reportSkippedRegions(diagnostics, skipped)
       appendAll(diagnostics, shareOrganizationTrailDetails(accounts))
+      if (options.publicKeySpan) publicKeys = await collectPublicKeys(context, {accountId: caller.accountId, credentials: baseCredentials}, homeRegions(accounts), options.publicKeySpan)
     }
   } finally {
     session.close()
@@ -137,6 +142,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
     tool: {name: 'trailgate', version: VERSION},
     ...(organization === undefined ? {} : {organization}),
     accounts,
+    ...(publicKeys === undefined ? {} : {publicKeys}),
   }
   const counters = runner.counters
   return {
@@ -154,6 +160,11 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
       ms: Math.round(performance.now() - started),
     },
   }
+}
+
+/** Where the audited trails' digests are signed: each trail's home region. */
+function homeRegions(accounts: SnapshotAccount[]): string[] {
+  return [...new Set(accounts.flatMap((account) => account.trails.map((trail) => trail.HomeRegion).filter((region): region is string => typeof region === 'string' && region !== '')))]
 }
 
 function planRegions(asked: string[] | undefined, partition: string): RegionPlan[] {

@@ -1,4 +1,7 @@
-import {loadCloudTrail} from './aws-clients.js'
+import {recordFailure, type CollectionContext} from './account.js'
+import {loadCloudTrail, type CredentialSource} from './aws-clients.js'
+import {readAllPages} from './pages.js'
+import type {SnapshotPublicKeys} from './snapshot.js'
 
 /** One CloudTrail public key as ListPublicKeys gives it: the DER key (PKCS#1) in base64. */
 export interface ListedPublicKey {
@@ -41,4 +44,39 @@ export async function listPublicKeys(query: PublicKeyQuery): Promise<ListedPubli
     client.destroy()
   }
   return keys
+}
+
+/**
+ * The public keys a saved snapshot carries (`audit --save-snapshot`), so that a copy of the trail
+ * bucket can later be proven offline: ListPublicKeys in each audited trail's home region over the
+ * span asked, sent by the audit's own call runner (rate limits, retries, counts) as the caller.
+ */
+export async function collectPublicKeys(context: CollectionContext, caller: {accountId: string; credentials: CredentialSource | undefined}, regions: string[], span: {since: Date; until: Date}): Promise<SnapshotPublicKeys> {
+  const sdk = await loadCloudTrail()
+  const saved: SnapshotPublicKeys = {since: span.since.toISOString(), until: span.until.toISOString(), regions: [...regions].sort(), keys: [], errors: []}
+  for (const region of saved.regions) {
+    try {
+      const client = await context.clients.cloudTrail(caller.accountId, region, caller.credentials)
+      const listed = await readAllPages((token) =>
+        context.runner
+          .run({operation: 'ListPublicKeys', account: caller.accountId, region, rateLimited: true}, (abortSignal) =>
+            client.send(new sdk.ListPublicKeysCommand({StartTime: span.since, EndTime: span.until, ...(token === undefined ? {} : {NextToken: token})}), {abortSignal}),
+          )
+          .then((page) => ({items: page.PublicKeyList, next: page.NextToken})),
+      )
+      for (const key of listed) {
+        if (key.Fingerprint === undefined || key.Value === undefined) continue
+        saved.keys.push({
+          region,
+          fingerprint: key.Fingerprint,
+          value: Buffer.from(key.Value).toString('base64'),
+          ...(key.ValidityStartTime ? {validityStart: key.ValidityStartTime.toISOString()} : {}),
+          ...(key.ValidityEndTime ? {validityEnd: key.ValidityEndTime.toISOString()} : {}),
+        })
+      }
+    } catch (error) {
+      recordFailure(context, saved.errors, caller.accountId, error)
+    }
+  }
+  return saved
 }

@@ -86,6 +86,25 @@ export interface SnapshotAccount {
   errors?: SnapshotError[]
 }
 
+/** One key of `ListPublicKeys`, with the region that listed it: the DER key (PKCS#1) in base64. */
+export interface SnapshotPublicKey {
+  region: string
+  fingerprint: string
+  value: string
+  validityStart?: string
+  validityEnd?: string
+}
+
+/** The keys CloudTrail signed digests with over a span, for proving a bucket copy's integrity offline. */
+export interface SnapshotPublicKeys {
+  since: string
+  until: string
+  /** Regions asked (the audited trails' home regions); one that failed is in `errors`. */
+  regions: string[]
+  keys: SnapshotPublicKey[]
+  errors: SnapshotError[]
+}
+
 export interface SnapshotDocument {
   kind: typeof SNAPSHOT_KIND
   version: typeof SNAPSHOT_VERSION
@@ -93,4 +112,6 @@ export interface SnapshotDocument {
   tool: {name: 'trailgate'; version: string}
   organization?: {id: string; managementAccountId: string}
   accounts: SnapshotAccount[]
+  /** `audit --save-snapshot`: the CloudTrail public keys of the audited trails' home regions. */
+  publicKeys?: SnapshotPublicKeys
 }

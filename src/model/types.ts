@@ -269,6 +269,17 @@ export interface Inventory {
   notes: string[]
   /** CloudTrail log files (absolute paths) left for the streaming event scan rather than read into memory. */
   eventFiles: string[]
+  /** CloudTrail public keys a snapshot among the inputs carries (`audit --save-snapshot`). */
+  publicKeys?: SavedPublicKeys
+}
+
+/** CloudTrail public keys saved with a snapshot, and why some could not be (a region ListPublicKeys failed in). */
+export interface SavedPublicKeys {
+  keys: {fingerprint: string; value: string; validityStart?: string; validityEnd?: string}[]
+  problems: string[]
+  /** The span they were listed for, as ISO times. */
+  since: string
+  until: string
 }
 
 export function emptyInventory(): Inventory {

@@ -24,10 +24,10 @@ export type SignatureCheck = {status: 'valid'} | {status: 'invalid'; why: string
 export class PublicKeys {
   private readonly byFingerprint = new Map<string, {key?: KeyObject; problem?: string}>()
 
-  /** `whyNone`: what to say when no key is known (default: none was given). */
+  /** `whyMissing`: why a key may not be known (a region whose keys could not be listed); without it, none was given. */
   constructor(
     keys: PublicKey[],
-    private readonly whyNone = 'no CloudTrail public keys were given (--public-keys)',
+    private readonly whyMissing?: string,
   ) {
     for (const key of keys) {
       try {
@@ -46,7 +46,8 @@ export class PublicKeys {
   check(digest: Digest, signature: string): SignatureCheck {
     const found = this.byFingerprint.get(digest.digestPublicKeyFingerprint.toLowerCase())
     if (found === undefined) {
-      return {status: 'unchecked', why: this.size === 0 ? this.whyNone : `public key ${digest.digestPublicKeyFingerprint} is not among the ${this.size} public keys given`}
+      const why = this.size === 0 ? (this.whyMissing ?? 'no CloudTrail public keys were given (--public-keys)') : `public key ${digest.digestPublicKeyFingerprint} is not among the ${this.size} public keys given${this.whyMissing ? ` (${this.whyMissing})` : ''}`
+      return {status: 'unchecked', why}
     }
     if (found.key === undefined) return {status: 'unchecked', why: found.problem ?? 'public key unreadable'}
     if (!/^(?:[0-9a-f]{2})+$/i.test(signature)) return {status: 'invalid', why: 'signature verification failed: the signature is not hex'}

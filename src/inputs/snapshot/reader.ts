@@ -1,4 +1,4 @@
-import type {Diagnostic} from '../../model/types.js'
+import type {Diagnostic, SavedPublicKeys} from '../../model/types.js'
 import type {Coverage} from '../../model/views.js'
 import type {PositionedDocument} from '../../util/positions.js'
 import {regionNameProblem} from '../../util/region-name.js'
@@ -85,12 +85,33 @@ export const snapshotReader: Reader = {
       appendAll(output.diagnostics, read.diagnostics)
     })
     if (monitoring !== undefined) output.monitoring = monitoring
+    if ('publicKeys' in root) {
+      // Keys a schema problem was found in are not used: a signature they would check stays unknown, said why.
+      const keyProblems = outsideTrails.filter((problem) => problem.path[0] === 'publicKeys')
+      output.publicKeys = keyProblems.length === 0 ? savedKeys(root.publicKeys as SnapshotKeys) : {keys: [], problems: [`${file.path}: its publicKeys do not match the snapshot schema`], since: '', until: ''}
+    }
     const collectedAt = String(root.collectedAt)
     const tool = isRecord(root.tool) ? ` by ${String(root.tool.name)} ${String(root.tool.version)}` : ''
     output.notes.push(`${file.path}: snapshot collected at ${collectedAt}${tool}`)
     output.detail = `snapshot: ${plural(accountCount, 'account')}, ${plural(trailCount, 'trail')}, collected at ${collectedAt}`
     return output
   },
+}
+
+interface SnapshotKeys {
+  since: string
+  until: string
+  keys: {region: string; fingerprint: string; value: string; validityStart?: string; validityEnd?: string}[]
+  errors: {region?: string; operation: string; message: string; code?: string}[]
+}
+
+function savedKeys(saved: SnapshotKeys): SavedPublicKeys {
+  return {
+    keys: saved.keys.map(({region: _region, ...key}) => key),
+    problems: saved.errors.map((error) => `ListPublicKeys${error.region ? ` in ${error.region}` : ''} failed when the snapshot was saved: ${error.code ? `${error.code}: ` : ''}${error.message}`),
+    since: saved.since,
+    until: saved.until,
+  }
 }
 
 function readAccount(doc: PositionedDocument, account: Record<string, unknown>, index: number, problems: SchemaProblem[]): {trails: TrailEvidence[]; coverage: Coverage; diagnostics: Diagnostic[]} {
