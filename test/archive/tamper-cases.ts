@@ -24,7 +24,6 @@ export interface TamperCase {
 
 const SPEC = {account: '111122223333', region: 'us-east-1', trail: 'main', bucket: 'trail-bucket', prefix: '', hours: 4, logsPerHour: 3, records: 5}
 const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
-const url = (key: string): string => `s3://${SPEC.bucket}/${key}`
 
 function redigest(target: ArchiveObject, change: (document: Record<string, unknown>) => void, key: SigningKey): ArchiveObject {
   const document = JSON.parse(gunzipSync(target.bytes).toString()) as Record<string, unknown>
@@ -33,8 +32,11 @@ function redigest(target: ArchiveObject, change: (document: Record<string, unkno
   return {key: target.key, bytes: gzipSync(inflated), metadata: {signature: signDigest(document, inflated, key), 'signature-algorithm': 'SHA256withRSA'}}
 }
 
-export function tamperCases(key: SigningKey): TamperCase[] {
-  const fresh = (): BuiltArchive => buildArchive({...SPEC, key})
+/** `prefix` (with its `/`): the trail's S3 key prefix, so that cases can live side by side in one bucket. */
+export function tamperCases(key: SigningKey, prefix = ''): TamperCase[] {
+  const spec = {...SPEC, prefix}
+  const url = (objectKey: string): string => `s3://${spec.bucket}/${objectKey}`
+  const fresh = (): BuiltArchive => buildArchive({...spec, key})
   const cases: TamperCase[] = []
 
   {
@@ -66,7 +68,7 @@ export function tamperCases(key: SigningKey): TamperCase[] {
   {
     const archive = fresh()
     const time = new Date(Date.UTC(2025, 4, 1, 1, 33))
-    const inserted = {key: logKey(SPEC, time, 'Inserted'), bytes: logFile(SPEC, time, 2, 999), metadata: {}}
+    const inserted = {key: logKey(spec, time, 'Inserted'), bytes: logFile(spec, time, 2, 999), metadata: {}}
     cases.push({
       name: 'an inserted log file',
       objects: [...archive.objects, inserted],

@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {S3Store} from '../../src/archive/s3-store.js'
 import {startFakeAws} from '../live/fake-aws/server.js'
 import {buildArchive, listPublicKeysOutput} from '../archive/signed-archive.js'
+import {tamperCases} from '../archive/tamper-cases.js'
 import {ROOT, trailgate, trailgateAsync} from './cli.js'
 
 const BUCKET = 'trail-bucket'
@@ -41,6 +42,11 @@ let flakyAnswers = 0
 const SIGNED = buildArchive({bucket: BUCKET, prefix: 'signed/'})
 const TAMPERED = buildArchive({bucket: BUCKET, prefix: 'tampered/', key: SIGNED.key})
 const TAMPERED_LOG = TAMPERED.logs[4]!.key
+// Every way of tampering the local copies are tested with, each under its own trail prefix, signatures in metadata.
+const CASES = tamperCases(SIGNED.key).map((_, index) => ({prefix: `case${index}/`, ...tamperCases(SIGNED.key, `case${index}/`)[index]!}))
+// An intact archive whose second digest lost its signature metadata.
+const UNSIGNED = buildArchive({bucket: BUCKET, prefix: 'unsigned/', key: SIGNED.key})
+const UNSIGNED_DIGEST = UNSIGNED.digests[1]!.key
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'trailgate-s3-'))
@@ -82,6 +88,10 @@ beforeAll(async () => {
     const bytes = object.key === TAMPERED_LOG ? gzipSync(gunzipSync(object.bytes).toString().replace('us-east-1', 'us-east-2')) : object.bytes
     await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: bytes, Metadata: object.metadata}))
   }
+  for (const testCase of CASES) {
+    for (const object of testCase.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.metadata}))
+  }
+  for (const object of UNSIGNED.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.key === UNSIGNED_DIGEST ? {} : object.metadata}))
   for (let index = 0; index < 1005; index++) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `many/${String(index).padStart(4, '0')}.txt`, Body: 'x'}))
   client.destroy()
 }, 120_000)
@@ -205,6 +215,32 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
     const failedIds = (JSON.parse(tampered.stdout) as Report).results.filter((result) => result.status === 'fail').map((result) => result.subject.id)
     expect(tampered.status).toBe(1)
     expect(failedIds).toEqual([`s3://${BUCKET}/${TAMPERED_LOG}`])
+  })
+
+  for (const testCase of CASES) {
+    it(`${testCase.name}, in S3: fails what aws cloudtrail validate-logs prints INVALID, and what it does not see`, async () => {
+      const cwd = mkdtempSync(join(tmpdir(), 'trailgate-s3-tamper-'))
+      writeFileSync(join(cwd, 'keys.json'), listPublicKeysOutput([SIGNED.key]))
+      const run = await check([`s3://${BUCKET}/${testCase.prefix}`, '--only', 'log-file-integrity,digest-chain-integrity,digest-chain-continuity', '--public-keys', join(cwd, 'keys.json')])
+      const report = JSON.parse(run.stdout) as Report
+      const failed = report.results.filter((result) => result.status === 'fail').map((result) => `${result.policy} ${result.subject.id}`).sort()
+      // S3 keeps every digest's signature: what a copy leaves unknown is decided here.
+      expect(failed).toEqual([...testCase.agreed, ...testCase.extras].map((item) => `${item.policy} s3://${BUCKET}/${item.key}`).sort())
+      expect(report.results.filter((result) => result.status === 'unknown')).toEqual([])
+      for (const line of testCase.cli) expect(report.results.find((result) => result.status === 'fail' && result.subject.id === `s3://${BUCKET}/${line.key}`)?.message).toContain(line.line.slice(line.line.indexOf(' INVALID: ')))
+      expect(run.status).toBe(1)
+    })
+  }
+
+  it('fails a digest whose object lost its signature metadata, as validate-logs does, and passes the rest', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'trailgate-s3-unsigned-'))
+    writeFileSync(join(cwd, 'keys.json'), listPublicKeysOutput([SIGNED.key]))
+    const run = await check([`s3://${BUCKET}/unsigned/`, '--only', 'digest-chain-integrity,log-file-integrity', '--public-keys', join(cwd, 'keys.json')])
+    const report = JSON.parse(run.stdout) as Report
+    const failed = report.results.filter((result) => result.status !== 'pass')
+    expect(failed.map((result) => `${result.status} ${result.subject.id}`)).toEqual([`fail s3://${BUCKET}/${UNSIGNED_DIGEST}`])
+    expect(failed[0]!.message).toMatch(/signature/i)
+    expect(run.status).toBe(1)
   })
 
   it('without --public-keys, asks CloudTrail for them (ListPublicKeys in the trail\'s home region); keys it cannot list leave signatures unknown, said why', async () => {
