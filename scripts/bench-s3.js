@@ -47,7 +47,7 @@ try {
     const report = JSON.parse(run.stdout)
     const note = report.notes.find((text) => /CloudTrail records in \d+ files judged/.test(text)) ?? ''
     const records = Number(/^(\d+) CloudTrail records/.exec(note)?.[1] ?? 0)
-    const requests = report.notes.find((text) => /S3 requests?,/.test(text))
+    const requests = report.notes.find((text) => /S3 requests? for \d+ calls?:/.test(text))
     return {ms, records, maxRssKb: Number(run.stderr.trim().split('\n').pop()), requests, fails: report.results.filter((result) => result.status === 'fail').length}
   }
   const best = {local: undefined, s3: undefined}

@@ -1,7 +1,7 @@
 import type {EventFile} from '../events/scan-file.js'
 import type {Diagnostic, InputRecord} from '../model/types.js'
 import {excludedBy, windowPrefixes, type Exclusion, type LogWindow} from './log-window.js'
-import {createS3Client, parseS3Url, S3Store, type S3ConnectionOptions, type S3Requests} from './s3-store.js'
+import {countRequests, createS3Client, noRequests, parseS3Url, requestsNote, S3Store, type S3ConnectionOptions} from './s3-store.js'
 
 export interface S3EventOptions extends S3ConnectionOptions, LogWindow {
   /** Objects larger than this as stored are refused unread (`--max-input-size`). */
@@ -32,7 +32,8 @@ const windowed = (window: LogWindow): boolean => window.since !== undefined || w
 export async function listS3Events(urls: string[], options: S3EventOptions): Promise<S3EventSource> {
   const client = await createS3Client(options)
   const stores = new Map<string, S3Store>()
-  const counted: S3Requests = {requests: 0, retries: 0}
+  const counted = noRequests()
+  countRequests(client, counted)
   const files: EventFile[] = []
   const settled: InputRecord[] = []
   const diagnostics: Diagnostic[] = []
@@ -49,7 +50,7 @@ export async function listS3Events(urls: string[], options: S3EventOptions): Pro
     }
     let store = stores.get(location.bucket)
     if (store === undefined) {
-      store = new S3Store(client, location.bucket, counted)
+      store = new S3Store(client, location.bucket)
       stores.set(location.bucket, store)
     }
     let listed = 0
@@ -86,6 +87,5 @@ export async function listS3Events(urls: string[], options: S3EventOptions): Pro
     const object = await stores.get(location.bucket)!.get(location.prefix)
     return object.bytes
   }
-  const requestsNote = (): string => `${counted.requests} S3 request${counted.requests === 1 ? '' : 's'}, ${counted.retries} retried after throttling (503 SlowDown) or a server error`
-  return {files, settled, diagnostics, notes, fetch, requestsNote, close: () => client.destroy()}
+  return {files, settled, diagnostics, notes, fetch, requestsNote: () => requestsNote(counted), close: () => client.destroy()}
 }

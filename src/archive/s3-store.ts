@@ -47,15 +47,59 @@ function archiveError(error: unknown, what: string, key?: string): ArchiveError 
   return new ArchiveError(`${what}: ${name ? `${name}: ` : ''}${message}`, code, key)
 }
 
-/** What S3 was asked, as the audit counts its calls: the SDK's own retries (throttling, 5xx) included. */
+/** What S3 was asked, as the audit counts its calls: every attempt, and why the SDK tried again. */
 export interface S3Requests {
+  /** Calls made (ListObjectsV2, GetObject, HeadObject), each counted once. */
+  calls: number
+  /** HTTP requests sent: each attempt of each call. */
   requests: number
-  retries: number
+  /** Answers that asked to slow down (503 SlowDown, 429, throttling codes). */
+  throttles: number
+  /** Other 5xx answers. */
+  serverErrors: number
 }
 
-/** Attempts the SDK made for one call, answered or failed. */
-function attempts(outcome: unknown): number {
-  return (outcome as {$metadata?: {attempts?: number}}).$metadata?.attempts ?? 1
+export function noRequests(): S3Requests {
+  return {calls: 0, requests: 0, throttles: 0, serverErrors: 0}
+}
+
+const THROTTLING = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'BandwidthLimitExceeded'])
+
+/**
+ * Counts on the client itself: once per call before the SDK's retry step, once per attempt after it
+ * (the deserialize step runs for every attempt), so throttling and server errors are told apart as
+ * the audit tells them apart.
+ */
+export function countRequests(client: S3Client, counted: S3Requests): void {
+  client.middlewareStack.add(
+    (next) => (args) => {
+      counted.calls++
+      return next(args)
+    },
+    {step: 'initialize', name: 'trailgateCountCalls'},
+  )
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      counted.requests++
+      try {
+        return await next(args)
+      } catch (error) {
+        const name = (error as {name?: string}).name ?? ''
+        const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode ?? 0
+        if (THROTTLING.has(name) || status === 429) counted.throttles++
+        else if (status >= 500) counted.serverErrors++
+        throw error
+      }
+    },
+    // High priority: outside the SDK's deserializer, so a failed attempt arrives as the service's named error.
+    {step: 'deserialize', name: 'trailgateCountAttempts', priority: 'high'},
+  )
+}
+
+/** The note that says what S3 was asked, in the audit's words. */
+export function requestsNote(counted: S3Requests): string {
+  const retries = counted.requests - counted.calls
+  return `${counted.requests} S3 request${counted.requests === 1 ? '' : 's'} for ${counted.calls} call${counted.calls === 1 ? '' : 's'}: ${counted.throttles} throttled (503 SlowDown), ${counted.serverErrors} server error${counted.serverErrors === 1 ? '' : 's'}, ${retries} retried`
 }
 
 /** An S3 bucket read through the SDK: ListObjectsV2 page by page, GetObject with its user metadata. */
@@ -66,15 +110,8 @@ export class S3Store implements ArchiveStore {
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
-    readonly counted: S3Requests = {requests: 0, retries: 0},
   ) {
     this.root = `s3://${bucket}`
-  }
-
-  private count(outcome: unknown): void {
-    const made = attempts(outcome)
-    this.counted.requests += made
-    this.counted.retries += made - 1
   }
 
   display(key: string): string {
@@ -86,10 +123,8 @@ export class S3Store implements ArchiveStore {
     let token: string | undefined
     do {
       const page = await this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: prefix, ...(token ? {ContinuationToken: token} : {})})).catch((error: unknown) => {
-        this.count(error)
         throw archiveError(error, `cannot list ${this.display(prefix)}`)
       })
-      this.count(page)
       for (const object of page.Contents ?? []) if (object.Key !== undefined) yield {key: object.Key, size: object.Size ?? 0}
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
@@ -101,10 +136,8 @@ export class S3Store implements ArchiveStore {
     let token: string | undefined
     do {
       const page = await this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: prefix, Delimiter: '/', ...(token ? {ContinuationToken: token} : {})})).catch((error: unknown) => {
-        this.count(error)
         throw archiveError(error, `cannot list ${this.display(prefix)}`)
       })
-      this.count(page)
       for (const common of page.CommonPrefixes ?? []) if (common.Prefix !== undefined) found.push(common.Prefix)
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
@@ -114,11 +147,7 @@ export class S3Store implements ArchiveStore {
   async get(key: string): Promise<FetchedObject> {
     const {GetObjectCommand} = await import('@aws-sdk/client-s3')
     try {
-      const answer = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: key})).catch((error: unknown) => {
-        this.count(error)
-        throw error
-      })
-      this.count(answer)
+      const answer = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: key}))
       const bytes = answer.Body === undefined ? Buffer.alloc(0) : Buffer.from(await answer.Body.transformToByteArray())
       return {bytes, metadata: answer.Metadata ?? {}}
     } catch (error) {

@@ -79,18 +79,20 @@ export async function runAudit(options: AuditOptions): Promise<AuditRun> {
  * judges it. Trails that deliver to the same place are read once.
  */
 async function bucketEvents(snapshot: SnapshotDocument, options: AuditOptions, prepared: PreparedPolicies, notes: string[]): Promise<EventScanResult> {
-  const places = new Set<string>()
+  // Each place with the trails that deliver there, so that a place that cannot be read names them.
+  const places = new Map<string, Set<string>>()
   for (const account of snapshot.accounts) {
     for (const trail of account.trails) {
       if (typeof trail.S3BucketName !== 'string' || trail.S3BucketName === '') continue
       const prefix = typeof trail.S3KeyPrefix === 'string' && trail.S3KeyPrefix !== '' ? `${trail.S3KeyPrefix.replace(/\/$/, '')}/` : ''
-      places.add(`s3://${trail.S3BucketName}/${prefix}AWSLogs/`)
+      const place = `s3://${trail.S3BucketName}/${prefix}AWSLogs/`
+      places.set(place, (places.get(place) ?? new Set()).add(trail.TrailARN ?? trail.Name ?? 'an unnamed trail'))
     }
   }
   const accounts = snapshot.accounts.map((account) => account.accountId)
-  notes.push(places.size === 0 ? 'no audited trail names an S3 bucket: no log file was read' : `log files read from ${[...places].sort().join(', ')}`)
-  return scanS3Logs(
-    [...places].sort(),
+  notes.push(places.size === 0 ? 'no audited trail names an S3 bucket: no log file was read' : `log files read from ${[...places.keys()].sort().join(', ')}`)
+  const scan = await scanS3Logs(
+    [...places.keys()].sort(),
     {
       ...options,
       paths: [],
@@ -101,6 +103,13 @@ async function bucketEvents(snapshot: SnapshotDocument, options: AuditOptions, p
     prepared,
     notes,
   )
+  const delivering = (path: string | undefined): string | undefined => {
+    const trails = path === undefined ? undefined : places.get(path)
+    return trails && `; ${trails.size === 1 ? 'trail' : 'trails'} ${[...trails].sort().join(', ')} ${trails.size === 1 ? 'delivers' : 'deliver'} here`
+  }
+  for (const input of scan.inputs) if (input.fate === 'failed') input.detail += delivering(input.path) ?? ''
+  for (const diagnostic of scan.diagnostics) if (diagnostic.severity === 'error') diagnostic.message += delivering(diagnostic.file) ?? ''
+  return scan
 }
 
 /**

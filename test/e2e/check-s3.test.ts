@@ -38,6 +38,7 @@ let endpoint = ''
 const requests: string[] = []
 let directory = ''
 let flakyAnswers = 0
+let brokenAnswers = 0
 // A trail archive under `signed/`, each digest's signature in its object metadata as CloudTrail writes it.
 const SIGNED = buildArchive({bucket: BUCKET, prefix: 'signed/'})
 const TAMPERED = buildArchive({bucket: BUCKET, prefix: 'tampered/', key: SIGNED.key})
@@ -61,6 +62,12 @@ beforeAll(async () => {
       response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>2</RequestId></Error>')
       return
     }
+    // A server error once for the first GET of `broken/`: retried, and counted apart from throttling.
+    if (request.method === 'GET' && !url.includes('list-type') && url.includes('/broken/') && brokenAnswers++ < 1) {
+      response.writeHead(500, {'content-type': 'application/xml'})
+      response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>3</RequestId></Error>')
+      return
+    }
     if (url.includes('denied/')) {
       response.writeHead(403, {'content-type': 'application/xml'})
       response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>1</RequestId></Error>')
@@ -81,6 +88,7 @@ beforeAll(async () => {
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OLD_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `flaky/${LOG_KEY}`, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `slow/${LOG_KEY}`, Body: log}))
+  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `broken/${LOG_KEY}`, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_ACCOUNT_KEY, Body: log}))
   await client.send(new PutObjectCommand({Bucket: BUCKET, Key: CORRUPT_KEY, Body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])}))
   for (const object of SIGNED.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.metadata}))
@@ -185,18 +193,19 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
     expect(trailgate(['check', 'fixtures/events', '--accounts', '12345']).stderr).toContain('12-digit')
   })
 
-  it('retries 503 SlowDown with back-off and counts it; an object still throttled is a failed input and the rest go on', async () => {
+  it('retries 503 SlowDown and server errors with back-off and counts them apart; an object still throttled is a failed input and the rest go on', async () => {
     flakyAnswers = 0
-    const run = await check([`s3://${BUCKET}/flaky/`, `s3://${BUCKET}/slow/`])
+    brokenAnswers = 0
+    const run = await check([`s3://${BUCKET}/flaky/`, `s3://${BUCKET}/slow/`, `s3://${BUCKET}/broken/`])
     const report = JSON.parse(run.stdout) as Report & {notes: string[]}
     expect(run.status, run.stderr).toBe(2)
     expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/flaky/${LOG_KEY}`)).toMatchObject({fate: 'read'})
     expect(report.results.some((result) => result.status === 'fail' && result.message.includes(`flaky/${LOG_KEY}`))).toBe(true)
     expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/slow/${LOG_KEY}`)).toMatchObject({fate: 'failed', detail: expect.stringContaining('SlowDown')})
-    // Two throttled GETs of the flaky object, four retries of the slow one before it was given up.
-    const counted = report.notes.map((note) => /(\d+) S3 requests, (\d+) retried/.exec(note)).find((match) => match !== null)
-    expect(counted, report.notes.join('\n')).toBeDefined()
-    expect(Number(counted![2])).toBe(6)
+    expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/broken/${LOG_KEY}`)).toMatchObject({fate: 'read'})
+    // Three listings and three GETs. Two throttled GETs of the flaky object, five of the slow one (four
+    // retries, then given up), one server error of the broken one: 7 throttles, 1 server error, 7 retries.
+    expect(report.notes, report.notes.join('\n')).toContain('13 S3 requests for 6 calls: 7 throttled (503 SlowDown), 1 server error, 7 retried')
   }, 60_000)
 
   it('proves a live archive\'s integrity with the signatures in its digests\' S3 metadata, the newest included, and fails a changed log', async () => {
@@ -278,7 +287,7 @@ describe('check s3://bucket/prefix against a real S3-compatible server', () => {
       expect(run.status, run.stderr).toBe(2)
       expect(report.results.some((result) => result.status === 'fail' && result.message.includes(LOG_KEY))).toBe(true)
       expect(report.inputs.find((input) => input.path === `s3://${BUCKET}/${LOG_KEY}`)).toMatchObject({fate: 'read'})
-      expect(report.inputs.find((input) => input.path === 's3://missing-bucket/logs/AWSLogs/')).toMatchObject({fate: 'failed'})
+      expect(report.inputs.find((input) => input.path === 's3://missing-bucket/logs/AWSLogs/')).toMatchObject({fate: 'failed', detail: expect.stringContaining('trail arn:aws:cloudtrail:us-west-2:123456789012:trail/gone delivers here')})
       for (const outside of ['OldDay', 'OtherAccount', 'OtherRegion', 'flaky/', 'signed/']) expect(requests.filter((request) => request.includes(outside))).toEqual([])
       expect(fake.requests.some((request) => request.operation === 'LookupEvents')).toBe(false)
       const refused = await trailgateAsync(['audit', '--regions', 'us-west-2', '--events-from-bucket'], {env})
