@@ -90,7 +90,7 @@ function isGzip(bytes: Buffer): boolean {
 /**
  * Reads one event file (plain or gzipped) into its records. Never throws for bad content: a corrupt
  * gzip, a truncated file or a broken record becomes a diagnostic, and every record that can be
- * recovered is returned. `absolutePath` is only used to stream files too large for one string.
+ * recovered is returned. `absolutePath` is only used to stream a file of which only the head was read.
  */
 export async function decodeEventFile(file: string, absolutePath: string, bytes: Buffer, sink: RecordSink, options: DecodeOptions = {}): Promise<DecodedEventFile> {
   const limits = options.limits ?? DEFAULT_LIMITS
@@ -99,13 +99,15 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   const base = {records: 0, diagnostics: [], locate: nowhere, compressed}
   if (isDigestPath(file)) return {...base, status: 'skipped', reason: 'CloudTrail digest file (integrity evidence, not events)', bytes: bytes.length}
   if (options.headOnly) return streamLargeLog(file, absolutePath, compressed, sink, limits)
+  // The whole file is in hand (an S3 object has no path): past the limit it streams from these bytes.
+  const whole = bytes
   let content: Buffer
   if (compressed) {
     try {
       content = gunzipSync(bytes, {maxOutputLength: maxBytes + 1, chunkSize: outputChunkSize(bytes, maxBytes)})
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, absolutePath, true, sink, limits)
+      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, whole, true, sink, limits)
       const partial = truncatedGzip(error, bytes, maxBytes)
       const message = partial ? 'the gzip stream is truncated; the records before the cut are checked' : `not a readable gzip file: ${(error as Error).message}`
       const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
@@ -119,7 +121,7 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   } else {
     content = bytes
   }
-  if (content.length > maxBytes) return streamLargeLog(file, absolutePath, compressed, sink, limits)
+  if (content.length > maxBytes) return streamLargeLog(file, whole, compressed, sink, limits)
   // All members together are within the member limit in the common case; only past it are they told apart.
   if (compressed && content.length > limits.maxMemberBytes) {
     const tooLarge = await memberOverLimit(bytes, limits.maxMemberBytes)
@@ -444,8 +446,8 @@ function lookupSlot(value: unknown, maxDepth: number): RecordSlot {
  * The fallback for files too large for one string: the Records array is cut into records as the
  * text streams by, and each record is parsed on its own. Only the CloudTrail log layout is streamed.
  */
-async function streamLargeLog(file: string, absolutePath: string, compressed: boolean, sink: RecordSink, limits: Limits): Promise<DecodedEventFile> {
-  const streamed = await streamRecords(file, absolutePath, compressed, limits, (element, index) => {
+async function streamLargeLog(file: string, source: string | Buffer, compressed: boolean, sink: RecordSink, limits: Limits): Promise<DecodedEventFile> {
+  const streamed = await streamRecords(file, source, compressed, limits, (element, index) => {
     let slot: RecordSlot
     if ('problem' in element) {
       slot = {problem: element.problem}

@@ -1,4 +1,5 @@
 import {createReadStream} from 'node:fs'
+import {Readable} from 'node:stream'
 import {isUtf8} from 'node:buffer'
 import {StringDecoder} from 'node:string_decoder'
 
@@ -49,6 +50,13 @@ function completeLength(bytes: Buffer): number {
   return bytes.length
 }
 
+/** The chunk size of a file read stream: the inflater's output per step stays as small as from disk. */
+const SLICE_BYTES = 64 * 1024
+
+function* slices(bytes: Buffer): Iterable<Buffer> {
+  for (let at = 0; at < bytes.length; at += SLICE_BYTES) yield bytes.subarray(at, at + SLICE_BYTES)
+}
+
 const QUOTE = 34
 const BACKSLASH = 92
 
@@ -60,7 +68,7 @@ const BACKSLASH = 92
  * are still read; the separators before an element count toward its size, so a file of blanks
  * stops at the limit instead of being read to its end.
  */
-export async function streamRecords(file: string, absolutePath: string, compressed: boolean, limits: Limits, onElement: (element: StreamedElement, index: number) => void): Promise<StreamOutcome> {
+export async function streamRecords(file: string, from: string | Buffer, compressed: boolean, limits: Limits, onElement: (element: StreamedElement, index: number) => void): Promise<StreamOutcome> {
   const diagnostics: Diagnostic[] = []
   const error = (message: string): void => {
     diagnostics.push({severity: 'error', code: 'json-syntax', file, line: 1, column: 1, message})
@@ -218,7 +226,8 @@ export async function streamRecords(file: string, absolutePath: string, compress
   const decoder = new StringDecoder('utf8')
   // The bytes of a character cut by the end of the last chunk.
   let tail: Buffer = Buffer.alloc(0)
-  const source = createReadStream(absolutePath)
+  // A path is read from disk; bytes in hand (an S3 object) are fed in the same slices, without a copy.
+  const source = typeof from === 'string' ? createReadStream(from) : Readable.from(slices(from))
   try {
     // A member past the input limit is the input past it: that is the limit to name.
     const memberLimit = limits.maxMemberBytes < limits.maxInputBytes ? limits.maxMemberBytes : Number.POSITIVE_INFINITY

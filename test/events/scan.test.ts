@@ -145,6 +145,17 @@ describe('scanEvents: determinism and size limits', () => {
     expect(streamed.stats.records).toBe(whole.stats.records)
   })
 
+  it('streams an object fetched from elsewhere (S3) that inflates past the whole-file limit from its own bytes, with the same findings', async () => {
+    const key = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0830Z_Ex4mpleRootTerm.json.gz'
+    const bytes = readFileSync(join(FIXTURES, key))
+    const remote = {files: [{path: `s3://trail-bucket/${key}`, absolutePath: ''}], fetch: () => Promise.resolve(new Uint8Array(bytes))}
+    const whole = await scanEvents([], {policies, params: {}, workers: 0, cwd: REPO_ROOT, remote})
+    const streamed = await scanEvents([], {policies, params: {}, workers: 0, cwd: REPO_ROOT, remote, maxWholeFileBytes: 64})
+    expect(streamed.inputs).toEqual([expect.objectContaining({fate: 'read', detail: expect.stringContaining('1 record checked (streamed')})])
+    expect(streamed.results.map((r) => [r.policy, r.subject.id])).toEqual(whole.results.map((r) => [r.policy, r.subject.id]))
+    expect(streamed.results.length).toBeGreaterThan(0)
+  })
+
   it('reports progress per file', async () => {
     const seen: number[] = []
     await scanEvents([join(FIXTURES, 'samples')], {policies, params: {}, workers: 0, onProgress: (p) => seen.push(p.files)})
