@@ -1,5 +1,5 @@
 import {FAIL_ON_CHOICES, type FailOn} from '../engine/exit-code.js'
-import {parseSince} from '../util/time.js'
+import {parseSince, parseTime} from '../util/time.js'
 
 /** Every input the action reads; action.yml declares exactly these (a test holds both to it). */
 export const ACTION_INPUTS = [
@@ -25,6 +25,10 @@ export const ACTION_INPUTS = [
   'org',
   'role-name',
   'events-since',
+  'since',
+  'until',
+  'accounts',
+  'endpoint-url',
 ] as const
 
 export type ActionInputName = (typeof ACTION_INPUTS)[number]
@@ -61,6 +65,14 @@ export interface ActionInputs {
   org: boolean
   roleName?: string
   eventsSince?: string
+  /** Check: only records from then on (`--since`): log files outside are not listed or read. */
+  since?: string
+  /** Check: only records until then (`--until`). */
+  until?: string
+  /** Check: only these accounts' log files (`--accounts`); audit: only these accounts. */
+  accounts: string[]
+  /** Check: the S3 endpoint of `s3://` paths; audit: every AWS call's endpoint (`--endpoint-url`). */
+  endpointUrl?: string
 }
 
 export type Environment = Record<string, string | undefined>
@@ -161,6 +173,19 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
     problems.push({input: 'events-since', message: `events-since: expected an ISO 8601 date or a duration such as 7d, 12h or 30m, got "${eventsSince}"`})
   }
 
+  const since = text('since')
+  if (since !== undefined && parseSince(since) === null) problems.push({input: 'since', message: `since: expected an ISO 8601 time or a duration such as 7d, 12h or 30m, got "${since}"`})
+  const until = text('until')
+  if (until !== undefined && parseTime(until) === null) problems.push({input: 'until', message: `until: expected an ISO 8601 time, got "${until}"`})
+  const [sinceTime, untilTime] = [since && parseSince(since), until && parseTime(until)]
+  if (sinceTime && untilTime && sinceTime.getTime() > untilTime.getTime()) problems.push({input: 'since', message: `since: ${since} is after until ${until}`})
+  const accounts = list('accounts')
+  for (const id of accounts) {
+    if (!/^\d{12}$/.test(id)) problems.push({input: 'accounts', message: `accounts: expected 12-digit AWS account ids, got "${id}"`})
+  }
+  const endpointUrl = text('endpoint-url')
+  if (endpointUrl !== undefined && !/^https?:\/\/\S+$/.test(endpointUrl)) problems.push({input: 'endpoint-url', message: `endpoint-url: expected an http(s) URL, got "${endpointUrl}"`})
+
   const account = text('account')
   if (account !== undefined && !/^\d{12}$/.test(account)) problems.push({input: 'account', message: `account: expected a 12-digit AWS account id, got "${account}"`})
 
@@ -192,6 +217,10 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
     org: flag('org', false),
     ...optional('roleName', text('role-name')),
     ...optional('eventsSince', eventsSince),
+    ...optional('since', since),
+    ...optional('until', until),
+    accounts,
+    ...optional('endpointUrl', endpointUrl),
   }
   // In the order action.yml lists the inputs, whatever order they were checked in.
   problems.sort((a, b) => ACTION_INPUTS.indexOf(a.input) - ACTION_INPUTS.indexOf(b.input))

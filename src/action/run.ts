@@ -121,6 +121,8 @@ export function ignoredInputWarnings(inputs: ActionInputs): string[] {
       inputs.baseline.length > 0 ? 'baseline' : undefined,
       inputs.cfnParams.length > 0 ? 'cfn-param' : undefined,
       inputs.tfDir !== undefined ? 'tf-dir' : undefined,
+      inputs.since !== undefined ? 'since' : undefined,
+      inputs.until !== undefined ? 'until' : undefined,
     ].filter((name) => name !== undefined)
     if (checkOnly.length > 0) warnings.push(`${checkOnly.join(', ')}: only used with mode: check; ignored in mode: audit`)
   }

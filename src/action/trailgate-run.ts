@@ -2,7 +2,7 @@ import type {AuditOptions} from '../engine/audit.js'
 import {runCheck, type CheckOptions, type PolicyOptions} from '../engine/run.js'
 import type {Report} from '../engine/report-types.js'
 import {dict} from '../util/dict.js'
-import {parseSince} from '../util/time.js'
+import {parseSince, parseTime} from '../util/time.js'
 import type {ActionInputs} from './inputs.js'
 
 function policyOptions(inputs: ActionInputs, cwd: string): PolicyOptions {
@@ -28,7 +28,17 @@ export function checkOptions(inputs: ActionInputs, cwd: string): CheckOptions {
     ...(inputs.baseline.length > 0 ? {baseline: inputs.baseline} : {}),
     ...(inputs.cfnParams.length > 0 ? {cfnParams: cfnParameters(inputs.cfnParams)} : {}),
     ...(inputs.tfDir !== undefined ? {tfDir: inputs.tfDir} : {}),
+    ...(inputs.endpointUrl !== undefined ? {s3: {endpointUrl: inputs.endpointUrl}} : {}),
+    ...logWindow(inputs),
   }
+}
+
+/** `since`, `until`, `accounts` as `check --since/--until/--accounts` take them (checked when the inputs were read). */
+function logWindow(inputs: ActionInputs): Pick<CheckOptions, 'window'> {
+  const since = inputs.since !== undefined ? (parseSince(inputs.since) ?? undefined) : undefined
+  const until = inputs.until !== undefined ? (parseTime(inputs.until) ?? undefined) : undefined
+  if (!since && !until && inputs.accounts.length === 0) return {}
+  return {window: {since, until, ...(inputs.accounts.length > 0 ? {accounts: inputs.accounts} : {})}}
 }
 
 /** `Name=Value` items (checked when the inputs were read) as the parameter map `--cfn-param` builds. */
@@ -52,6 +62,8 @@ export function auditOptions(inputs: ActionInputs, cwd: string): AuditOptions {
     ...(inputs.org ? {org: true} : {}),
     ...(inputs.roleName !== undefined ? {roleName: inputs.roleName} : {}),
     ...(since ? {eventsSince: since} : {}),
+    ...(inputs.accounts.length > 0 ? {accounts: inputs.accounts} : {}),
+    ...(inputs.endpointUrl !== undefined ? {endpointUrl: inputs.endpointUrl} : {}),
   }
 }
 

@@ -3,11 +3,12 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {XMLParser} from 'fast-xml-parser'
 import type {Log} from 'sarif'
-import {beforeAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {Report} from '../../src/engine/report-types.js'
 import {BUNDLE, ROOT, runBundledAction, type ActionRun} from './action-process.js'
 import {node24} from './node24.js'
+import {S3RVER_CREDENTIALS, startS3rver, type RunningS3} from '../e2e/s3rver.js'
 
 const MIXED = 'fixtures/evidence/mixed-account'
 const CDK_OUT = join(ROOT, 'fixtures', 'iac', 'cdk-app', 'cdk.out')
@@ -261,6 +262,44 @@ describe('the bundled action, run as the runner runs it', () => {
     expect(run.outputs).toMatchObject({passed: 'false', 'exit-code': '2'})
     // Paths of files are not secrets.
     expect(run.stdout).not.toContain('::add-mask::')
+  })
+})
+
+describe('the bundled action reading a trail bucket in S3 (s3rver)', () => {
+  const BUCKET = 'trail-bucket'
+  const LOG_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0830Z_Ex4mpleRootTerm.json.gz'
+  const OLD_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/10/123456789012_CloudTrail_us-west-2_20160510T0830Z_OldDay.json.gz'
+  const OTHER_ACCOUNT_KEY = 'AWSLogs/210987654321/CloudTrail/us-west-2/2016/05/20/210987654321_CloudTrail_us-west-2_20160520T0830Z_Other.json.gz'
+  let s3: RunningS3
+  beforeAll(async () => {
+    s3 = await startS3rver(BUCKET)
+    const log = readFileSync(join(ROOT, 'fixtures/events', LOG_KEY))
+    await s3.put([LOG_KEY, OLD_KEY, OTHER_ACCOUNT_KEY].map((key) => ({key, body: log})))
+  }, 60_000)
+  afterAll(() => s3.close())
+
+  it('paths: s3://… with since, until, accounts and endpoint-url: the window\'s log files are judged, nothing outside is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trailgate-action-s3-'))
+    const json = join(dir, 'trailgate.json')
+    const run = runBundledAction(
+      {paths: `s3://${BUCKET}/`, since: '2016-05-20T00:00:00Z', until: '2016-05-20T12:00:00Z', accounts: '123456789012', 'endpoint-url': s3.url, 'json-file': json},
+      {env: S3RVER_CREDENTIALS, dir},
+    )
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report
+    expect(report.inputs.map((input) => `${input.fate} ${input.path}`)).toEqual([`read s3://${BUCKET}/${LOG_KEY}`])
+    expect(report.results.some((result) => result.policy === 'root-account-usage' && result.status === 'fail')).toBe(true)
+    expect(run.outputs).toMatchObject({passed: 'false', 'exit-code': '1'})
+    expect(run.status).toBe(1)
+    expect(run.summary).toContain('root-account-usage')
+  })
+
+  it('a window that holds nothing exits 2, and a since it cannot read is an input error', () => {
+    const empty = runBundledAction({paths: `s3://${BUCKET}/`, since: '2030-01-01', 'endpoint-url': s3.url}, {env: S3RVER_CREDENTIALS})
+    expect(empty.status).toBe(2)
+    expect(empty.outputs).toMatchObject({passed: 'false', 'exit-code': '2'})
+    const bad = runBundledAction({paths: `s3://${BUCKET}/`, since: 'last week', 'endpoint-url': s3.url}, {env: S3RVER_CREDENTIALS})
+    expect(bad.status).toBe(2)
+    expect(bad.commands.map(parseCommand).filter((c) => c.name === 'error').map((c) => c.message)).toContain('since: expected an ISO 8601 time or a duration such as 7d, 12h or 30m, got "last week"')
   })
 })
 

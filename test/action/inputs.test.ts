@@ -24,7 +24,18 @@ describe('action inputs', () => {
   it('gives the documented defaults when nothing but paths is set', () => {
     const {inputs, problems} = parseInputs({'INPUT_PATHS': 'cdk.out'})
     expect(problems).toEqual([])
-    expect(inputs).toEqual({mode: 'check', paths: ['cdk.out'], policies: [], summary: true, annotations: true, only: [], skip: [], params: [], regions: [], baseline: [], cfnParams: [], org: false})
+    expect(inputs).toEqual({mode: 'check', paths: ['cdk.out'], policies: [], summary: true, annotations: true, only: [], skip: [], params: [], regions: [], baseline: [], cfnParams: [], org: false, accounts: []})
+  })
+
+  it('reads since, until, accounts and endpoint-url as check\'s --since, --until, --accounts and --endpoint-url, and refuses what the CLI refuses', () => {
+    const {inputs, problems} = parseInputs({INPUT_PATHS: 's3://trail-bucket/', INPUT_SINCE: '2025-05-01T00:00:00Z', INPUT_UNTIL: '2025-05-02T00:00:00Z', INPUT_ACCOUNTS: '111122223333\n444455556666', 'INPUT_ENDPOINT-URL': 'http://127.0.0.1:4566'})
+    expect(problems).toEqual([])
+    expect(checkOptions(inputs, '/repo')).toMatchObject({
+      window: {since: new Date('2025-05-01T00:00:00Z'), until: new Date('2025-05-02T00:00:00Z'), accounts: ['111122223333', '444455556666']},
+      s3: {endpointUrl: 'http://127.0.0.1:4566'},
+    })
+    const bad = parseInputs({INPUT_PATHS: 'x', INPUT_SINCE: '2025-05-03', INPUT_UNTIL: '2025-05-02', INPUT_ACCOUNTS: '1234', 'INPUT_ENDPOINT-URL': 'localhost'}).problems
+    expect(bad.map((problem) => problem.input)).toEqual(['since', 'accounts', 'endpoint-url'])
   })
 
   it('reads every audit input', () => {

@@ -1,12 +1,11 @@
-import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync, gzipSync} from 'node:zlib'
 
-import {PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {S3Client} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {S3Store} from '../../src/archive/s3-store.js'
@@ -14,6 +13,7 @@ import {startFakeAws} from '../live/fake-aws/server.js'
 import {buildArchive, listPublicKeysOutput} from '../archive/signed-archive.js'
 import {tamperCases} from '../archive/tamper-cases.js'
 import {ROOT, trailgate, trailgateAsync} from './cli.js'
+import {S3RVER_CREDENTIALS, startS3rver, type RunningS3} from './s3rver.js'
 
 const BUCKET = 'trail-bucket'
 const LOG_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456789012_CloudTrail_us-west-2_20160520T0830Z_Ex4mpleRootTerm.json.gz'
@@ -21,7 +21,7 @@ const CORRUPT_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/20/123456
 const OTHER_REGION_KEY = 'AWSLogs/123456789012/CloudTrail/us-east-1/2016/05/20/123456789012_CloudTrail_us-east-1_20160520T0830Z_OtherRegion.json.gz'
 const OLD_KEY = 'AWSLogs/123456789012/CloudTrail/us-west-2/2016/05/10/123456789012_CloudTrail_us-west-2_20160510T0830Z_OldDay.json.gz'
 const OTHER_ACCOUNT_KEY = 'AWSLogs/210987654321/CloudTrail/us-west-2/2016/05/20/210987654321_CloudTrail_us-west-2_20160520T0830Z_OtherAccount.json.gz'
-const CREDENTIALS = {AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1'}
+const CREDENTIALS = S3RVER_CREDENTIALS
 
 interface Report {
   inputs: {path: string; fate: string; detail: string}[]
@@ -32,11 +32,10 @@ interface Report {
  * A real S3-compatible server (s3rver), behind a proxy that logs every request and answers AWS's own
  * AccessDenied error for one prefix, as a bucket policy denying it would.
  */
-let server: ChildProcess
+let s3: RunningS3
 let proxy: http.Server
 let endpoint = ''
 const requests: string[] = []
-let directory = ''
 let flakyAnswers = 0
 let brokenAnswers = 0
 // A trail archive under `signed/`, each digest's signature in its object metadata as CloudTrail writes it.
@@ -50,9 +49,8 @@ const UNSIGNED = buildArchive({bucket: BUCKET, prefix: 'unsigned/', key: SIGNED.
 const UNSIGNED_DIGEST = UNSIGNED.digests[1]!.key
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'trailgate-s3-'))
-  server = spawn(process.execPath, ['--openssl-legacy-provider', join(import.meta.dirname, 's3rver-process.mjs'), directory, BUCKET], {stdio: ['ignore', 'pipe', 'inherit']})
-  const port = await new Promise<number>((resolve) => server.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))))
+  s3 = await startS3rver(BUCKET)
+  const port = s3.port
   proxy = http.createServer((request, response) => {
     const url = decodeURIComponent(request.url ?? '')
     requests.push(`${request.method} ${url}`)
@@ -81,33 +79,22 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
   endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
-  const client = new S3Client({endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'}})
   const log = readFileSync(join(ROOT, 'fixtures/events', LOG_KEY))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: LOG_KEY, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_REGION_KEY, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OLD_KEY, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `flaky/${LOG_KEY}`, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `slow/${LOG_KEY}`, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `broken/${LOG_KEY}`, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: OTHER_ACCOUNT_KEY, Body: log}))
-  await client.send(new PutObjectCommand({Bucket: BUCKET, Key: CORRUPT_KEY, Body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])}))
-  for (const object of SIGNED.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.metadata}))
-  for (const object of TAMPERED.objects) {
-    const bytes = object.key === TAMPERED_LOG ? gzipSync(gunzipSync(object.bytes).toString().replace('us-east-1', 'us-east-2')) : object.bytes
-    await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: bytes, Metadata: object.metadata}))
-  }
-  for (const testCase of CASES) {
-    for (const object of testCase.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.metadata}))
-  }
-  for (const object of UNSIGNED.objects) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: object.key, Body: object.bytes, Metadata: object.key === UNSIGNED_DIGEST ? {} : object.metadata}))
-  for (let index = 0; index < 1005; index++) await client.send(new PutObjectCommand({Bucket: BUCKET, Key: `many/${String(index).padStart(4, '0')}.txt`, Body: 'x'}))
-  client.destroy()
+  const signed = (objects: {key: string; bytes: Uint8Array; metadata: Record<string, string>}[]) => objects.map((object) => ({key: object.key, body: object.bytes, metadata: object.metadata}))
+  await s3.put([
+    ...[LOG_KEY, OTHER_REGION_KEY, OLD_KEY, `flaky/${LOG_KEY}`, `slow/${LOG_KEY}`, `broken/${LOG_KEY}`, OTHER_ACCOUNT_KEY].map((key) => ({key, body: log})),
+    {key: CORRUPT_KEY, body: Buffer.concat([log.subarray(0, 40), Buffer.from('not the rest of a gzip stream')])},
+    ...signed(SIGNED.objects),
+    ...signed(TAMPERED.objects.map((object) => (object.key === TAMPERED_LOG ? {...object, bytes: gzipSync(gunzipSync(object.bytes).toString().replace('us-east-1', 'us-east-2'))} : object))),
+    ...CASES.flatMap((testCase) => signed(testCase.objects)),
+    ...signed(UNSIGNED.objects.map((object) => (object.key === UNSIGNED_DIGEST ? {...object, metadata: {}} : object))),
+    ...Array.from({length: 1005}, (_, index) => ({key: `many/${String(index).padStart(4, '0')}.txt`, body: 'x'})),
+  ])
 }, 120_000)
 
 afterAll(async () => {
   await new Promise<void>((resolve) => proxy.close(() => resolve()))
-  server.kill('SIGTERM')
-  rmSync(directory, {recursive: true, force: true})
+  s3.close()
 })
 
 const check = (args: string[]) => trailgateAsync(['check', ...args, '--endpoint-url', endpoint, '--format', 'json'], {env: CREDENTIALS})
