@@ -4,7 +4,7 @@ import {dirname, resolve} from 'node:path'
 import {readInputs} from '../inputs/index.js'
 import type {ReadOptions} from '../inputs/types.js'
 import {DEFAULT_LIMITS, type Limits} from '../model/limits.js'
-import type {Diagnostic, InputRecord, Inventory} from '../model/types.js'
+import type {Diagnostic, InputRecord, Inventory, SavedPublicKeys} from '../model/types.js'
 import {loadConfig} from '../policy/config.js'
 import {loadPolicies} from '../policy/load.js'
 import {checkParamTargets, parseParamFlag, resolveParams, splitParamFlag} from '../policy/resolve-params.js'
@@ -222,8 +222,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   // An S3 archive's integrity is judged where its listing met digests: a walk pruned to a window lists only log folders.
   const digestPaths = (s3?.files ?? []).map((file) => file.path).filter((path) => isDigestPath(path))
   const s3Archives = s3Paths.filter((url) => digestPaths.some((path) => path.startsWith(url)))
-  const archives = await judgeArchives(inventory.eventFiles, {urls: s3Archives, digestPaths}, prepared, {...options, ...savedKeys(options, inventory)}, limits)
+  const keys = savedKeys(options, inventory)
+  const archives = await judgeArchives(inventory.eventFiles, {urls: s3Archives, digestPaths}, prepared, {...options, ...keys}, limits)
   if (archives) joinArchives(inventory, archives, events)
+  // Said only where the keys checked something: a snapshot judged without a bucket copy needs no word on them.
+  if (keys.publicKeys && inventory.publicKeys && archives && archives.subjects.length > 0) inventory.notes.push(keysNote(inventory.publicKeys))
   const extraDiagnostics = [nothingReadDiagnostic([...inventory.inputs, ...(events?.inputs ?? [])], options.paths), tfDirDiagnostic(options.tfDir, options.cwd)].filter((d): d is Diagnostic => d !== undefined)
   return reportRun(
     {inventory, prepared, now, ...(events ? {events} : {})},
@@ -238,8 +241,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 function savedKeys(options: CheckOptions, inventory: Inventory): Pick<CheckOptions, 'publicKeys' | 'whyNoKey'> {
   const saved = inventory.publicKeys
   if (options.publicKeys !== undefined || saved === undefined) return {}
-  inventory.notes.push(`${saved.keys.length} CloudTrail public key${saved.keys.length === 1 ? '' : 's'} from the snapshot, listed for ${saved.since} to ${saved.until}`)
   return {publicKeys: saved.keys, ...(saved.problems.length > 0 ? {whyNoKey: saved.problems.join('; ')} : {})}
+}
+
+function keysNote(saved: SavedPublicKeys): string {
+  return `${saved.keys.length} CloudTrail public key${saved.keys.length === 1 ? '' : 's'} from the snapshot, listed for ${saved.since} to ${saved.until}`
 }
 
 /** Log file integrity of the local bucket copies and `s3://` archives among the inputs, when an archive policy is to run. */

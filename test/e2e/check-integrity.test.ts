@@ -120,6 +120,10 @@ describe('log file integrity of a local bucket copy (built CLI)', () => {
     expect(offline.status).toBe(1)
     expect(offline.report.notes).toContain('1 CloudTrail public key from the snapshot, listed for 2025-04-01T00:00:00.000Z to ' + (snapshot.publicKeys as unknown as {until: string}).until)
 
+    // The snapshot alone, with no bucket copy: its keys check nothing, and no note speaks of them.
+    const alone = JSON.parse(trailgate(['check', 'audit.json', '--format', 'json'], {cwd}).stdout) as Report
+    expect(alone.notes.filter((note) => note.includes('public key'))).toEqual([])
+
     // Keys that could not be listed when the snapshot was saved: those signatures stay unknown, saying why.
     const refused = await saveSnapshot(true, 'denied.json')
     expect(refused.run.status).toBe(2)
