@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {packagePath} from '../util/package-root.js'
 
-export const WORKFLOWS = ['pr-gate', 'org-audit', 'evidence'] as const
+export const WORKFLOWS = ['pr-gate', 'org-audit', 'evidence', 'trail-logs'] as const
 export type Workflow = (typeof WORKFLOWS)[number]
 
 export const IAC_KINDS = ['cdk', 'cloudformation', 'terraform'] as const
@@ -41,6 +41,7 @@ export function detectIac(dir: string): IacKind | undefined {
 function workflowTemplate(workflow: Workflow, iac: IacKind | undefined): string {
   if (workflow === 'org-audit') return 'trailgate-audit.yml'
   if (workflow === 'evidence') return 'trailgate-evidence.yml'
+  if (workflow === 'trail-logs') return 'trailgate-logs.yml'
   return `trailgate-${iac ?? 'cdk'}.yml`
 }
 

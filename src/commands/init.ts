@@ -18,6 +18,7 @@ for each --workflow a workflow under .github/workflows/ that runs the trailgate 
   org-audit  a nightly audit of every account of the AWS Organization, as a JUnit report
   evidence   a weekly review of the account's trails and last day of events, read with the
              AWS CLI and kept as an artifact with the reports
+  trail-logs a daily check of the last day of log files in the trail's S3 bucket, with SARIF
 
 The workflows are those of the documentation. The only value to fill in is the role ARN: give it
 with --role-arn, or edit the lines init names.

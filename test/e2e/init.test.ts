@@ -160,6 +160,7 @@ describe('trailgate init', () => {
     ['pr-gate', 'terraform', 'trailgate-terraform.yml'],
     ['org-audit', '', 'trailgate-audit.yml'],
     ['evidence', '', 'trailgate-evidence.yml'],
+    ['trail-logs', '', 'trailgate-logs.yml'],
   ] as const
 
   it.each(EVERY_WORKFLOW)('--workflow %s %s is valid YAML calling this version of the action with inputs action.yml has, and the role given', (workflow, iac, file) => {
