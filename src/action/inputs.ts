@@ -1,5 +1,5 @@
 import {FAIL_ON_CHOICES, type FailOn} from '../engine/exit-code.js'
-import {parseSince, parseTime} from '../util/time.js'
+import {parseSince, readTimeWindow} from '../util/time.js'
 
 /** Every input the action reads; action.yml declares exactly these (a test holds both to it). */
 export const ACTION_INPUTS = [
@@ -174,11 +174,11 @@ export function parseInputs(env: Environment): {inputs: ActionInputs; problems: 
   }
 
   const since = text('since')
-  if (since !== undefined && parseSince(since) === null) problems.push({input: 'since', message: `since: expected an ISO 8601 time or a duration such as 7d, 12h or 30m, got "${since}"`})
   const until = text('until')
-  if (until !== undefined && parseTime(until) === null) problems.push({input: 'until', message: `until: expected an ISO 8601 time, got "${until}"`})
-  const [sinceTime, untilTime] = [since && parseSince(since), until && parseTime(until)]
-  if (sinceTime && untilTime && sinceTime.getTime() > untilTime.getTime()) problems.push({input: 'since', message: `since: ${since} is after until ${until}`})
+  const {wrong} = readTimeWindow(since, until)
+  if (wrong.includes('since')) problems.push({input: 'since', message: `since: expected an ISO 8601 time or a duration such as 7d, 12h or 30m, got "${since}"`})
+  if (wrong.includes('until')) problems.push({input: 'until', message: `until: expected an ISO 8601 time, got "${until}"`})
+  if (wrong.includes('order')) problems.push({input: 'since', message: `since: ${since} is after until ${until}`})
   const accounts = list('accounts')
   for (const id of accounts) {
     if (!/^\d{12}$/.test(id)) problems.push({input: 'accounts', message: `accounts: expected 12-digit AWS account ids, got "${id}"`})

@@ -2,7 +2,7 @@ import type {AuditOptions} from '../engine/audit.js'
 import {runCheck, type CheckOptions, type PolicyOptions} from '../engine/run.js'
 import type {Report} from '../engine/report-types.js'
 import {dict} from '../util/dict.js'
-import {parseSince, parseTime} from '../util/time.js'
+import {parseSince, readTimeWindow} from '../util/time.js'
 import type {ActionInputs} from './inputs.js'
 
 function policyOptions(inputs: ActionInputs, cwd: string): PolicyOptions {
@@ -35,8 +35,7 @@ export function checkOptions(inputs: ActionInputs, cwd: string): CheckOptions {
 
 /** `since`, `until`, `accounts` as `check --since/--until/--accounts` take them (checked when the inputs were read). */
 function logWindow(inputs: ActionInputs): Pick<CheckOptions, 'window'> {
-  const since = inputs.since !== undefined ? (parseSince(inputs.since) ?? undefined) : undefined
-  const until = inputs.until !== undefined ? (parseTime(inputs.until) ?? undefined) : undefined
+  const {since, until} = readTimeWindow(inputs.since, inputs.until).window
   if (!since && !until && inputs.accounts.length === 0) return {}
   return {window: {since, until, ...(inputs.accounts.length > 0 ? {accounts: inputs.accounts} : {})}}
 }

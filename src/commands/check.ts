@@ -9,7 +9,7 @@ import {outputRequest, reportOutputFailures, standardOutputConflict, writeOutput
 import {EVENT_ENGINES, runCheck, type EventEngine} from '../engine/run.js'
 import {regionNameProblem} from '../util/region-name.js'
 import {dict} from '../util/dict.js'
-import {parseSince, parseTime} from '../util/time.js'
+import {readTimeWindow} from '../util/time.js'
 import {parseDepth, parseSize, type Limits} from '../model/limits.js'
 import type {ScanProgress} from '../events/scan.js'
 import {publicKeysFromJson, type PublicKey} from '../archive/integrity/signature.js'
@@ -108,11 +108,10 @@ Exit codes:
       const problem = regionNameProblem(region)
       if (problem !== undefined) this.error(`--regions: ${problem}`, {exit: 2})
     }
-    const since = flags.since === undefined ? undefined : parseSince(flags.since)
-    if (since === null) this.error(`--since ${flags.since}: expected a duration such as 24h, 7d, 90m, or an ISO time`, {exit: 2})
-    const until = flags.until === undefined ? undefined : parseTime(flags.until)
-    if (until === null) this.error(`--until ${flags.until}: expected an ISO time such as 2025-05-01T12:00:00Z`, {exit: 2})
-    if (since && until && since.getTime() > until.getTime()) this.error(`--since ${flags.since} is after --until ${flags.until}`, {exit: 2})
+    const {window: {since, until}, wrong} = readTimeWindow(flags.since, flags.until)
+    if (wrong.includes('since')) this.error(`--since ${flags.since}: expected a duration such as 24h, 7d, 90m, or an ISO time`, {exit: 2})
+    if (wrong.includes('until')) this.error(`--until ${flags.until}: expected an ISO time such as 2025-05-01T12:00:00Z`, {exit: 2})
+    if (wrong.includes('order')) this.error(`--since ${flags.since} is after --until ${flags.until}`, {exit: 2})
     for (const account of flags.accounts ?? []) {
       if (!/^\d{12}$/.test(account)) this.error(`--accounts ${account}: expected a 12-digit account id`, {exit: 2})
     }

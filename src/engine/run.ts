@@ -324,6 +324,7 @@ async function leaveOutsideWindow(inventory: Inventory, options: CheckOptions): 
 async function scanEventFiles(files: string[], prepared: PreparedPolicies, options: CheckOptions, limits: Limits, s3?: S3EventSource): Promise<EventScanResult> {
   if (s3 && options.engine === 'duckdb') throw new Error('--engine duckdb reads local files only; check s3:// paths with the native engine')
   // Loaded only when asked for: DuckDB ships a native engine that a plain check never needs.
+  const window = recordWindow(options)
   const {scanEvents} = options.engine === 'duckdb' ? {scanEvents: (await import('../sql/duckdb-engine.js')).scanEventsWithDuckDB} : await import('../events/scan.js')
   return scanEvents(files, {
     limits,
@@ -332,7 +333,7 @@ async function scanEventFiles(files: string[], prepared: PreparedPolicies, optio
     cwd: options.cwd,
     ...(options.onEventProgress ? {onProgress: options.onEventProgress} : {}),
     ...(s3 ? {remote: {files: s3.files, fetch: s3.fetch}} : {}),
-    ...(recordWindow(options) ? {window: recordWindow(options)} : {}),
+    ...(window ? {window} : {}),
   })
 }
 

@@ -99,15 +99,14 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   const base = {records: 0, diagnostics: [], locate: nowhere, compressed}
   if (isDigestPath(file)) return {...base, status: 'skipped', reason: 'CloudTrail digest file (integrity evidence, not events)', bytes: bytes.length}
   if (options.headOnly) return streamLargeLog(file, absolutePath, compressed, sink, limits)
-  // The whole file is in hand (an S3 object has no path): past the limit it streams from these bytes.
-  const whole = bytes
+  // From here the whole file is in hand (an S3 object has no path): past the limit it streams from `bytes`.
   let content: Buffer
   if (compressed) {
     try {
       content = gunzipSync(bytes, {maxOutputLength: maxBytes + 1, chunkSize: outputChunkSize(bytes, maxBytes)})
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, whole, true, sink, limits)
+      if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) return streamLargeLog(file, bytes, true, sink, limits)
       const partial = truncatedGzip(error, bytes, maxBytes)
       const message = partial ? 'the gzip stream is truncated; the records before the cut are checked' : `not a readable gzip file: ${(error as Error).message}`
       const diagnostic: Diagnostic = {severity: 'error', code: 'gzip', file, line: 1, column: 1, message}
@@ -121,7 +120,7 @@ export async function decodeEventFile(file: string, absolutePath: string, bytes:
   } else {
     content = bytes
   }
-  if (content.length > maxBytes) return streamLargeLog(file, whole, compressed, sink, limits)
+  if (content.length > maxBytes) return streamLargeLog(file, bytes, compressed, sink, limits)
   // All members together are within the member limit in the common case; only past it are they told apart.
   if (compressed && content.length > limits.maxMemberBytes) {
     const tooLarge = await memberOverLimit(bytes, limits.maxMemberBytes)

@@ -1,3 +1,5 @@
+import type {PublicKey} from '@aws-sdk/client-cloudtrail'
+
 import {recordFailure, type CollectionContext} from './account.js'
 import {loadCloudTrail, type CredentialSource} from './aws-clients.js'
 import {readAllPages} from './pages.js'
@@ -9,6 +11,17 @@ export interface ListedPublicKey {
   value: string
   validityStart?: string
   validityEnd?: string
+}
+
+/** An SDK `PublicKey` as plain data (the blob in base64); undefined when it lacks its fingerprint or value. */
+function listedKey(key: PublicKey): ListedPublicKey | undefined {
+  if (key.Fingerprint === undefined || key.Value === undefined) return undefined
+  return {
+    fingerprint: key.Fingerprint,
+    value: Buffer.from(key.Value).toString('base64'),
+    ...(key.ValidityStartTime ? {validityStart: key.ValidityStartTime.toISOString()} : {}),
+    ...(key.ValidityEndTime ? {validityEnd: key.ValidityEndTime.toISOString()} : {}),
+  }
 }
 
 export interface PublicKeyQuery {
@@ -31,13 +44,8 @@ export async function listPublicKeys(query: PublicKeyQuery): Promise<ListedPubli
   try {
     for await (const page of paginateListPublicKeys({client}, {StartTime: query.start, EndTime: query.end})) {
       for (const key of page.PublicKeyList ?? []) {
-        if (key.Fingerprint === undefined || key.Value === undefined) continue
-        keys.push({
-          fingerprint: key.Fingerprint,
-          value: Buffer.from(key.Value).toString('base64'),
-          ...(key.ValidityStartTime ? {validityStart: key.ValidityStartTime.toISOString()} : {}),
-          ...(key.ValidityEndTime ? {validityEnd: key.ValidityEndTime.toISOString()} : {}),
-        })
+        const listed = listedKey(key)
+        if (listed) keys.push(listed)
       }
     }
   } finally {
@@ -65,14 +73,8 @@ export async function collectPublicKeys(context: CollectionContext, caller: {acc
           .then((page) => ({items: page.PublicKeyList, next: page.NextToken})),
       )
       for (const key of listed) {
-        if (key.Fingerprint === undefined || key.Value === undefined) continue
-        saved.keys.push({
-          region,
-          fingerprint: key.Fingerprint,
-          value: Buffer.from(key.Value).toString('base64'),
-          ...(key.ValidityStartTime ? {validityStart: key.ValidityStartTime.toISOString()} : {}),
-          ...(key.ValidityEndTime ? {validityEnd: key.ValidityEndTime.toISOString()} : {}),
-        })
+        const plain = listedKey(key)
+        if (plain) saved.keys.push({region, ...plain})
       }
     } catch (error) {
       recordFailure(context, saved.errors, caller.accountId, error)

@@ -10,3 +10,23 @@ export function parseTime(text: string): Date | null {
   const time = new Date(text)
   return Number.isNaN(time.getTime()) ? null : time
 }
+
+export interface TimeWindow {
+  since?: Date
+  until?: Date
+}
+
+/**
+ * `--since` (a duration or an ISO time) and `--until` (an ISO time) read together, as `check` and
+ * the Action read them: the window, and what is wrong with it (each part that cannot be read, or
+ * `order` when since is after until).
+ */
+export function readTimeWindow(since: string | undefined, until: string | undefined, now = new Date()): {window: TimeWindow; wrong: ('since' | 'until' | 'order')[]} {
+  const start = since === undefined ? undefined : parseSince(since, now)
+  const end = until === undefined ? undefined : parseTime(until)
+  const wrong: ('since' | 'until' | 'order')[] = []
+  if (start === null) wrong.push('since')
+  if (end === null) wrong.push('until')
+  if (start && end && start.getTime() > end.getTime()) wrong.push('order')
+  return {window: {...(start ? {since: start} : {}), ...(end ? {until: end} : {})}, wrong}
+}
