@@ -148,7 +148,9 @@ export class S3Store implements ArchiveStore {
     const {GetObjectCommand} = await import('@aws-sdk/client-s3')
     try {
       const answer = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: key}))
-      const bytes = answer.Body === undefined ? Buffer.alloc(0) : Buffer.from(await answer.Body.transformToByteArray())
+      const body = answer.Body === undefined ? new Uint8Array(0) : await answer.Body.transformToByteArray()
+      // A view of the collected body, not a copy of it: an object may be tens of megabytes.
+      const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
       return {bytes, metadata: answer.Metadata ?? {}}
     } catch (error) {
       throw archiveError(error, `cannot read ${this.display(key)}`, key)

@@ -295,8 +295,8 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
               feed()
               return
             }
-            // Copied, not transferred: a small Buffer's memory is Node's shared pool, which must not be detached.
-            worker.postMessage({index, file: ready} satisfies WorkerRequest)
+            const moved = ownBytes(ready)
+            worker.postMessage({index, file: moved} satisfies WorkerRequest, moved.bytes ? [moved.bytes.buffer] : [])
           })
         }
         if (inFlight.size === 0) void worker.terminate().then(() => resolvePool())
@@ -314,6 +314,18 @@ async function runPool(files: EventFile[], size: number, setup: WorkerSetup, don
       feed()
     })
   await Promise.all(Array.from({length: size}, () => runWorker()))
+}
+
+/**
+ * A fetched object moves to its worker instead of being copied, so each object is in memory once.
+ * Bytes that share their memory with others (a small Buffer lives in Node's shared pool, which must
+ * never be detached) are first copied into memory of their own.
+ */
+function ownBytes(file: EventFile): EventFile & {bytes?: Uint8Array<ArrayBuffer>} {
+  const bytes = file.bytes
+  if (bytes === undefined) return file as EventFile & {bytes?: undefined}
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+  return {...file, bytes: whole ? new Uint8Array(bytes.buffer as ArrayBuffer) : new Uint8Array(bytes)}
 }
 
 function crashedOutcome(file: EventFile, message: string, what = 'could not be scanned'): FileOutcome {
