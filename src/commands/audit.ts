@@ -44,7 +44,7 @@ Exit codes: as for \`check\` (0 clean, 1 failures at or above --fail-on, 2 somet
     'external-id': Flags.string({summary: 'External id for assuming the role.', helpGroup: 'AWS'}),
     accounts: Flags.string({summary: 'Only these account ids; comma-separated.', ...list, helpGroup: 'AWS'}),
     'exclude-accounts': Flags.string({summary: 'Leave out these account ids; comma-separated.', ...list, helpGroup: 'AWS'}),
-    concurrency: Flags.integer({summary: 'Accounts audited at once.', default: 8, min: 1, max: 64, helpGroup: 'AWS'}),
+    concurrency: Flags.integer({summary: 'AWS requests in flight at once, across accounts and regions; at most half of them to any one region, so a slow region holds up only itself. Each account and region also keeps to CloudTrail\'s documented rate limits.', default: 64, min: 1, max: 512, helpGroup: 'AWS'}),
     'call-timeout': Flags.integer({summary: 'Longest wait for one AWS answer, in seconds.', default: 30, min: 1, helpGroup: 'AWS'}),
     'events-since': Flags.string({summary: 'Also judge recent management events (LookupEvents, caller account): a duration such as 24h, 7d, 90m, or an ISO time.', helpGroup: 'EVENTS'}),
     'events-start': Flags.string({summary: 'Judge management events from this ISO time (with --events-end).', exclusive: ['events-since'], helpGroup: 'EVENTS'}),

@@ -38,6 +38,8 @@ export interface ConnectionSettings {
   endpoints: Partial<Record<AwsService, string>>
   /** A named profile of the shared config files, used when no credentials are given. */
   profile?: string
+  /** Connections per endpoint: the requests that may be in flight at once. */
+  maxSockets: number
 }
 
 /**
@@ -46,15 +48,19 @@ export interface ConnectionSettings {
  * retries are off (`maxAttempts: 1`): the call runner retries, so that it can count and pace them.
  */
 export class AwsClients {
-  private readonly httpAgent = new http.Agent({keepAlive: true, maxSockets: 64})
-  private readonly httpsAgent = new https.Agent({keepAlive: true, maxSockets: 64})
+  private readonly httpAgent: http.Agent
+  private readonly httpsAgent: https.Agent
   private readonly cloudTrailClients = new Map<string, Promise<CloudTrailClient>>()
   private readonly cloudWatchLogsClients = new Map<string, Promise<CloudWatchLogsClient>>()
   private readonly cloudWatchClients = new Map<string, Promise<CloudWatchClient>>()
   private readonly snsClients = new Map<string, Promise<SNSClient>>()
   private sharedSettings: Promise<SharedSettings> | undefined
 
-  constructor(private readonly settings: ConnectionSettings) {}
+  constructor(private readonly settings: ConnectionSettings) {
+    // As many connections per endpoint as requests may be in flight, so none waits for a socket.
+    this.httpAgent = new http.Agent({keepAlive: true, maxSockets: settings.maxSockets})
+    this.httpsAgent = new https.Agent({keepAlive: true, maxSockets: settings.maxSockets})
+  }
 
   private common(service: AwsService, region: string, credentials: CredentialSource | undefined) {
     const endpoint = this.settings.endpoints[service]

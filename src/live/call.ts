@@ -1,4 +1,5 @@
 import {describeError, isExpiredCredentials, isRetryable, isServerError, isThrottle, isTimeout, type ErrorFacts} from './errors.js'
+import type {InFlightLimiter, Release} from './in-flight.js'
 import type {RateLimiter} from './rate-limiter.js'
 
 export interface RetryPolicy {
@@ -52,7 +53,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Sends every AWS call of a run: waits for the rate limiter, bounds each attempt by the call
+ * Sends every AWS call of a run: waits for the rate limiter and for a slot among the requests in
+ * flight (calls to an account and region; STS and Organizations calls are few, and a credential
+ * renewal made while a slot is held must never wait for one), bounds each attempt by the call
  * timeout, retries throttling and transient failures with jittered exponential backoff, and counts
  * it all. Throttles are expected and absorbed here; only a call that still fails comes out.
  */
@@ -61,6 +64,7 @@ export class CallRunner {
 
   constructor(
     private readonly limiter: RateLimiter,
+    private readonly inFlight: InFlightLimiter,
     private readonly policy: RetryPolicy,
     private readonly onActivity: () => void = () => {},
   ) {}
@@ -70,6 +74,7 @@ export class CallRunner {
     for (let attempt = 1; ; attempt++) {
       const limited = target.rateLimited === true && target.account !== undefined && target.region !== undefined
       if (limited) await this.limiter.acquire(target.account as string, target.region as string, target.operation)
+      const release = limited ? await this.inFlight.acquire(target.region) : undefined
       this.count(target.operation)
       const sentAt = Date.now()
       try {
@@ -77,6 +82,7 @@ export class CallRunner {
         if (limited) this.limiter.observe(target.account as string, target.region as string, target.operation)
         return answer
       } catch (error) {
+        release?.()
         if (limited) this.limiter.observe(target.account as string, target.region as string, target.operation, error)
         if (isThrottle(error)) {
           this.counters.throttles++
@@ -102,8 +108,18 @@ export class CallRunner {
         this.counters.retries++
         this.onActivity()
         await sleep(this.backoff(attempt))
+      } finally {
+        release?.()
       }
     }
+  }
+
+  /**
+   * A slot to start another account in (its AssumeRole): given only when no call of an account
+   * already started is waiting for one, so started accounts finish first.
+   */
+  admit(): Promise<Release> {
+    return this.inFlight.acquire(undefined, {background: true})
   }
 
   private async attempt<T>(send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {

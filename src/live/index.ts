@@ -11,7 +11,6 @@ import {
   type OrganizationInfo,
 } from './organization.js'
 import {collectMonitoring} from './monitoring.js'
-import {mapConcurrently} from './pool.js'
 import {ProgressTracker, type LiveProgress} from './progress.js'
 import {accountOfArn, defaultRegions, isOptInRegion} from './regions.js'
 import {openSession, type SessionOptions} from './session.js'
@@ -39,8 +38,6 @@ export interface LiveOptions extends SessionOptions {
   /** Only these accounts (with `org`: a filter on the organization's accounts; without: accounts to assume `roleName` in). */
   accounts?: string[]
   excludeAccounts?: string[]
-  /** Accounts audited at once (default 8). */
-  concurrency?: number
   /** Longest wait for one answer (default 30 s); a call that times out is reported, not retried. */
   callTimeoutMs?: number
   /** Fixed credentials instead of the default chain (tests, embedding). */
@@ -115,8 +112,11 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
       const regionPlan = planRegions(options.regions, caller.partition)
       progress.plan(plan.targets.length, regionPlan.length)
       const skipped = new Map<string, string[]>()
-      const outcomes = await mapConcurrently(plan.targets, Math.max(1, options.concurrency ?? 8), async (accountId) => {
-        const target = await enterAccount(context, options, caller, accountId, sts, baseCredentials)
+      // Every account is scheduled at once; the runner's slots pace them: a new account starts only
+      // when no call of a started one is waiting, and a slow region holds only its own share.
+      const outcomes = await Promise.all(plan.targets.map(async (accountId) => {
+        const admitted = await runner.admit()
+        const target = await enterAccount(context, options, caller, accountId, sts, baseCredentials).finally(admitted)
         if ('failed' in target) {
           progress.accountDone(regionPlan.length)
           return target.failed
@@ -126,7 +126,7 @@ export async function collectLive(options: LiveOptions): Promise<LiveResult> {
         progress.accountDone()
         for (const region of outcome.skippedRegions) skipped.set(region, [...(skipped.get(region) ?? []), accountId])
         return outcome.account
-      })
+      }))
       appendAll(accounts, outcomes)
       reportSkippedRegions(diagnostics, skipped)
       appendAll(diagnostics, shareOrganizationTrailDetails(accounts))

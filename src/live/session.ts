@@ -3,6 +3,7 @@ import {AwsClients, type CredentialSource} from './aws-clients.js'
 import {AWS_SERVICES, configuredEndpoint, missingProfile, retrySettings, type AwsService, type RetryMode} from './aws-config.js'
 import {CallRunner} from './call.js'
 import {defaultCredentialChain} from './credential-chain.js'
+import {InFlightLimiter} from './in-flight.js'
 import {RateLimiter, type RateClass} from './rate-limiter.js'
 
 /** How to reach AWS and how patiently: shared by snapshot collection and event lookup. */
@@ -15,6 +16,8 @@ export interface SessionOptions {
   /** Attempts per call: this, else AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 8. */
   retry?: {maxAttempts?: number; baseDelayMs?: number}
   rateLimits?: {describe?: number; lookup?: number; other?: number}
+  /** Requests in flight at once across accounts and regions (default 64); at most half of them to any one region. */
+  concurrency?: number
 }
 
 export interface Session {
@@ -30,6 +33,7 @@ export interface Session {
 }
 
 const DEFAULT_MAX_ATTEMPTS = 8
+const DEFAULT_CONCURRENCY = 64
 
 function definedRates(rates: SessionOptions['rateLimits']): Partial<Record<RateClass, number>> {
   const defined: Partial<Record<RateClass, number>> = {}
@@ -52,12 +56,15 @@ async function serviceEndpoints(options: SessionOptions): Promise<Partial<Record
 
 export async function openSession(options: SessionOptions, onActivity: () => void): Promise<Session> {
   const retry = await retrySettings(options.profile)
+  const inFlight = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY)
   const clients = new AwsClients({
     endpoints: await serviceEndpoints(options),
     ...(options.profile === undefined ? {} : {profile: options.profile}),
+    maxSockets: inFlight,
   })
   const runner = new CallRunner(
     new RateLimiter(definedRates(options.rateLimits), {adaptive: retry.retryMode === 'adaptive'}),
+    new InFlightLimiter({total: inFlight, perRegion: Math.ceil(inFlight / 2)}),
     {
       maxAttempts: Math.max(1, options.retry?.maxAttempts ?? retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
       baseDelayMs: options.retry?.baseDelayMs ?? 200,

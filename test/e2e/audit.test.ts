@@ -233,6 +233,23 @@ describe('trailgate audit never turns what it could not read into a pass', () =>
     expect(report.notes.find((n) => n.includes('AWS calls'))).toMatch(/2 server errors retried/)
   })
 
+  it('a region slow to answer in every account holds up only itself: every account is entered and read elsewhere while it waits', async () => {
+    const world = organizationWorld({accounts: 12, regions: REGIONS, roleName: 'Auditor'})
+    for (const account of Object.values(world.accounts)) {
+      account.faults = {delayMs: {'eu-west-1': 3_000}}
+      for (const trail of account.trails ?? []) trail.HomeRegion = 'us-east-1'
+    }
+    const {report} = await audit(world, 'AKIAMANAGEMENT', ['--org', '--role-name', 'Auditor'])
+    expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    const requests = fake!.requests
+    // A trail's details are read once its account's regions have all answered: after the slow one.
+    const firstDetails = requests.findIndex((request) => request.operation === 'GetTrailStatus')
+    const entered = requests.slice(0, firstDetails).filter((request) => request.operation === 'AssumeRole').length
+    const fastListings = new Set(requests.slice(0, firstDetails).filter((request) => request.operation === 'DescribeTrails' && request.region === 'us-east-1').map((request) => request.account))
+    expect(entered).toBe(11)
+    expect(fastListings.size).toBe(12)
+  })
+
   it('assumes a role again when its credentials expire during the audit', async () => {
     const world = organizationWorld({accounts: 3, regions: REGIONS, roleName: 'Auditor'})
     // The service stops honouring each assumed session after 1 s; its Expiration says one hour (a skewed clock).

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {CallFailure, CallRunner} from '../../src/live/call.js'
 import {describeError, isRegionNotEnabled, isRetryable, isThrottle} from '../../src/live/errors.js'
+import {InFlightLimiter} from '../../src/live/in-flight.js'
 import {RateLimiter} from '../../src/live/rate-limiter.js'
 
 function awsError(name: string, status: number, message = 'boom'): Error {
@@ -8,7 +9,7 @@ function awsError(name: string, status: number, message = 'boom'): Error {
 }
 
 function runner(maxAttempts = 4, timeoutMs = 1_000): CallRunner {
-  return new CallRunner(new RateLimiter(), {maxAttempts, baseDelayMs: 1, maxDelayMs: 5, timeoutMs})
+  return new CallRunner(new RateLimiter(), new InFlightLimiter({total: 8, perRegion: 4}), {maxAttempts, baseDelayMs: 1, maxDelayMs: 5, timeoutMs})
 }
 
 describe('error classification', () => {
