@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Event-scan benchmark: generates a seeded archive of gzipped CloudTrail log files in the S3 layout
 // (cached in the OS temp folder by seed and size), then measures, each in a fresh process: the decode
-// floor (gunzip + JSON.parse of the same files in Node, one thread), trailgate's scan with the whole
-// built-in event pack (from dist/) on worker threads and on one thread, and jq selecting on one field.
+// floor (gunzip + JSON.parse of the same files in Node, on one thread and on as many threads as the
+// scan uses), trailgate's scan with the whole built-in event pack (from dist/) on worker threads and
+// on one thread, jq selecting on one field, and the pack run as SQL by DuckDB (`--engine duckdb`);
+// each with its ratio to the floor of the same thread count. A flatness row scans a second, larger
+// archive (--flat-size-mb, default 4× --size-mb; 0 leaves it out) and compares the peak RSS.
 //
-//   npm run build && node scripts/bench-events.js [--size-mb 1024] [--records-per-file 10000] [--workers 2] [--runs 3] [--seed 20240501] [--generate-only]
+//   npm run build && node scripts/bench-events.js [--size-mb 1024] [--flat-size-mb 4096] [--records-per-file 10000] [--workers 2] [--runs 3] [--seed 20240501] [--generate-only]
 
 import {execFileSync, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
@@ -23,19 +26,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // --dist points at another build of the project (a folder beside schemas/ and policies/).
 const dist = resolve(option('dist', join(root, 'dist')))
 
+/** The whole built-in event pack, the opt-in allowlist included, configured as a user would. */
+async function eventPack() {
+  const {loadPolicyFile} = await import(join(dist, 'policy/load.js'))
+  const policyDir = join(root, 'policies/events')
+  return readdirSync(policyDir)
+    .filter((name) => name.endsWith('.yaml') && !name.endsWith('.tests.yaml'))
+    .map((name) => loadPolicyFile(join(policyDir, name), {builtin: true}).policy)
+    .filter(Boolean)
+    .map((policy) => ({...policy, disabled: false}))
+}
+
 // --- child mode: one scan in a fresh process, so its peak RSS is its own -------------------------
 if (process.argv[2] === '--child-scan') {
   const folder = process.argv[3]
   const workers = Number(process.argv[4])
   const {scanEvents} = await import(join(dist, 'events/scan.js'))
-  const {loadPolicyFile} = await import(join(dist, 'policy/load.js'))
-  const policyDir = join(root, 'policies/events')
-  const policies = readdirSync(policyDir)
-    .filter((name) => name.endsWith('.yaml') && !name.endsWith('.tests.yaml') && name !== 'cis-metric-filters.json')
-    .map((name) => loadPolicyFile(join(policyDir, name), {builtin: true}).policy)
-    .filter(Boolean)
-    // The whole pack, the opt-in allowlist included, configured as a user would.
-    .map((policy) => ({...policy, disabled: false}))
+  const policies = await eventPack()
   const params = {'source-ip-allowlist': {allowedCidrs: ['10.0.0.0/8', '192.0.2.0/24', '2001:db8::/32']}}
   const started = performance.now()
   const result = await scanEvents([folder], {policies, params, workers})
@@ -51,7 +58,25 @@ if (process.argv[2] === '--child-scan') {
 // --- child mode: the decode floor in a fresh process ------------------------------------------------
 if (process.argv[2] === '--child-floor') {
   const files = readFileSync(process.argv[3], 'utf8').split('\n')
-  process.stdout.write(JSON.stringify({...decodeFloor(files), maxRssKb: process.resourceUsage().maxRSS}))
+  const threads = Number(process.argv[4] ?? '1')
+  const floor = threads <= 1 ? decodeFloor(files) : await decodeFloorOnThreads(files, threads)
+  process.stdout.write(JSON.stringify({...floor, maxRssKb: process.resourceUsage().maxRSS}))
+  process.exit(0)
+}
+
+// --- child mode: the pack as SQL, run by DuckDB, in a fresh process -------------------------------
+if (process.argv[2] === '--child-duckdb') {
+  const folder = process.argv[3]
+  const workers = Number(process.argv[4])
+  const {scanEventsWithDuckDB} = await import(join(dist, 'sql/duckdb-engine.js'))
+  const policies = await eventPack()
+  // IPv4 ranges only: an IPv6 range narrower than ::/0 has no SQL form (docs/events.md).
+  const params = {'source-ip-allowlist': {allowedCidrs: ['10.0.0.0/8', '192.0.2.0/24']}}
+  const started = performance.now()
+  const result = await scanEventsWithDuckDB(listFiles(folder), {policies, params, workers})
+  const ms = performance.now() - started
+  const fails = result.results.filter((r) => r.status === 'fail').length
+  process.stdout.write(JSON.stringify({ms, records: result.stats.records, fails, policies: policies.length, maxRssKb: process.resourceUsage().maxRSS}))
   process.exit(0)
 }
 
@@ -162,6 +187,45 @@ function decodeFloor(files) {
   return {ms: performance.now() - started, records, stopLogging}
 }
 
+/**
+ * The same decoding on `threads` worker threads, each taking the next file as it finishes one:
+ * what any scan on that many threads must spend at least.
+ */
+async function decodeFloorOnThreads(files, threads) {
+  const {Worker} = await import('node:worker_threads')
+  const source = `
+    const {parentPort} = require('node:worker_threads')
+    const {readFileSync} = require('node:fs')
+    const {gunzipSync} = require('node:zlib')
+    parentPort.on('message', (file) => {
+      const parsed = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'))
+      let stopLogging = 0
+      for (const r of parsed.Records) if (r.eventName === 'StopLogging') stopLogging++
+      parentPort.postMessage({records: parsed.Records.length, stopLogging})
+    })`
+  const started = performance.now()
+  let next = 0
+  let records = 0
+  let stopLogging = 0
+  await Promise.all(
+    Array.from({length: threads}, () => new Promise((resolve, reject) => {
+      const worker = new Worker(source, {eval: true})
+      const feed = () => {
+        if (next < files.length) worker.postMessage(files[next++])
+        else void worker.terminate().then(resolve)
+      }
+      worker.on('message', (answer) => {
+        records += answer.records
+        stopLogging += answer.stopLogging
+        feed()
+      })
+      worker.on('error', reject)
+      feed()
+    })),
+  )
+  return {ms: performance.now() - started, records, stopLogging}
+}
+
 function jqRun(files) {
   if (spawnSync('jq', ['--version']).status !== 0) return undefined
   const listFile = join(tmpdir(), `trailgate-bench-files-${process.pid}.txt`)
@@ -172,19 +236,19 @@ function jqRun(files) {
   return {ms: performance.now() - started, found: Number(out)}
 }
 
-function floorInChild(files) {
+function floorInChild(files, threads) {
   const listFile = join(tmpdir(), `trailgate-bench-floor-${process.pid}.txt`)
   writeFileSync(listFile, files.join('\n'))
   try {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-floor', listFile], {maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit']}).toString()
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-floor', listFile, String(threads)], {maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit']}).toString()
     return JSON.parse(out)
   } finally {
     rmSync(listFile)
   }
 }
 
-function scanInChild(folder, workers) {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-scan', folder, String(workers), '--dist', dist], {maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit']}).toString()
+function scanInChild(folder, workers, mode = '--child-scan') {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), mode, folder, String(workers), '--dist', dist], {maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit']}).toString()
   return JSON.parse(out)
 }
 
@@ -193,6 +257,7 @@ const perFile = Number(option('records-per-file', '10000'))
 const workers = Number(option('workers', '2'))
 const runs = Math.max(1, Number(option('runs', '3')))
 const GOAL = 1.5
+const SINGLE_GOAL = 1.3
 if (!existsSync(join(dist, 'events/scan.js'))) {
   console.error(`${dist} has no build of the events module: run \`npm run build\` first.`)
   process.exit(2)
@@ -203,7 +268,7 @@ if (!existsSync(join(dist, 'events/scan.js'))) {
  * rerun measures instead of regenerating; a marker file is written last, so a generation cut short
  * is started over.
  */
-function cachedArchive() {
+function cachedArchive(sizeMb) {
   const folder = join(tmpdir(), `trailgate-bench-events-seed${SEED}-${sizeMb}mb-${perFile}`)
   const marker = join(folder, 'complete.json')
   if (existsSync(marker)) {
@@ -219,7 +284,7 @@ function cachedArchive() {
   return {folder, files: listFiles(join(folder, 'AWSLogs')), ...info, cached: false}
 }
 
-const archive = cachedArchive()
+const archive = cachedArchive(sizeMb)
 // --generate-only: other benchmarks (bench-duckdb.js) reuse the same cached archive.
 if (process.argv.includes('--generate-only')) {
   process.stdout.write(`${JSON.stringify({folder: join(archive.folder, 'AWSLogs'), bytes: archive.bytes})}\n`)
@@ -233,50 +298,67 @@ console.log(`archive: ${files.length} files, ${mb.toFixed(0)} MB uncompressed, $
 
 // The machine may be shared: each measurement is repeated, interleaved with the others so a busy
 // moment does not fall on one of them only, and the fastest run of each is kept.
-const fastest = (runs) => runs.reduce((best, run) => (run.ms < best.ms ? run : best))
-const floorRuns = []
-const pooledRuns = []
-const singleRuns = []
+const logs = join(archive.folder, 'AWSLogs')
+const duckdbPresent = existsSync(join(dist, 'sql/duckdb-engine.js')) && existsSync(join(root, 'node_modules/@duckdb/node-api'))
+const measured = {floor1: [], floorN: [], pooled: [], single: [], duckdb: []}
 for (let run = 0; run < runs; run++) {
-  floorRuns.push(floorInChild(files))
-  pooledRuns.push(scanInChild(join(archive.folder, 'AWSLogs'), workers))
-  singleRuns.push(scanInChild(join(archive.folder, 'AWSLogs'), 0))
+  measured.floor1.push(floorInChild(files, 1))
+  measured.floorN.push(floorInChild(files, workers))
+  measured.pooled.push(scanInChild(logs, workers))
+  measured.single.push(scanInChild(logs, 0))
+  if (duckdbPresent) measured.duckdb.push(scanInChild(logs, workers, '--child-duckdb'))
 }
-const floor = fastest(floorRuns)
-const pooled = fastest(pooledRuns)
-const single = fastest(singleRuns)
-// Peak memory is the largest of any run, not the fastest run's.
-const peak = (list) => list.reduce((most, run) => Math.max(most, run.maxRssKb), 0)
-floor.maxRssKb = peak(floorRuns)
-pooled.maxRssKb = peak(pooledRuns)
-single.maxRssKb = peak(singleRuns)
+// The fastest run's time; peak memory is the largest of any run, not the fastest run's.
+const best = (list) => ({...list.reduce((fastest, run) => (run.ms < fastest.ms ? run : fastest)), maxRssKb: list.reduce((most, run) => Math.max(most, run.maxRssKb), 0)})
+const floor1 = best(measured.floor1)
+const floorN = best(measured.floorN)
+const pooled = best(measured.pooled)
+const single = best(measured.single)
+const duckdb = duckdbPresent ? best(measured.duckdb) : undefined
 const jq = jqRun(files)
 
+const threadsOf = (n) => (n <= 1 ? '1 thread' : `${n} threads`)
 const seconds = (ms) => `${(ms / 1000).toFixed(2).padStart(7)} s`
 const rates = (ms, records) => `${Math.round(records / (ms / 1000)).toLocaleString('en-US').padStart(11)} rec/s  ${(mb / (ms / 1000)).toFixed(0).padStart(4)} MB/s`
-const ratio = (ms) => `${(ms / floor.ms).toFixed(2).padStart(5)}x floor`
-const line = (name, ms, records, extra) => console.log(`${name.padEnd(46)} ${seconds(ms)} ${rates(ms, records)}  ${ratio(ms)}  ${extra}`)
+const ratioTo = (ms, floor) => `${(ms / floor.ms).toFixed(2).padStart(5)}x floor`
+const line = (name, ms, records, floor, extra) => console.log(`${name.padEnd(50)} ${seconds(ms)} ${rates(ms, records)}  ${ratioTo(ms, floor)}  ${extra}`)
 const rss = (kb) => `peak RSS ${(kb / 1024).toFixed(0)} MB`
-console.log(`fastest of ${runs} interleaved runs each${jq ? ', jq once' : ''}; ratios are to the decode floor`)
+console.log(`fastest of ${runs} interleaved runs each${jq ? ', jq once' : ''}; each ratio is to the decode floor on the same number of threads`)
 console.log('')
-line('decode floor: gunzip + JSON.parse, 1 thread', floor.ms, floor.records, `${floor.stopLogging} StopLogging, ${rss(floor.maxRssKb)}`)
-line(`trailgate, ${pooled.policies} event policies, ${workers} workers`, pooled.ms, pooled.records, `${pooled.fails} fails, ${rss(pooled.maxRssKb)}`)
-line(`trailgate, ${single.policies} event policies, 1 thread`, single.ms, single.records, `${single.fails} fails, ${rss(single.maxRssKb)}`)
-if (jq) line('zcat | jq select(.eventName=="StopLogging")', jq.ms, floor.records, `${jq.found} found`)
+line('decode floor: gunzip + JSON.parse, 1 thread', floor1.ms, floor1.records, floor1, `${floor1.stopLogging} StopLogging, ${rss(floor1.maxRssKb)}`)
+line(`decode floor: gunzip + JSON.parse, ${threadsOf(workers)}`, floorN.ms, floorN.records, floorN, `${floorN.stopLogging} StopLogging, ${rss(floorN.maxRssKb)}`)
+line(`trailgate, ${pooled.policies} event policies, ${workers} workers`, pooled.ms, pooled.records, floorN, `${pooled.fails} fails, ${rss(pooled.maxRssKb)}`)
+line(`trailgate, ${single.policies} event policies, 1 thread`, single.ms, single.records, floor1, `${single.fails} fails, ${rss(single.maxRssKb)}`)
+if (duckdb) line(`DuckDB (--engine duckdb), ${duckdb.policies} policies as SQL, ${threadsOf(workers)}`, duckdb.ms, duckdb.records, floorN, `${duckdb.fails} fails (IPv4 allowlist only), ${rss(duckdb.maxRssKb)}`)
+else console.log('DuckDB: @duckdb/node-api or its build is not present, skipped')
+if (jq) line('zcat | jq select(.eventName=="StopLogging"), 1 thread', jq.ms, floor1.records, floor1, `${jq.found} found`)
 else console.log('zcat | jq: jq is not installed, skipped (apt-get install jq)')
-console.log('(peak RSS is per process; trailgate\'s workers are threads of its process, so theirs is included)')
+console.log("(peak RSS is per process; trailgate's workers are threads of its process, so theirs is included)")
+
+// Flatness: the same scan over a larger archive of the same shape must not need more memory.
+const flatSizeMb = Number(option('flat-size-mb', String(sizeMb * 4)))
+let flat
+if (flatSizeMb > 0 && flatSizeMb !== sizeMb) {
+  const large = cachedArchive(flatSizeMb)
+  const scan = scanInChild(join(large.folder, 'AWSLogs'), workers)
+  flat = {sizeMb: large.bytes / 1048576, scan}
+  console.log(`flatness: trailgate, ${workers} workers, ${rss(pooled.maxRssKb)} at ${mb.toFixed(0)} MB, ${rss(scan.maxRssKb)} at ${flat.sizeMb.toFixed(0)} MB of records (${(scan.maxRssKb / pooled.maxRssKb).toFixed(2)}x) in ${seconds(scan.ms).trim()}`)
+}
 
 let ok = true
-if (pooled.records !== floor.records || single.records !== floor.records) {
-  console.error(`record counts differ: floor ${floor.records}, trailgate ${pooled.records} / ${single.records}`)
+if (pooled.records !== floor1.records || single.records !== floor1.records || floorN.records !== floor1.records) {
+  console.error(`record counts differ: floor ${floor1.records} / ${floorN.records}, trailgate ${pooled.records} / ${single.records}`)
   ok = false
 }
-const digests = new Set([...pooledRuns, ...singleRuns].map((run) => run.digest))
+const digests = new Set([...measured.pooled, ...measured.single].map((run) => run.digest))
 if (digests.size !== 1) {
   console.error(`the ${workers}-worker and 1-thread scans disagree: outcome digests ${[...digests].join(', ')}`)
   ok = false
 }
-const judged = (ms) => `${(ms / floor.ms).toFixed(2)}x ${ms / floor.ms <= GOAL ? 'met' : 'NOT met'}`
+const judged = (ms, floor, goal) => `${(ms / floor.ms).toFixed(2)}x (goal ${goal}x: ${ms / floor.ms <= goal ? 'met' : 'NOT met'})`
+const memoryGoal = (kb) => `${(kb / 1024).toFixed(0)} MB (goal 300 MB: ${kb / 1024 <= 300 ? 'met' : 'NOT met'})`
 console.log('')
-console.log(`verdict: goal ${GOAL}x the decode floor: ${workers} workers ${judged(pooled.ms)}, 1 thread ${judged(single.ms)}; ${ok ? `every run gave the identical outcome (${pooled.digest})` : 'the runs DISAGREE, see above'}`)
+console.log(`verdict: ${workers} workers ${judged(pooled.ms, floorN, GOAL)} the ${threadsOf(workers)} floor; 1 thread ${judged(single.ms, floor1, SINGLE_GOAL)} the 1-thread floor; peak RSS ${memoryGoal(pooled.maxRssKb)}${flat ? `, ${memoryGoal(flat.scan.maxRssKb)} at ${flat.sizeMb.toFixed(0)} MB` : ''}`)
+console.log(ok ? `every run gave the identical outcome (${pooled.digest})` : 'the runs DISAGREE, see above')
+if (duckdb && pooled.ms > duckdb.ms) console.log(`DuckDB was faster than trailgate's scan (${(duckdb.ms / 1000).toFixed(2)} s against ${(pooled.ms / 1000).toFixed(2)} s)`)
 if (!ok) process.exitCode = 1

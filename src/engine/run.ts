@@ -251,6 +251,8 @@ function keysNote(saved: SavedPublicKeys): string {
 /** Log file integrity of the local bucket copies and `s3://` archives among the inputs, when an archive policy is to run. */
 async function judgeArchives(files: string[], s3: {urls: string[]; digestPaths: string[]}, prepared: PreparedPolicies, options: CheckOptions, limits: Limits): Promise<ArchiveJudgement | undefined> {
   if (!prepared.policies.some((policy) => policy.subject === 'archive')) return undefined
+  // No log files and no S3 archive: nothing to judge, and the integrity modules are not loaded.
+  if (files.length === 0 && s3.urls.length === 0) return undefined
   const {judgeLocalArchives, judgeS3Archives, localArchiveRoots, merge} = await import('../archive/integrity/index.js')
   const judging = {cwd: options.cwd, publicKeys: options.publicKeys ?? [], maxBytes: limits.maxInputBytes, ...(options.whyNoKey ? {whyNoKey: options.whyNoKey} : {})}
   const local = localArchiveRoots(files).length > 0 ? await judgeLocalArchives(files, judging) : undefined
