@@ -84,7 +84,7 @@ function judgeCase(policy: Policy, testCase: PolicyTestCase): Verdict {
 function judgeRecordCase(policy: Policy, params: Record<string, unknown>, testCase: PolicyTestCase): Verdict {
   const judge = new RecordJudge([compileEventPolicy(policy, params)])
   let found: Result | undefined
-  judge.judge(testCase.subject, 0, testCase.location, 'unknown', (result) => {
+  judge.judge(testCase.subject, 0, () => testCase.location, 'unknown', (result) => {
     found = result
   })
   if (found) return verdictOf(found)

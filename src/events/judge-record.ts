@@ -23,9 +23,13 @@ export class RecordJudge {
     this.exempted = new Array<number>(policies.length).fill(0)
   }
 
-  /** Judges one record; `onFinding` receives each fail or unknown, in policy order. */
-  judge(record: Record<string, unknown>, index: number, location: Location, fallbackAccount: string, onFinding: (result: Result) => void): void {
+  /**
+   * Judges one record; `onFinding` receives each fail or unknown, in policy order. `locate` is asked
+   * only for a finding: most records pass, and their location is never built.
+   */
+  judge(record: Record<string, unknown>, index: number, locate: () => Location, fallbackAccount: string, onFinding: (result: Result) => void): void {
     this.judged++
+    let location: Location | undefined
     const tried = policiesFor(this.plan, record)
     for (let position = 0; position < tried.length; position++) {
       const policyIndex = tried[position]!
@@ -33,7 +37,7 @@ export class RecordJudge {
       const verdict = quickVerdict(compiled, record)
       if (verdict === 'pass') continue
       this.notPassed[policyIndex]!++
-      const result = verdict === 'not-applicable' ? undefined : finding(compiled, record, index, location, fallbackAccount)
+      const result = verdict === 'not-applicable' ? undefined : finding(compiled, record, index, (location ??= locate()), fallbackAccount)
       if (result) onFinding(result)
       else this.exempted[policyIndex]!++
     }

@@ -7,6 +7,24 @@ import {tooDeep} from '../model/limits.js'
  * stopping at the limit, so it stays cheap and its recursion bounded whatever the record holds.
  */
 export function recordValueProblem(record: unknown, maxDepth: number): string | undefined {
+  // Nearly every record is sound: a walk that allocates nothing says so, and only a record that is
+  // not is walked again, keeping the path, to say where.
+  return isSound(record, 1, maxDepth) ? undefined : locateProblem(record, maxDepth)
+}
+
+function isSound(value: unknown, level: number, maxDepth: number): boolean {
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (typeof value !== 'object' || value === null) return true
+  if (level > maxDepth) return false
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (!isSound(value[index], level + 1, maxDepth)) return false
+    return true
+  }
+  for (const key in value) if (!isSound((value as Record<string, unknown>)[key], level + 1, maxDepth)) return false
+  return true
+}
+
+function locateProblem(record: unknown, maxDepth: number): string | undefined {
   const path: (string | number)[] = []
   let problem: string | undefined
   const walk = (value: unknown, level: number): boolean => {

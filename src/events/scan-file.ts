@@ -99,7 +99,7 @@ export async function scanFile(file: EventFile, policies: EventPolicy[], options
       diagnostics.push({severity: 'warning', code: 'record-schema', ...where(file, index, locate), message: `record ${index + 1}${idOf(record)}: ${problem.message}`})
     }
     coverage.add(record, fallbackAccount)
-    judge.judge(record, index, where(file, index, locate), fallbackAccount, onFinding)
+    judge.judge(record, index, () => where(file, index, locate), fallbackAccount, onFinding)
   }
   const decoded = await decodeEventFile(file.path, file.absolutePath, read.bytes, judgeSlot, {...options, headOnly: read.headOnly})
   for (const diagnostic of decoded.diagnostics) diagnostics.push(diagnostic)

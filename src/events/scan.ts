@@ -163,7 +163,7 @@ function judgeBatch(batch: RecordBatch, policies: EventPolicy[]): FileOutcome {
     const index = offset
     for (const problem of checkRecord(record)) diagnostics.push({severity: 'warning', code: 'record-schema', message: `${batch.source}: record ${index + 1}: ${problem.message}`})
     coverage.add(record, batch.account)
-    judge.judge(record, index, {file: batch.source, line: 1, column: 1}, batch.account, (result) => {
+    judge.judge(record, index, () => ({file: batch.source, line: 1, column: 1}), batch.account, (result) => {
       delete result.location
       listing.add(result)
     })

@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {spawnSync} from 'node:child_process'
 import {join} from 'node:path'
@@ -381,5 +381,28 @@ describe('Object.prototype after hostile runs', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before)
     expect(({} as Record<string, unknown>).KmsKeyId).toBeUndefined()
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})
+
+describe('event records whose values cannot be judged as they stand', () => {
+  it('names the record and the path of a number too large to be one, and of nesting past --max-depth; the sound records are still judged', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'trailgate-record-values-'))
+    const base = {eventVersion: '1.09', eventTime: '2024-05-01T12:00:00Z', eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventType: 'AwsApiCall', awsRegion: 'us-east-1', sourceIPAddress: '10.0.0.1', userIdentity: {type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333'}, eventID: 'e-1', recipientAccountId: '111122223333'}
+    let deep: unknown = 'bottom'
+    for (let level = 0; level < 12; level++) deep = {inner: deep}
+    const lines = [
+      JSON.stringify({...base, eventID: 'sound'}),
+      JSON.stringify({...base, eventID: 'huge', requestParameters: {items: [{size: 7}]}}).replace('"size":7', '"size":1e999'),
+      JSON.stringify({...base, eventID: 'deep', requestParameters: deep}),
+    ]
+    const file = join(folder, 'records.jsonl')
+    writeFileSync(file, `${lines.join('\n')}\n`)
+    const run = trailgate(['check', file, '--only', 'root-account-usage', '--max-depth', '8', '--format', 'json'])
+    const report = JSON.parse(run.stdout) as Report
+    const messages = report.diagnostics.map((d) => d.message)
+    expect(messages).toContainEqual(expect.stringMatching(/^record 2: number out of range at requestParameters\.items\[0\]\.size: .*infinity.*not checked$/))
+    expect(messages).toContainEqual(expect.stringMatching(/^record 3: the value at requestParameters(\.inner)+ is nested deeper than the depth limit \(8 levels\).*not checked$/))
+    expect(report.results.filter((r) => r.policy === 'root-account-usage' && r.status === 'fail').map((r) => r.subject.id)).toEqual(['111122223333/sound'])
+    rmSync(folder, {recursive: true, force: true})
   })
 })
