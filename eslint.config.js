@@ -16,6 +16,7 @@ const LAYERS = [
   ['report'],
   ['cli'],
   ['commands', 'action'],
+  ['entry'],
 ]
 const ALL_FOLDERS = LAYERS.flat()
 

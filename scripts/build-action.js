@@ -12,6 +12,8 @@ import {fileURLToPath} from 'node:url'
 
 import {build} from 'esbuild'
 
+import {nodeBundleOptions} from './bundle-options.js'
+
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
 
 function outdirArgument(argv) {
@@ -22,30 +24,18 @@ function outdirArgument(argv) {
   return resolve(value)
 }
 
-// An ESM bundle has no `require`; CommonJS dependencies (the AWS SDK) need one for Node built-ins.
-const banner = "import {createRequire as __trailgateCreateRequire} from 'node:module';\nconst require = __trailgateCreateRequire(import.meta.url);"
-
 export async function buildAction(outdir) {
   mkdirSync(outdir, {recursive: true})
   await build({
+    ...nodeBundleOptions,
     absWorkingDir: root,
     entryPoints: {index: 'src/action/index.ts', 'scan-worker': 'src/events/scan-worker.ts'},
     outdir,
-    bundle: true,
-    platform: 'node',
-    // The bundle runs on node24 on GitHub; node20 syntax also keeps it runnable on the CLI's floor.
-    target: 'node20',
-    format: 'esm',
-    banner: {js: banner},
-    legalComments: 'eof',
-    charset: 'utf8',
     sourcemap: false,
-    // Minified (names kept for readable stack traces) so the committed bundle stays small.
+    // Minified (names kept for readable stack traces) so the committed bundle stays small. The
+    // Action judges with the native scanner, so DuckDB (left out of every bundle) is never needed.
     minify: true,
     keepNames: true,
-    logLevel: 'warning',
-    // DuckDB ships a native engine per platform that no bundle can hold; the Action judges with the native scanner.
-    external: ['@duckdb/node-api'],
   })
   // The bundle is ESM whatever package.json sits above it.
   writeFileSync(resolve(outdir, 'package.json'), `${JSON.stringify({type: 'module'}, null, 2)}\n`)

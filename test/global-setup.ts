@@ -16,7 +16,7 @@ function newest(dir: string): number {
 /** The end-to-end tests spawn the built CLI; build it when the sources are newer than the build. */
 export default function setup(): void {
   const marker = join(root, 'oclif.manifest.json')
-  if (existsSync(marker) && existsSync(join(root, 'dist', 'commands', 'check.js')) && statSync(marker).mtimeMs >= newest(join(root, 'src'))) return
+  if (existsSync(marker) && existsSync(join(root, 'dist', 'bundle', 'check.js')) && statSync(marker).mtimeMs >= newest(join(root, 'src'))) return
   try {
     // Not under vitest's NODE_ENV=test: oclif would then write a manifest of src/*.ts paths, which
     // bin/run.js cannot load outside the test runner.

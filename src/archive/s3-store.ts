@@ -1,5 +1,6 @@
 import type {S3Client} from '@aws-sdk/client-s3'
 
+import {importCommonJs} from '../util/commonjs.js'
 import {ArchiveError, type ArchiveEntry, type ArchiveErrorCode, type ArchiveStore, type FetchedObject} from './store.js'
 
 export interface S3Location {
@@ -24,8 +25,11 @@ export interface S3ConnectionOptions {
 }
 
 /** The SDK costs ~100 ms to load; only a run with an S3 path pays it. */
+const loadS3 = () => importCommonJs(import('@aws-sdk/client-s3'))
+
+
 export async function createS3Client(options: S3ConnectionOptions): Promise<S3Client> {
-  const {S3Client} = await import('@aws-sdk/client-s3')
+  const {S3Client} = await loadS3()
   const probe = new S3Client(options.profile === undefined ? {} : {profile: options.profile})
   const region = options.region ?? (await probe.config.region().catch(() => undefined)) ?? 'us-east-1'
   probe.destroy()
@@ -119,7 +123,7 @@ export class S3Store implements ArchiveStore {
   }
 
   async *list(prefix: string): AsyncIterable<ArchiveEntry> {
-    const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
+    const {ListObjectsV2Command} = await loadS3()
     let token: string | undefined
     do {
       const page = await this.client.send(new ListObjectsV2Command({Bucket: this.bucket, Prefix: prefix, ...(token ? {ContinuationToken: token} : {})})).catch((error: unknown) => {
@@ -131,7 +135,7 @@ export class S3Store implements ArchiveStore {
   }
 
   async folders(prefix: string): Promise<string[]> {
-    const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
+    const {ListObjectsV2Command} = await loadS3()
     const found: string[] = []
     let token: string | undefined
     do {
@@ -145,7 +149,7 @@ export class S3Store implements ArchiveStore {
   }
 
   async get(key: string): Promise<FetchedObject> {
-    const {GetObjectCommand} = await import('@aws-sdk/client-s3')
+    const {GetObjectCommand} = await loadS3()
     try {
       const answer = await this.client.send(new GetObjectCommand({Bucket: this.bucket, Key: key}))
       const body = answer.Body === undefined ? new Uint8Array(0) : await answer.Body.transformToByteArray()

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {FAIL_ON_CHOICES, type FailOn} from '../engine/exit-code.js'
 import type {PolicyOptions} from '../engine/run.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {crashLine, crashReport, TrailgateCommand} from '../cli/crash.js'
 import {outputFlags, policyFlags, policyOptionsFrom} from '../cli/flags.js'

@@ -1,7 +1,7 @@
 import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {TrailgateCommand} from '../cli/crash.js'
 import {detectIac, IAC_KINDS, initFiles, roleArnProblem, WORKFLOWS, type IacKind, type Workflow} from '../cli/init-files.js'

@@ -6,6 +6,7 @@ import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {OrganizationsClient} from '@aws-sdk/client-organizations'
 import type {SNSClient} from '@aws-sdk/client-sns'
 import type {STSClient} from '@aws-sdk/client-sts'
+import {importCommonJs} from '../util/commonjs.js'
 import type {AwsService} from './aws-config.js'
 
 export interface AwsCredentials {
@@ -19,12 +20,12 @@ export interface AwsCredentials {
 export type CredentialSource = AwsCredentials | (() => Promise<AwsCredentials>)
 
 // The SDK costs ~100 ms to load; only an audit pays it, so it is imported on first use.
-export const loadCloudTrail = () => import('@aws-sdk/client-cloudtrail')
-export const loadOrganizations = () => import('@aws-sdk/client-organizations')
-export const loadSts = () => import('@aws-sdk/client-sts')
-export const loadCloudWatchLogs = () => import('@aws-sdk/client-cloudwatch-logs')
-export const loadCloudWatch = () => import('@aws-sdk/client-cloudwatch')
-export const loadSns = () => import('@aws-sdk/client-sns')
+export const loadCloudTrail = () => importCommonJs(import('@aws-sdk/client-cloudtrail'))
+export const loadOrganizations = () => importCommonJs(import('@aws-sdk/client-organizations'))
+export const loadSts = () => importCommonJs(import('@aws-sdk/client-sts'))
+export const loadCloudWatchLogs = () => importCommonJs(import('@aws-sdk/client-cloudwatch-logs'))
+export const loadCloudWatch = () => importCommonJs(import('@aws-sdk/client-cloudwatch'))
+export const loadSns = () => importCommonJs(import('@aws-sdk/client-sns'))
 
 interface SharedSettings {
   useFipsEndpoint: boolean

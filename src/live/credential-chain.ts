@@ -1,4 +1,5 @@
 import type {AwsClients, AwsCredentials, CredentialSource} from './aws-clients.js'
+import {importCommonJs} from '../util/commonjs.js'
 import {loadSts} from './aws-clients.js'
 import type {CallRunner} from './call.js'
 import {sessionCredentials} from './organization.js'
@@ -13,7 +14,7 @@ import {sessionCredentials} from './organization.js'
 export async function defaultCredentialChain(clients: AwsClients, runner: CallRunner, region: string, profile: string | undefined, profileProblem: string | undefined): Promise<CredentialSource> {
   // A named profile that does not exist would fall through the chain to "Could not load credentials from any providers".
   if (profileProblem !== undefined) return () => Promise.reject(Object.assign(new Error(profileProblem), {name: 'ProfileNotFound'}))
-  const [{defaultProvider}, sdk] = await Promise.all([import('@aws-sdk/credential-provider-node'), loadSts()])
+  const [{defaultProvider}, sdk] = await Promise.all([importCommonJs(import('@aws-sdk/credential-provider-node')), loadSts()])
   const provider = defaultProvider({
     ...(profile === undefined ? {} : {profile}),
     roleAssumer: async (source, params) => {

@@ -6,6 +6,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import type {Ajv2020, AnySchemaObject, CodeOptions, ErrorObject, Options} from 'ajv/dist/2020.js'
 import type {FormatName} from 'ajv-formats'
 
+import {importCommonJs} from './commonjs.js'
 import {packagePath} from './package-root.js'
 
 /**
@@ -96,10 +97,10 @@ function validatorsIn<Name extends string>(spec: ValidatorSpec<Name>, file: stri
 }
 
 export async function loadAjv(): Promise<AjvModules> {
-  const [{Ajv2020: ajvClass}, formatsModule] = await Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')])
-  // ajv-formats is CommonJS: under Node its default import is `module.exports`, whose `default` is the plugin.
-  const plugin = formatsModule.default as unknown as {default: AjvModules['addFormats']}
-  return {Ajv2020: ajvClass, addFormats: (ajv, formats) => plugin.default(ajv, formats)}
+  const [{Ajv2020: ajvClass}, formatsModule] = await Promise.all([importCommonJs(import('ajv/dist/2020.js')), importCommonJs(import('ajv-formats'))])
+  // ajv-formats' `module.exports` is the plugin, and so is its `default`.
+  const plugin = formatsModule.default as unknown as AjvModules['addFormats']
+  return {Ajv2020: ajvClass, addFormats: (ajv, formats) => plugin(ajv, formats)}
 }
 
 /**

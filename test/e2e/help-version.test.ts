@@ -3,7 +3,7 @@
  * plugins, run through bin/run.js.
  */
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -78,6 +78,24 @@ describe('help', () => {
 describe('start-up', () => {
   // oclif's debug log names each plugin it looks for; trailgate's own commands need none of them.
   const pluginsLoaded = (args: string[]) => /oclif:find-root:@oclif\/plugin-/.test(trailgate(args, {env: {DEBUG: 'oclif:find-root:*'}}).stderr)
+
+  // bin/run.js finds a command in the bundle entry of its family (dist/bundle/check.js, policies.js, …):
+  // a command the manifest lists but no entry exports would be dead in the CLI.
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, unknown>}
+  // (--help is answered from the manifest alone; a flag is parsed by the command's own class.)
+  it.each(Object.keys(manifest.commands))('`%s` runs from the bundled CLI', (id) => {
+    const words = id.split(':')
+    const run = trailgate([...words, '--no-such-flag'])
+    expect(run.stderr).toContain('Nonexistent flag: --no-such-flag')
+    expect(run.stderr).toContain(`$ trailgate ${words.join(' ')}`)
+    expect(run.status).toBe(2)
+  })
+
+  it('a command family runs from its own bundle entry, every other run from the entry of all commands', () => {
+    const entries = readdirSync(join(ROOT, 'dist', 'bundle')).filter((name) => !name.startsWith('chunk-'))
+    expect(entries.sort()).toEqual(['audit.js', 'check.js', 'commands.js', 'init.js', 'oclif.js', 'policies.js', 'scan-worker.js'])
+    expect(new Set(Object.keys(manifest.commands).map((id) => id.split(':')[0]))).toEqual(new Set(['check', 'audit', 'init', 'policies']))
+  })
 
   it('check, audit, init and policies start without loading the plugins; the rest loads them', () => {
     expect(pluginsLoaded(['check', 'fixtures/evidence/mixed-account'])).toBe(false)

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {TrailgateCommand} from '../../cli/crash.js'
 import {printDiagnostics} from '../../cli/diagnostics.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {resolve} from 'node:path'
 
 import {TrailgateCommand} from '../../cli/crash.js'
