@@ -229,7 +229,16 @@ interface SlotSource {
 }
 
 function mapped(items: unknown[], make: (item: unknown) => RecordSlot): SlotSource {
-  return {length: items.length, slot: (index) => make(items[index])}
+  return {
+    length: items.length,
+    slot: (index) => {
+      // Each slot is taken once. Letting go of its record here lets it die as soon as it is judged,
+      // so a scavenge during the judging copies only the records still ahead, not the whole file.
+      const item = items[index]
+      items[index] = undefined
+      return make(item)
+    },
+  }
 }
 
 function emit(slots: SlotSource | RecordSlot[], sink: RecordSink, locate: (index: number) => TextPosition | undefined): void {
