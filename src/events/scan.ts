@@ -97,10 +97,10 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
   const {compiled, failures} = compileAll(options.policies, options.params)
   const requested = options.workers ?? Math.min(2, availableParallelism())
   const workers = Math.max(0, Math.min(requested, eventFiles.length))
-  const outcomes: FileOutcome[] = new Array(eventFiles.length)
+  const merger = new OutcomeMerger(compiled, failures)
   const progress: ScanProgress = {files: 0, totalFiles: eventFiles.length, records: 0, bytes: 0}
   const done = (index: number, outcome: FileOutcome): void => {
-    outcomes[index] = outcome
+    merger.add(index, outcome)
     progress.files++
     progress.records += outcome.records
     progress.bytes += outcome.bytes
@@ -115,7 +115,7 @@ export async function scanEvents(files: string[], options: EventScanOptions): Pr
   } else {
     await runPool(eventFiles, workers, setup, done, prepare)
   }
-  const merged = merge(outcomes, compiled, failures, performance.now() - started)
+  const merged = merger.finish(performance.now() - started)
   for (const record of settled) merged.inputs.push(record)
   for (const diagnostic of walkProblems) merged.diagnostics.push(diagnostic)
   return merged
@@ -189,38 +189,76 @@ export function compileForWorker(setup: WorkerSetup): EventPolicy[] {
 }
 
 function merge(outcomes: FileOutcome[], compiled: EventPolicy[], failures: {policy: Policy; message: string}[], ms: number): EventScanResult {
-  const results: Result[] = []
-  const diagnostics: Diagnostic[] = []
-  const inputs: InputRecord[] = []
-  const passes = dict<number>(compiled.map((c) => [c.policy.id, 0]))
-  const notApplicable = dict<number>(compiled.map((c) => [c.policy.id, 0]))
-  const coverage: CoverageEvidence[] = []
-  const stats = {files: outcomes.length, records: 0, bytes: 0, ms: Math.round(ms), outsideWindow: 0}
-  for (const failure of failures) {
-    diagnostics.push({severity: 'error', code: 'policy-compile', file: failure.policy.source.file, line: 1, column: 1, message: failure.message})
-    results.push({
-      policy: failure.policy.id,
-      title: failure.policy.title,
-      severity: failure.policy.severity,
-      status: 'error',
-      message: failure.message,
-      subject: {type: 'event', id: '*', label: 'all event records'},
-    })
+  const merger = new OutcomeMerger(compiled, failures)
+  outcomes.forEach((outcome, index) => merger.add(index, outcome))
+  return merger.finish(ms)
+}
+
+/**
+ * Folds file outcomes into the scan's result as they arrive, in file order whatever order the workers
+ * finish in. A file's findings are folded as soon as the files before it are, so the result holds at
+ * most the listed findings (MAX_LISTED_FINDINGS per policy and status) and not every file's own list:
+ * memory does not grow with the archive.
+ */
+class OutcomeMerger {
+  private readonly results: Result[] = []
+  private readonly diagnostics: Diagnostic[] = []
+  private readonly inputs: InputRecord[] = []
+  private readonly passes: Record<string, number>
+  private readonly notApplicable: Record<string, number>
+  private coverage: CoverageEvidence[] = []
+  private readonly stats = {files: 0, records: 0, bytes: 0, outsideWindow: 0}
+  private readonly listing: FindingListing
+  /** Outcomes that arrived before a file ahead of them. */
+  private readonly waiting = new Map<number, FileOutcome>()
+  private next = 0
+
+  constructor(compiled: EventPolicy[], failures: {policy: Policy; message: string}[]) {
+    this.passes = dict<number>(compiled.map((c) => [c.policy.id, 0]))
+    this.notApplicable = dict<number>(compiled.map((c) => [c.policy.id, 0]))
+    for (const failure of failures) {
+      this.diagnostics.push({severity: 'error', code: 'policy-compile', file: failure.policy.source.file, line: 1, column: 1, message: failure.message})
+      this.results.push({
+        policy: failure.policy.id,
+        title: failure.policy.title,
+        severity: failure.policy.severity,
+        status: 'error',
+        message: failure.message,
+        subject: {type: 'event', id: '*', label: 'all event records'},
+      })
+    }
+    this.listing = new FindingListing(this.results)
   }
-  const listing = new FindingListing(results)
-  for (const outcome of outcomes) {
-    for (const result of outcome.results) listing.add(result)
-    listing.addUnlisted(outcome.unlisted)
-    for (const diagnostic of outcome.diagnostics) diagnostics.push(diagnostic)
-    inputs.push(outcome.input)
-    for (const evidence of outcome.coverage) coverage.push(evidence)
-    for (const [id, count] of Object.entries(outcome.passes)) passes[id] = (passes[id] ?? 0) + count
-    for (const [id, count] of Object.entries(outcome.notApplicable)) notApplicable[id] = (notApplicable[id] ?? 0) + count
-    stats.records += outcome.records
-    stats.outsideWindow += outcome.outsideWindow
-    stats.bytes += outcome.bytes
+
+  /** The outcome of file `index` (counted from 0); each index is given once. */
+  add(index: number, outcome: FileOutcome): void {
+    this.waiting.set(index, outcome)
+    for (let ready = this.waiting.get(this.next); ready !== undefined; ready = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next)
+      this.fold(ready)
+      this.next++
+    }
   }
-  return {results, unlisted: listing.unlisted, passes, notApplicable, inputs, diagnostics, coverage: mergeCoverage(coverage), stats}
+
+  /** The merged result; every file before the last one given must have been given. */
+  finish(ms: number): EventScanResult {
+    if (this.waiting.size > 0) throw new Error(`trailgate: the outcome of file ${this.next + 1} never arrived`)
+    return {results: this.results, unlisted: this.listing.unlisted, passes: this.passes, notApplicable: this.notApplicable, inputs: this.inputs, diagnostics: this.diagnostics, coverage: this.coverage, stats: {files: this.stats.files, records: this.stats.records, bytes: this.stats.bytes, ms: Math.round(ms), outsideWindow: this.stats.outsideWindow}}
+  }
+
+  private fold(outcome: FileOutcome): void {
+    for (const result of outcome.results) this.listing.add(result)
+    this.listing.addUnlisted(outcome.unlisted)
+    for (const diagnostic of outcome.diagnostics) this.diagnostics.push(diagnostic)
+    this.inputs.push(outcome.input)
+    if (outcome.coverage.length > 0) this.coverage = mergeCoverage(this.coverage.concat(outcome.coverage))
+    for (const [id, count] of Object.entries(outcome.passes)) this.passes[id] = (this.passes[id] ?? 0) + count
+    for (const [id, count] of Object.entries(outcome.notApplicable)) this.notApplicable[id] = (this.notApplicable[id] ?? 0) + count
+    this.stats.files++
+    this.stats.records += outcome.records
+    this.stats.outsideWindow += outcome.outsideWindow
+    this.stats.bytes += outcome.bytes
+  }
 }
 
 /**
