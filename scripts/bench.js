@@ -11,7 +11,7 @@ const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'))
 const sections = wanted.length > 0 ? wanted : ['startup', 'iac', 'events', 'duckdb', 'integrity', 's3', 'audit']
 const env = {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1'}
 
-if (!existsSync(join(root, 'dist', 'index.js')) && !existsSync(join(root, 'dist', 'commands', 'check.js'))) {
+if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'bundle', 'check.js'))) {
   console.error('No build found: run `npm run build` first.')
   process.exit(2)
 }
