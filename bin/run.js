@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 import {readFileSync} from 'node:fs'
+import {dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {execute} from '../dist/bundle/oclif.js'
 
@@ -12,7 +13,7 @@ import {execute} from '../dist/bundle/oclif.js'
 const OWN_COMMANDS = new Set(['check', 'audit', 'init', 'policies'])
 const first = process.argv[2] ?? ''
 const own = OWN_COMMANDS.has(first)
-const root = fileURLToPath(new URL('..', import.meta.url))
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const commands = {strategy: 'explicit', target: `./dist/bundle/${own ? first : 'commands'}.js`, identifier: 'COMMANDS'}
 const oclif = {...pjson.oclif, commands, ...(own ? {plugins: []} : {})}

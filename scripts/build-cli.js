@@ -31,8 +31,10 @@ await build({
   splitting: true,
   charset: 'ascii',
   chunkNames: 'chunk-[hash]',
-  // Not minified: a stack trace from a user's crash report then points at readable code.
-  sourcemap: false,
+  // Not minified, and with source maps (read only under --enable-source-maps): a stack trace from a
+  // user's crash report points at readable code, and can be mapped back to src/.
+  sourcemap: true,
+  sourcesContent: false,
   // oclif loads TypeScript only for a plugin in development, never in a built CLI.
   external: [...nodeBundleOptions.external, 'typescript', 'ts-node', 'tsx'],
 })
