@@ -27,7 +27,7 @@ export interface S3ConnectionOptions {
 /** The SDK costs ~100 ms to load; only a run with an S3 path pays it. */
 const loadS3 = () => importCommonJs(import('@aws-sdk/client-s3'))
 
-
+/** An S3 client for the archive, in the region the options or the profile give (us-east-1 otherwise). */
 export async function createS3Client(options: S3ConnectionOptions): Promise<S3Client> {
   const {S3Client} = await loadS3()
   const probe = new S3Client(options.profile === undefined ? {} : {profile: options.profile})

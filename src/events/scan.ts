@@ -207,7 +207,7 @@ class OutcomeMerger {
   private readonly passes: Record<string, number>
   private readonly notApplicable: Record<string, number>
   private coverage: CoverageEvidence[] = []
-  private readonly stats = {files: 0, records: 0, bytes: 0, outsideWindow: 0}
+  private readonly stats = {files: 0, records: 0, bytes: 0, ms: 0, outsideWindow: 0}
   private readonly listing: FindingListing
   /** Outcomes that arrived before a file ahead of them. */
   private readonly waiting = new Map<number, FileOutcome>()
@@ -243,7 +243,7 @@ class OutcomeMerger {
   /** The merged result; every file before the last one given must have been given. */
   finish(ms: number): EventScanResult {
     if (this.waiting.size > 0) throw new Error(`trailgate: the outcome of file ${this.next + 1} never arrived`)
-    return {results: this.results, unlisted: this.listing.unlisted, passes: this.passes, notApplicable: this.notApplicable, inputs: this.inputs, diagnostics: this.diagnostics, coverage: this.coverage, stats: {files: this.stats.files, records: this.stats.records, bytes: this.stats.bytes, ms: Math.round(ms), outsideWindow: this.stats.outsideWindow}}
+    return {results: this.results, unlisted: this.listing.unlisted, passes: this.passes, notApplicable: this.notApplicable, inputs: this.inputs, diagnostics: this.diagnostics, coverage: this.coverage, stats: {...this.stats, ms: Math.round(ms)}}
   }
 
   private fold(outcome: FileOutcome): void {

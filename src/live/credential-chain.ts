@@ -1,5 +1,5 @@
-import type {AwsClients, AwsCredentials, CredentialSource} from './aws-clients.js'
 import {importCommonJs} from '../util/commonjs.js'
+import type {AwsClients, AwsCredentials, CredentialSource} from './aws-clients.js'
 import {loadSts} from './aws-clients.js'
 import type {CallRunner} from './call.js'
 import {sessionCredentials} from './organization.js'
